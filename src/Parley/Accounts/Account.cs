@@ -1,0 +1,9 @@
+namespace Parley.Accounts;
+
+/// <summary>A brand served by Parley (for example the parcel business or the bank of a postal group).</summary>
+public sealed class Account
+{
+    public long Id { get; set; }
+    public required string Name { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

@@ -1,0 +1,29 @@
+using Parley.Conversations;
+using Parley.Data;
+
+namespace Parley.Analytics;
+
+public static class ReportingEventNames
+{
+    public const string ConversationOpened = "conversation_opened";
+    public const string HandedOff = "handed_off";
+    public const string Assigned = "assigned";
+    public const string FirstHumanReply = "first_human_reply";
+    public const string Resolved = "resolved";
+    public const string Reopened = "reopened";
+}
+
+public static class Reporting
+{
+    /// <summary>Adds a reporting event to the unit of work of the change it describes.</summary>
+    public static void Record(ParleyDb db, Conversation conversation, string name, DateTime now, double? value = null, long? advisorId = null) =>
+        db.ReportingEvents.Add(new ReportingEvent
+        {
+            AccountId = conversation.AccountId,
+            ConversationId = conversation.Id,
+            Name = name,
+            Value = value,
+            AdvisorId = advisorId,
+            OccurredAt = now,
+        });
+}

@@ -1,0 +1,10 @@
+namespace Parley.Channels;
+
+public enum ChannelKind
+{
+    WebMessaging,
+    Messenger,
+    Instagram,
+    WhatsApp,
+    X,
+}

@@ -1,0 +1,40 @@
+using Parley.Conversations;
+
+namespace Parley.Channels;
+
+/// <summary>What a channel can carry; the engine and the console adapt to it (for example no list picker on X).</summary>
+public sealed record ChannelCapabilities(
+    bool QuickReplies,
+    bool ListPicker,
+    bool Attachments,
+    bool TypingIndicators,
+    bool ReadReceipts,
+    bool PullDelivery,
+    TimeSpan? ReplyWindow);
+
+public sealed record SendResult(bool Delivered, bool Permanent = false, string? Error = null, string? ChannelMessageId = null);
+
+/// <summary>
+/// A channel's adapter. Inbound: the channel's webhook or API calls the engine's AcceptInbound.
+/// Outbound: the dispatcher calls <see cref="SendAsync"/> for each pending message, with retries.
+/// A pull channel (web messaging) has nothing to push: its messages are ready as soon as they are stored.
+/// </summary>
+public interface IChannelConnector
+{
+    ChannelKind Kind { get; }
+
+    ChannelCapabilities Capabilities { get; }
+
+    Task<SendResult> SendAsync(Inbox inbox, Message message, string recipientExternalId, CancellationToken cancellationToken);
+}
+
+public sealed class ChannelConnectors(IEnumerable<IChannelConnector> connectors)
+{
+    private readonly Dictionary<ChannelKind, IChannelConnector> _byKind = connectors.ToDictionary(c => c.Kind);
+
+    public IChannelConnector? Find(ChannelKind kind) => _byKind.GetValueOrDefault(kind);
+
+    /// <summary>The status an outbound message starts with: ready at once on a pull channel, else pending the dispatcher.</summary>
+    public DeliveryStatus InitialStatus(ChannelKind kind) =>
+        Find(kind)?.Capabilities.PullDelivery == true ? DeliveryStatus.Sent : DeliveryStatus.Pending;
+}

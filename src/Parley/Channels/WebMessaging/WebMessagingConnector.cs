@@ -1,0 +1,16 @@
+using Parley.Conversations;
+
+namespace Parley.Channels.WebMessaging;
+
+/// <summary>The website widget: it reads its messages from Parley, so there is nothing to push.</summary>
+public sealed class WebMessagingConnector : IChannelConnector
+{
+    public ChannelKind Kind => ChannelKind.WebMessaging;
+
+    public ChannelCapabilities Capabilities { get; } = new(
+        QuickReplies: true, ListPicker: true, Attachments: true, TypingIndicators: true, ReadReceipts: true,
+        PullDelivery: true, ReplyWindow: null);
+
+    public Task<SendResult> SendAsync(Inbox inbox, Message message, string recipientExternalId, CancellationToken cancellationToken) =>
+        Task.FromResult(new SendResult(true));
+}

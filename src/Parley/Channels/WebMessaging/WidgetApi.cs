@@ -1,0 +1,390 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Parley.Conversations;
+using Parley.Data;
+
+namespace Parley.Channels.WebMessaging;
+
+public sealed record InboxInfo(
+    string Name, string BotName, bool Open, DateTimeOffset? NextOpening, string? OpensText, string ExpectedReplyText,
+    IReadOnlyList<OpeningHours> BusinessHours, string TimeZone, AttachmentLimits Attachments);
+
+public sealed record OpeningHours(string Day, string From, string To);
+
+public sealed record AttachmentLimits(long MaxBytes, IReadOnlyList<string> Types);
+
+public sealed record SessionRequest(string? Inbox, string? GuestId, string? UserId, string? UserHash, string? Name, string? Email);
+
+public sealed record SessionResponse(string Token, long ContactId, string? GuestId, bool Verified);
+
+public sealed record ConversationResponse(long ConversationId, string Status, long LastSeq);
+
+public sealed record MessagesResponse(string Status, long CustomerReadSeq, long AdvisorReadSeq, IReadOnlyList<MessageDto> Messages);
+
+public sealed record SendRequest(string? ClientMessageId, string? Text, string? ReplyTo);
+
+public sealed record SendResponse(long Id, long Seq, bool Duplicate);
+
+public sealed record TypingRequest(bool Typing);
+
+public sealed record ReadRequest(long Seq);
+
+public static class WidgetApi
+{
+    public const int MaxTextLength = 4000;
+
+    public static IEndpointRouteBuilder MapWidgetApi(this IEndpointRouteBuilder app)
+    {
+        var open = app.MapGroup("/api/widget/v1").WithTags("Widget");
+        open.MapGet("/inboxes/{publicKey}", GetInbox);
+        open.MapPost("/sessions", CreateSession);
+
+        var authed = app.MapGroup("/api/widget/v1").WithTags("Widget").AddEndpointFilter<WidgetAuthFilter>();
+        authed.MapPost("/conversation", OpenConversation);
+        authed.MapGet("/messages", GetMessages);
+        authed.MapPost("/messages", SendMessage);
+        authed.MapPost("/attachments", SendAttachment).DisableAntiforgery().WithMetadata(new LargeBody(AttachmentRules.MaxBytes + 64 * 1024));
+        authed.MapGet("/attachments/{id:long}", GetAttachment);
+        authed.MapPost("/typing", Typing);
+        authed.MapPost("/read", Read);
+        authed.MapGet("/events", Events);
+        return app;
+    }
+
+    private static async Task<Results<Ok<InboxInfo>, ProblemHttpResult>> GetInbox(string publicKey, InboxDirectory inboxes, TimeProvider clock, CancellationToken ct)
+    {
+        var inbox = await inboxes.FindByKeyAsync(publicKey, ct);
+        if (inbox is null)
+        {
+            return TypedResults.Problem("No inbox has this key.", statusCode: StatusCodes.Status404NotFound, title: "Unknown inbox");
+        }
+
+        var settings = InboxSettings.Parse(inbox.SettingsJson);
+        var hours = settings.BusinessHours;
+        var now = clock.GetUtcNow();
+        var isOpen = hours.IsOpen(now);
+        var next = isOpen ? null : hours.NextOpening(now);
+        var opensText = next is { } at ? Routing.BusinessHoursSchedule.Describe(at, now) : null;
+        var expected = isOpen
+            ? $"We usually reply within {settings.ExpectedReplyMinutes} minutes."
+            : opensText is null ? "Our advisors are away; leave a message and we will reply." : $"Our advisors are away; we will reply from {opensText}.";
+        return TypedResults.Ok(new InboxInfo(
+            inbox.Name, settings.BotName, isOpen, next, opensText, expected,
+            hours.Slots.Select(s => new OpeningHours(s.Day.ToString(), s.From.ToString("HH:mm"), s.To == TimeOnly.MaxValue ? "24:00" : s.To.ToString("HH:mm"))).ToList(),
+            hours.TimeZone, new AttachmentLimits(AttachmentRules.MaxBytes, AttachmentRules.AllowedTypes)));
+    }
+
+    private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> CreateSession(
+        SessionRequest request, InboxDirectory inboxes, WidgetSessions sessions, WidgetTokens tokens, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Inbox))
+        {
+            return BadRequest("The inbox key is required.");
+        }
+
+        var inbox = await inboxes.FindByKeyAsync(request.Inbox, ct);
+        if (inbox is null)
+        {
+            return TypedResults.Problem("No inbox has this key.", statusCode: StatusCodes.Status404NotFound, title: "Unknown inbox");
+        }
+
+        if (request.Name?.Length > 200 || request.Email?.Length > 320)
+        {
+            return BadRequest("Name or email is too long.");
+        }
+
+        if (request.UserId is not null)
+        {
+            if (request.UserId.Length is 0 or > 200)
+            {
+                return BadRequest("userId must be 1 to 200 characters.");
+            }
+
+            if (!IdentityVerification.IsValid(inbox.IdentitySecret, request.UserId, request.UserHash))
+            {
+                return TypedResults.Problem("userHash is not the HMAC-SHA256 of userId with this inbox's identity secret.",
+                    statusCode: StatusCodes.Status401Unauthorized, title: "Identity not verified");
+            }
+
+            var userContact = await sessions.ContactForAsync(inbox, $"user:{request.UserId}", true, request.Name, request.Email, ct);
+            return TypedResults.Ok(new SessionResponse(tokens.Issue(new WidgetCaller(inbox.Id, userContact)), userContact, null, true));
+        }
+
+        if (request.GuestId is not null && !WidgetSessions.IsValidGuestId(request.GuestId))
+        {
+            return BadRequest("guestId must be 16 to 64 letters, digits, '-' or '_'.");
+        }
+
+        var guestId = request.GuestId ?? WidgetSessions.NewGuestId();
+        var contact = await sessions.ContactForAsync(inbox, $"guest:{guestId}", false, null, null, ct);
+        return TypedResults.Ok(new SessionResponse(tokens.Issue(new WidgetCaller(inbox.Id, contact)), contact, guestId, false));
+    }
+
+    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> OpenConversation(
+        HttpContext http, InboxDirectory inboxes, ConversationEngine engine, CancellationToken ct)
+    {
+        var caller = WidgetAuthFilter.Caller(http);
+        var inbox = await inboxes.FindAsync(caller.InboxId, ct);
+        if (inbox is null)
+        {
+            return Unauthorized();
+        }
+
+        var conversation = await engine.OpenAsync(inbox, caller.ContactId, ct);
+        return TypedResults.Ok(new ConversationResponse(conversation.Id, Camel(conversation.Status), conversation.LastSeq));
+    }
+
+    private static async Task<Results<Ok<MessagesResponse>, ProblemHttpResult>> GetMessages(
+        HttpContext http, IDbContextFactory<ParleyDb> dbs, ConversationEventHub hub, CancellationToken ct,
+        long after = 0, int limit = 200, int waitSeconds = 0)
+    {
+        if (after < 0 || limit is < 1 or > 500 || waitSeconds is < 0 or > 25)
+        {
+            return BadRequest("after must be ≥ 0, limit 1 to 500, waitSeconds 0 to 25.");
+        }
+
+        var caller = WidgetAuthFilter.Caller(http);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var conversation = await db.Conversations.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.InboxId == caller.InboxId && c.ContactId == caller.ContactId, ct);
+        if (conversation is null)
+        {
+            return TypedResults.Ok(new MessagesResponse("none", 0, 0, []));
+        }
+
+        if (waitSeconds > 0 && conversation.LastSeq <= after)
+        {
+            using var subscription = hub.SubscribeConversation(conversation.Id);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(waitSeconds));
+            // Look again after subscribing, so a message stored in between is not missed.
+            if (!await db.Messages.AnyAsync(m => m.ConversationId == conversation.Id && m.Seq > after, ct))
+            {
+                try
+                {
+                    await foreach (var e in subscription.Reader.ReadAllAsync(timeout.Token))
+                    {
+                        if (e is MessageAdded added && added.Message.Seq > after)
+                        {
+                            break;
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                }
+            }
+
+            conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, ct);
+        }
+
+        var messages = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversation.Id && m.Seq > after)
+            .OrderBy(m => m.Seq)
+            .Take(limit)
+            .ToListAsync(ct);
+        return TypedResults.Ok(new MessagesResponse(Camel(conversation.Status), conversation.CustomerReadSeq, conversation.AdvisorReadSeq,
+            messages.Select(MessageDto.From).ToList()));
+    }
+
+    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendMessage(
+        SendRequest request, HttpContext http, InboxDirectory inboxes, ConversationEngine engine, CancellationToken ct)
+    {
+        if (ValidateClientId(request.ClientMessageId) is { } idError)
+        {
+            return idError;
+        }
+
+        var text = request.Text?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return BadRequest("The message has no text.");
+        }
+
+        if (text.Length > MaxTextLength || request.ReplyTo?.Length > 100)
+        {
+            return BadRequest($"Text is limited to {MaxTextLength} characters and replyTo to 100.");
+        }
+
+        var caller = WidgetAuthFilter.Caller(http);
+        var inbox = await inboxes.FindAsync(caller.InboxId, ct);
+        if (inbox is null)
+        {
+            return Unauthorized();
+        }
+
+        var result = await engine.AcceptAsync(
+            new InboundMessage(inbox, caller.ContactId, request.ClientMessageId!, ContentType.Text, text, request.ReplyTo), ct);
+        return TypedResults.Accepted((string?)null, new SendResponse(result.MessageId, result.Seq, result.Duplicate));
+    }
+
+    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendAttachment(
+        HttpContext http, InboxDirectory inboxes, ConversationEngine engine, CancellationToken ct)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return BadRequest("Send the file as multipart/form-data with fields 'file' and 'clientMessageId'.");
+        }
+
+        var form = await http.Request.ReadFormAsync(ct);
+        var clientMessageId = form["clientMessageId"].ToString();
+        if (ValidateClientId(clientMessageId) is { } idError)
+        {
+            return idError;
+        }
+
+        var file = form.Files.GetFile("file");
+        if (file is null || file.Length == 0)
+        {
+            return BadRequest("The 'file' field is missing or empty.");
+        }
+
+        if (file.Length > AttachmentRules.MaxBytes)
+        {
+            return TypedResults.Problem($"Files are limited to {AttachmentRules.MaxBytes / (1024 * 1024)} MB.",
+                statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large");
+        }
+
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, ct);
+        var data = buffer.ToArray();
+        var type = AttachmentRules.Detect(data);
+        if (type is null)
+        {
+            return TypedResults.Problem("Only PNG, JPEG, GIF, WebP images and PDF documents are accepted.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported file type");
+        }
+
+        var caller = WidgetAuthFilter.Caller(http);
+        var inbox = await inboxes.FindAsync(caller.InboxId, ct);
+        if (inbox is null)
+        {
+            return Unauthorized();
+        }
+
+        var fileName = AttachmentRules.SafeFileName(file.FileName);
+        var result = await engine.AcceptAsync(new InboundMessage(inbox, caller.ContactId, clientMessageId, ContentType.Attachment, fileName,
+            Attachment: new NewAttachment(fileName, type, data)), ct);
+        return TypedResults.Accepted((string?)null, new SendResponse(result.MessageId, result.Seq, result.Duplicate));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAttachment(
+        long id, HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct)
+    {
+        var caller = WidgetAuthFilter.Caller(http);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var attachment = await db.Attachments.AsNoTracking()
+            .Where(a => a.Id == id && db.Conversations.Any(c => c.Id == a.ConversationId && c.InboxId == caller.InboxId && c.ContactId == caller.ContactId))
+            .FirstOrDefaultAsync(ct);
+        return attachment is null
+            ? TypedResults.Problem("No such attachment in your conversation.", statusCode: StatusCodes.Status404NotFound, title: "Not found")
+            : TypedResults.File(attachment.Data, attachment.ContentType, attachment.FileName);
+    }
+
+    private static async Task<NoContent> Typing(TypingRequest request, HttpContext http, IDbContextFactory<ParleyDb> dbs, ConversationEventHub hub, CancellationToken ct)
+    {
+        var caller = WidgetAuthFilter.Caller(http);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var conversation = await db.Conversations.AsNoTracking()
+            .Where(c => c.InboxId == caller.InboxId && c.ContactId == caller.ContactId)
+            .Select(c => new { c.Id, c.AccountId })
+            .FirstOrDefaultAsync(ct);
+        if (conversation is not null)
+        {
+            hub.Publish(new TypingChanged(conversation.AccountId, conversation.Id, "customer", null, request.Typing));
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Read(ReadRequest request, HttpContext http, ConversationActions actions, CancellationToken ct)
+    {
+        if (request.Seq < 0)
+        {
+            return BadRequest("seq must be ≥ 0.");
+        }
+
+        var caller = WidgetAuthFilter.Caller(http);
+        await actions.CustomerReadAsync(caller.InboxId, caller.ContactId, request.Seq, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<ServerSentEventsResult<JsonElement>, ProblemHttpResult>> Events(
+        HttpContext http, IDbContextFactory<ParleyDb> dbs, ConversationEventHub hub, CancellationToken ct)
+    {
+        var caller = WidgetAuthFilter.Caller(http);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var conversationId = await db.Conversations.AsNoTracking()
+            .Where(c => c.InboxId == caller.InboxId && c.ContactId == caller.ContactId)
+            .Select(c => (long?)c.Id)
+            .FirstOrDefaultAsync(ct);
+        if (conversationId is null)
+        {
+            return TypedResults.Problem("Open the conversation first (POST /conversation).", statusCode: StatusCodes.Status409Conflict, title: "No conversation");
+        }
+
+        return TypedResults.ServerSentEvents(Stream(hub.SubscribeConversation(conversationId.Value), ct));
+    }
+
+    private static async IAsyncEnumerable<SseItem<JsonElement>> Stream(ConversationEventHub.Subscription subscription, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var _ = subscription;
+        yield return new SseItem<JsonElement>(JsonSerializer.SerializeToElement(new { }), "ready");
+        while (true)
+        {
+            ConversationEvent? e;
+            try
+            {
+                using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                keepAlive.CancelAfter(TimeSpan.FromSeconds(20));
+                e = await subscription.Reader.ReadAsync(keepAlive.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                e = null;
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+
+            if (e is null)
+            {
+                yield return new SseItem<JsonElement>(JsonSerializer.SerializeToElement(new { }), "ping");
+                continue;
+            }
+
+            var item = ToWidgetEvent(e);
+            if (item is not null)
+            {
+                yield return item.Value;
+            }
+        }
+    }
+
+    private static SseItem<JsonElement>? ToWidgetEvent(ConversationEvent e) => e switch
+    {
+        MessageAdded m => new SseItem<JsonElement>(JsonSerializer.SerializeToElement(m.Message, JsonSerializerOptions.Web), "message"),
+        TypingChanged { AuthorKind: "advisor" } t => new SseItem<JsonElement>(
+            JsonSerializer.SerializeToElement(new { t.AuthorKind, t.AuthorName, t.Typing }, JsonSerializerOptions.Web), "typing"),
+        ReadUpTo { Reader: "advisor" } r => new SseItem<JsonElement>(JsonSerializer.SerializeToElement(new { advisorReadSeq = r.Seq }), "read"),
+        ConversationChanged c => new SseItem<JsonElement>(JsonSerializer.SerializeToElement(new { status = Camel(c.Status) }), "status"),
+        _ => null,
+    };
+
+    private static ProblemHttpResult? ValidateClientId(string? clientMessageId) =>
+        string.IsNullOrWhiteSpace(clientMessageId) || clientMessageId.Length > 100
+            ? BadRequest("clientMessageId (1 to 100 characters) is required, so that a retry is stored once.")
+            : null;
+
+    internal static string Camel(ConversationStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
+
+    private static ProblemHttpResult Unauthorized() =>
+        TypedResults.Problem("The session is no longer valid; start a new one.", statusCode: StatusCodes.Status401Unauthorized, title: "Invalid session");
+}

@@ -1,0 +1,14 @@
+namespace Parley.Conversations;
+
+/// <summary>A file a customer or an advisor sent; kept in the database so every node can serve it.</summary>
+public sealed class Attachment
+{
+    public long Id { get; set; }
+    public long AccountId { get; set; }
+    public long ConversationId { get; set; }
+    public required string FileName { get; set; }
+    public required string ContentType { get; set; }
+    public long Size { get; set; }
+    public required byte[] Data { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

@@ -1,0 +1,49 @@
+using Parley.Channels;
+
+namespace Parley.Conversations;
+
+public enum ConversationStatus
+{
+    WithBot,
+    Queued,
+    Assigned,
+    WaitingForCustomer,
+    Resolved,
+}
+
+public sealed class Conversation
+{
+    public long Id { get; set; }
+    public long AccountId { get; set; }
+    public long InboxId { get; set; }
+    public long ContactId { get; set; }
+    public ChannelKind Channel { get; set; }
+    public bool IsPublic { get; set; }
+    public ConversationStatus Status { get; set; }
+    public long? QueueId { get; set; }
+    public long? AssigneeId { get; set; }
+
+    /// <summary>0 is normal; higher is served first within a queue.</summary>
+    public int Priority { get; set; }
+
+    /// <summary>Where the bot is in its flow (for example "awaiting-topic"); null when the bot is done.</summary>
+    public string? BotState { get; set; }
+
+    /// <summary>The sequence number of the last message; messages are numbered 1, 2, 3... per conversation.</summary>
+    public long LastSeq { get; set; }
+
+    public long CustomerReadSeq { get; set; }
+    public long AdvisorReadSeq { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? QueuedAt { get; set; }
+    public DateTime? AssignedAt { get; set; }
+    public DateTime? ResolvedAt { get; set; }
+    public DateTime? LastCustomerMessageAt { get; set; }
+
+    /// <summary>Optimistic concurrency token, bumped on every update.</summary>
+    public long Version { get; set; }
+
+    public bool IsOpen => Status != ConversationStatus.Resolved;
+}

@@ -1,0 +1,164 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Analytics;
+using Parley.Bots;
+using Parley.Channels;
+using Parley.Data;
+using Parley.Identity;
+using Parley.Routing;
+
+namespace Parley.Conversations;
+
+/// <summary>
+/// The shared steps of every change to a conversation: numbering messages, applying a bot turn, queuing,
+/// and publishing events once the transaction committed. Callers own the transaction.
+/// </summary>
+public sealed class ConversationWriter(
+    ConversationEventHub hub,
+    ChannelConnectors connectors,
+    RoutingSignal routing,
+    OutboundSignal outbound,
+    TimeProvider clock)
+{
+    /// <summary>Numbers the message in its conversation (atomically, in the caller's transaction) and adds it.</summary>
+    public static async Task AppendAsync(ParleyDb db, Message message, CancellationToken cancellationToken)
+    {
+        message.Seq = await db.ScalarAsync<long>(
+            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = @id RETURNING last_seq",
+            cancellationToken,
+            ("@id", message.ConversationId));
+        db.Messages.Add(message);
+    }
+
+    public static ConversationChanged Changed(Conversation c) => new(c.AccountId, c.Id, c.Status, c.QueueId, c.AssigneeId);
+
+    /// <summary>Marks a tracked conversation as changed: its version guards against concurrent writers.</summary>
+    public void Touch(Conversation conversation)
+    {
+        conversation.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        conversation.Version++;
+    }
+
+    /// <summary>Adds a message from the business side (bot, advisor or system) to the conversation.</summary>
+    public async Task<Message> AddOutboundAsync(
+        ParleyDb db,
+        Conversation conversation,
+        AuthorKind author,
+        string? authorName,
+        ContentType contentType,
+        string text,
+        MessagePayload? payload,
+        List<ConversationEvent> events,
+        CancellationToken cancellationToken,
+        long? authorId = null)
+    {
+        var message = new Message
+        {
+            ConversationId = conversation.Id,
+            InboxId = conversation.InboxId,
+            AuthorKind = author,
+            AuthorId = authorId,
+            AuthorName = authorName,
+            ContentType = contentType,
+            Text = text,
+            PayloadJson = payload?.ToJson(),
+            DeliveryStatus = author == AuthorKind.System ? DeliveryStatus.Sent : connectors.InitialStatus(conversation.Channel),
+            Processed = true,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        await AppendAsync(db, message, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        events.Add(new MessageAdded(conversation.AccountId, conversation.Id, MessageDto.From(message)));
+        return message;
+    }
+
+    /// <summary>Sends the bot's messages and, when the bot hands over, queues the conversation and sets expectations.</summary>
+    public async Task ApplyBotTurnAsync(
+        ParleyDb db, Conversation conversation, Inbox inbox, InboxSettings settings, BotTurn turn,
+        List<ConversationEvent> events, CancellationToken cancellationToken)
+    {
+        var botName = $"{settings.BotName} (automated)";
+        foreach (var bot in turn.Messages)
+        {
+            var payload = bot.Options is null ? null : new MessagePayload(bot.Options);
+            await AddOutboundAsync(db, conversation, AuthorKind.Bot, botName, bot.ContentType, bot.Text, payload, events, cancellationToken);
+        }
+
+        conversation.BotState = turn.NextState;
+        Touch(conversation);
+        if (turn.HandoffQueueId is not { } queueId)
+        {
+            return;
+        }
+
+        await QueueAsync(db, conversation, queueId, events, cancellationToken);
+        var outlook = await OutlookAsync(db, conversation, settings, cancellationToken);
+        var notice = BotRuntime.HandoffNotice(outlook, turn.Topic);
+        await AddOutboundAsync(db, conversation, AuthorKind.Bot, botName, notice.ContentType, notice.Text, null, events, cancellationToken);
+    }
+
+    public async Task QueueAsync(ParleyDb db, Conversation conversation, long queueId, List<ConversationEvent> events, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        conversation.Status = ConversationStatus.Queued;
+        conversation.QueueId = queueId;
+        conversation.AssigneeId = null;
+        conversation.BotState = null;
+        conversation.QueuedAt = now;
+        Touch(conversation);
+        Reporting.Record(db, conversation, ReportingEventNames.HandedOff, now, (now - conversation.CreatedAt).TotalSeconds);
+        await db.SaveChangesAsync(cancellationToken);
+        events.Add(Changed(conversation));
+    }
+
+    /// <summary>Gives the conversation to an advisor and tells the customer who joined.</summary>
+    public async Task AssignAsync(ParleyDb db, Conversation conversation, Advisor advisor, List<ConversationEvent> events, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var waited = conversation.QueuedAt is { } queuedAt ? (now - queuedAt).TotalSeconds : (double?)null;
+        conversation.Status = ConversationStatus.Assigned;
+        conversation.AssigneeId = advisor.Id;
+        conversation.AssignedAt = now;
+        conversation.BotState = null;
+        Touch(conversation);
+        Reporting.Record(db, conversation, ReportingEventNames.Assigned, now, waited, advisor.Id);
+        await AddOutboundAsync(db, conversation, AuthorKind.System, null, ContentType.Text,
+            $"{advisor.DisplayName} joined the conversation.", null, events, cancellationToken);
+        events.Add(Changed(conversation));
+    }
+
+    private async Task<QueueOutlook> OutlookAsync(ParleyDb db, Conversation conversation, InboxSettings settings, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var open = settings.BusinessHours.IsOpen(now);
+        var opensText = open ? null : settings.BusinessHours.NextOpening(now) is { } next ? BusinessHoursSchedule.Describe(next, now) : null;
+        var queueId = conversation.QueueId;
+        var available = open && await db.AdvisorQueues
+            .Where(q => q.QueueId == queueId)
+            .Join(db.Advisors.Where(a => a.Presence == Presence.Online), q => q.AdvisorId, a => a.Id, (q, a) => a)
+            .AnyAsync(a => db.Conversations.Count(c => c.AssigneeId == a.Id
+                && (c.Status == ConversationStatus.Assigned || c.Status == ConversationStatus.WaitingForCustomer)) < a.Capacity, cancellationToken);
+        var position = available ? 0 : await db.Conversations.CountAsync(
+            c => c.QueueId == queueId && c.Status == ConversationStatus.Queued && c.Id != conversation.Id
+                && (c.Priority > conversation.Priority || (c.Priority == conversation.Priority && c.QueuedAt <= conversation.QueuedAt)),
+            cancellationToken) + 1;
+        return new QueueOutlook(open, available, position, opensText, settings.ExpectedReplyMinutes);
+    }
+
+    /// <summary>Pushes the events of a committed transaction and wakes the workers they concern.</summary>
+    public void Publish(IReadOnlyList<ConversationEvent> events)
+    {
+        foreach (var e in events)
+        {
+            hub.Publish(e);
+            switch (e)
+            {
+                case ConversationChanged { Status: ConversationStatus.Queued or ConversationStatus.Resolved }:
+                    routing.Ring();
+                    break;
+                case MessageAdded { Message.DeliveryStatus: "pending" }:
+                    outbound.Ring();
+                    break;
+            }
+        }
+    }
+}

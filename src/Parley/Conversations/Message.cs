@@ -1,0 +1,63 @@
+namespace Parley.Conversations;
+
+public enum AuthorKind
+{
+    Customer,
+    Bot,
+    Advisor,
+    System,
+}
+
+public enum ContentType
+{
+    Text,
+    QuickReplies,
+    ListPicker,
+    Attachment,
+}
+
+public enum DeliveryStatus
+{
+    /// <summary>Stored, waiting for the outbound dispatcher (outbound) or the engine (inbound).</summary>
+    Pending,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+}
+
+public sealed class Message
+{
+    public long Id { get; set; }
+    public long ConversationId { get; set; }
+    public long InboxId { get; set; }
+
+    /// <summary>Position in the conversation, 1-based, without gaps.</summary>
+    public long Seq { get; set; }
+
+    public AuthorKind AuthorKind { get; set; }
+    public long? AuthorId { get; set; }
+
+    /// <summary>The name shown with the message: the advisor's signature, the bot's name, or the customer's.</summary>
+    public string? AuthorName { get; set; }
+
+    public ContentType ContentType { get; set; }
+    public string? Text { get; set; }
+
+    /// <summary>Options or attachment as JSON (see <see cref="MessageContent"/>).</summary>
+    public string? PayloadJson { get; set; }
+
+    /// <summary>The option a customer picked from quick replies or a list picker.</summary>
+    public string? ReplyTo { get; set; }
+
+    /// <summary>The channel's own id for the message; unique per inbox, so a redelivery is stored once.</summary>
+    public string? ChannelMessageId { get; set; }
+
+    public DeliveryStatus DeliveryStatus { get; set; }
+
+    /// <summary>Inbound messages only: false until the engine has run the bot or routing for it.</summary>
+    public bool Processed { get; set; }
+
+    public int DeliveryAttempts { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Parley.Accounts;
+using Parley.Analytics;
+using Parley.Channels;
+using Parley.Contacts;
+using Parley.Conversations;
+using Parley.Identity;
+using Parley.Routing;
+
+namespace Parley.Data;
+
+/// <summary>
+/// The one DbContext. The schema is owned by the SQL migrations in Data/Migrations (one folder per dialect);
+/// this mapping only names tables and columns, so it must stay in step with them (a test checks it on both).
+/// </summary>
+public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(options)
+{
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Inbox> Inboxes => Set<Inbox>();
+    public DbSet<Queue> Queues => Set<Queue>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ContactIdentity> ContactIdentities => Set<ContactIdentity>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<Advisor> Advisors => Set<Advisor>();
+    public DbSet<AdvisorAccount> AdvisorAccounts => Set<AdvisorAccount>();
+    public DbSet<AdvisorQueue> AdvisorQueues => Set<AdvisorQueue>();
+    public DbSet<ReportingEvent> ReportingEvents => Set<ReportingEvent>();
+    public DbSet<Setting> Settings => Set<Setting>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every enum is stored by name, every time as UTC (SQLite hands back unspecified kinds).
+        configurationBuilder.Properties<Enum>().HaveConversion<string>();
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Account>().ToTable("accounts");
+        modelBuilder.Entity<Inbox>().ToTable("inboxes");
+        modelBuilder.Entity<Queue>().ToTable("queues");
+        modelBuilder.Entity<Contact>().ToTable("contacts");
+        modelBuilder.Entity<ContactIdentity>().ToTable("contact_identities");
+        modelBuilder.Entity<Conversation>(e =>
+        {
+            e.ToTable("conversations");
+            e.Property(c => c.Version).IsConcurrencyToken();
+            e.Ignore(c => c.IsOpen);
+        });
+        modelBuilder.Entity<Message>().ToTable("messages");
+        modelBuilder.Entity<Attachment>().ToTable("attachments");
+        modelBuilder.Entity<Advisor>().ToTable("advisors");
+        modelBuilder.Entity<AdvisorAccount>().ToTable("advisor_accounts").HasKey(a => new { a.AdvisorId, a.AccountId });
+        modelBuilder.Entity<AdvisorQueue>().ToTable("advisor_queues").HasKey(a => new { a.AdvisorId, a.QueueId });
+        modelBuilder.Entity<ReportingEvent>().ToTable("reporting_events");
+        modelBuilder.Entity<Setting>().ToTable("settings").HasKey(s => s.Key);
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+        }
+    }
+
+    internal static string SnakeCase(string name)
+    {
+        var builder = new System.Text.StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return builder.ToString();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+/// <summary>A key/value the whole cluster shares (for example the widget token signing key).</summary>
+public sealed class Setting
+{
+    public required string Key { get; set; }
+    public required string Value { get; set; }
+}

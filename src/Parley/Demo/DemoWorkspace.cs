@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Parley.Accounts;
+using Parley.Channels;
+using Parley.Data;
+using Parley.Identity;
+using Parley.Routing;
+
+namespace Parley.Demo;
+
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Seeds a demo brand, inbox, queues and advisors into an empty database, and serves /demo.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The password of every demo login; printed at start.</summary>
+    public string Password { get; set; } = "parley-demo";
+}
+
+/// <summary>The demo workspace: a postal group's website with three topics and a small team.</summary>
+public sealed class DemoWorkspace(
+    IDbContextFactory<ParleyDb> dbs,
+    IPasswordHasher<Advisor> hasher,
+    Microsoft.Extensions.Options.IOptions<DemoOptions> options,
+    TimeProvider clock,
+    ILogger<DemoWorkspace> logger) : IHostedService
+{
+    public const string InboxKey = "demo-website";
+    public static readonly string[] Logins = ["admin@parley.local", "supervisor@parley.local", "marie@parley.local", "luca@parley.local", "sofia@parley.local"];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        if (!await db.Inboxes.AnyAsync(i => i.PublicKey == InboxKey, cancellationToken))
+        {
+            await SeedAsync(db, cancellationToken);
+        }
+
+        logger.LogWarning(
+            "Demo workspace ready. Widget demo: /demo  Console: /console  Logins: {Logins} (password: {Password})",
+            string.Join(", ", Logins), options.Value.Password);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task SeedAsync(ParleyDb db, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var account = new Account { Name = "La Posta", CreatedAt = now };
+        db.Accounts.Add(account);
+        await db.SaveChangesAsync(ct);
+
+        var queues = new[] { "Parcels", "Bank", "Mobile" }.Select(n => new Queue { AccountId = account.Id, Name = n }).ToList();
+        db.Queues.AddRange(queues);
+        await db.SaveChangesAsync(ct);
+
+        var settings = new InboxSettings
+        {
+            BotName = "Posta bot",
+            Greeting = "Hello! I'm the La Posta virtual assistant. What is your question about?",
+            Topics =
+            [
+                new Topic("parcels", "Parcels", "Track, redirect or claim a parcel", queues[0].Id),
+                new Topic("bank", "Bank", "Accounts, cards and payments", queues[1].Id),
+                new Topic("mobile", "Mobile", "SIM, plans and coverage", queues[2].Id),
+            ],
+            DefaultQueueId = queues[0].Id,
+            BusinessHours = BusinessHoursSchedule.Weekdays("Europe/Paris", new TimeOnly(8, 0), new TimeOnly(20, 0), saturdayTo: new TimeOnly(13, 0)),
+            ExpectedReplyMinutes = 10,
+        };
+        db.Inboxes.Add(new Inbox
+        {
+            AccountId = account.Id,
+            Name = "La Posta website",
+            Channel = ChannelKind.WebMessaging,
+            PublicKey = InboxKey,
+            IdentitySecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            SettingsJson = settings.ToJson(),
+            CreatedAt = now,
+        });
+
+        var team = new (string Email, string Name, AdvisorRole Role, Queue[] Queues)[]
+        {
+            (Logins[0], "Admin", AdvisorRole.Admin, [.. queues]),
+            (Logins[1], "Sam (supervisor)", AdvisorRole.Supervisor, [.. queues]),
+            (Logins[2], "Marie", AdvisorRole.Advisor, [queues[0], queues[2]]),
+            (Logins[3], "Luca", AdvisorRole.Advisor, [queues[0], queues[1]]),
+            (Logins[4], "Sofia", AdvisorRole.Advisor, [queues[1], queues[2]]),
+        };
+        foreach (var (email, name, role, memberOf) in team)
+        {
+            var advisor = new Advisor
+            {
+                Email = email,
+                DisplayName = name,
+                PasswordHash = string.Empty,
+                Role = role,
+                Capacity = 5,
+                Presence = Presence.Offline,
+                PresenceChangedAt = now,
+                CreatedAt = now,
+            };
+            advisor.PasswordHash = hasher.HashPassword(advisor, options.Value.Password);
+            db.Advisors.Add(advisor);
+            await db.SaveChangesAsync(ct);
+            db.AdvisorAccounts.Add(new AdvisorAccount { AdvisorId = advisor.Id, AccountId = account.Id });
+            db.AdvisorQueues.AddRange(memberOf.Select(q => new AdvisorQueue { AdvisorId = advisor.Id, QueueId = q.Id }));
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+}

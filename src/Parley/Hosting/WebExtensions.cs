@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Parley.Channels.WebMessaging;
+using Parley.Data;
+using Parley.Demo;
+
+namespace Parley.Hosting;
+
+public static class WebExtensions
+{
+    /// <summary>Bodies of API calls are small; only endpoints marked <see cref="LargeBody"/> take more.</summary>
+    public const long DefaultApiBodyLimit = 64 * 1024;
+
+    public static WebApplicationBuilder AddParleyWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = AttachmentRules.MaxBytes + (1024 * 1024));
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        services.AddHostedService<DemoWorkspace>();
+        return builder;
+    }
+
+    public static WebApplication UseParleyWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.Use(LimitBodySize);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapOpenApi();
+        app.MapHealthChecks("/health");
+        return app;
+    }
+
+    private static Task LimitBodySize(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = context.GetEndpoint()?.Metadata.GetMetadata<LargeBody>()?.MaxBytes ?? DefaultApiBodyLimit;
+        }
+
+        return next(context);
+    }
+
+    private sealed class DatabaseHealthCheck(IDbContextFactory<ParleyDb> dbs) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+                return await db.Database.CanConnectAsync(cancellationToken)
+                    ? HealthCheckResult.Healthy()
+                    : HealthCheckResult.Unhealthy("The database cannot be reached.");
+            }
+            catch (Exception e)
+            {
+                return HealthCheckResult.Unhealthy("The database cannot be reached.", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Parley.Identity;
+
+public enum AdvisorRole
+{
+    Advisor,
+    Supervisor,
+    Admin,
+}
+
+public enum Presence
+{
+    Offline,
+    Away,
+    Online,
+}
+
+/// <summary>A person who signs in to the console.</summary>
+public sealed class Advisor
+{
+    public long Id { get; set; }
+    public required string Email { get; set; }
+    public required string DisplayName { get; set; }
+    public required string PasswordHash { get; set; }
+    public AdvisorRole Role { get; set; }
+
+    /// <summary>How many open conversations may be assigned to this advisor at once.</summary>
+    public int Capacity { get; set; } = 3;
+
+    public Presence Presence { get; set; }
+    public DateTime PresenceChangedAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class AdvisorAccount
+{
+    public long AdvisorId { get; set; }
+    public long AccountId { get; set; }
+}
+
+public sealed class AdvisorQueue
+{
+    public long AdvisorId { get; set; }
+    public long QueueId { get; set; }
+}

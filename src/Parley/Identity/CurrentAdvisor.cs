@@ -1,0 +1,41 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Parley.Data;
+
+namespace Parley.Identity;
+
+/// <summary>
+/// The signed-in advisor of this circuit, loaded from the database on first use so that role and account
+/// changes apply at the next sign-in or page load.
+/// </summary>
+public sealed class CurrentAdvisor(AuthenticationStateProvider authentication, IDbContextFactory<ParleyDb> dbs)
+{
+    private AdvisorSession? _session;
+
+    public async Task<AdvisorSession?> GetAsync(CancellationToken ct = default)
+    {
+        if (_session is not null)
+        {
+            return _session;
+        }
+
+        var state = await authentication.GetAuthenticationStateAsync();
+        var claim = state.User.FindFirst(IdentityExtensions.AdvisorIdClaim)?.Value;
+        if (!long.TryParse(claim, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return null;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var advisor = await db.Advisors.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (advisor is null)
+        {
+            return null;
+        }
+
+        var accounts = await db.AdvisorAccounts.Where(a => a.AdvisorId == id).Select(a => a.AccountId).ToListAsync(ct);
+        _session = new AdvisorSession(advisor.Id, advisor.DisplayName, advisor.Role, accounts.ToHashSet());
+        return _session;
+    }
+}
