@@ -1,0 +1,86 @@
+using Microsoft.Playwright;
+
+namespace Parley.BrowserTests;
+
+/// <summary>
+/// The foundation scenario in a real browser: a signed-in customer picks a topic on /demo, an advisor sees
+/// the conversation appear live and replies, the customer sees the signed reply live, after a reload, and
+/// on a second device.
+/// </summary>
+public sealed class HybridConversationTests
+{
+    private const float Timeout = 15_000;
+
+    [ChromiumFact]
+    public async Task Customer_and_advisor_talk_live_and_history_follows_the_customer_across_devices()
+    {
+        await using var server = new ParleyServer();
+        server.StartServer();
+        await using var browser = await Browser.LaunchAsync();
+
+        // The advisor signs in and goes online.
+        await using var advisorContext = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var console = await advisorContext.NewPageAsync();
+        await SignInAsync(console, "marie@parley.local");
+        await GoOnlineAsync(console);
+
+        // The customer (signed in on the brand's site as Alice) opens the widget and picks a topic.
+        await using var phone = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var customer = await phone.NewPageAsync();
+        await customer.GotoAsync("/demo?user=alice");
+        await customer.Locator("#parley-launcher").ClickAsync();
+        await customer.Locator(".parley-option", new() { HasText = "Parcels" }).ClickAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(customer.Locator(".parley-msg-customer", new() { HasText = "Parcels" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+
+        // The conversation appears in the console without a reload; the advisor opens it and replies.
+        var row = console.Locator(".conv-row").First;
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await row.ClickAsync();
+        await Assertions.Expect(console.Locator("#conversation-view .msg-customer", new() { HasText = "Parcels" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await console.Locator("#reply-input").FillAsync("Hello Alice, I'm looking at your parcel now.");
+        await console.Locator("#reply-send").ClickAsync();
+
+        // The customer sees the reply live, signed with the advisor's name.
+        var reply = customer.Locator(".parley-msg-advisor", new() { HasText = "looking at your parcel" });
+        await Assertions.Expect(reply).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(reply.Locator(".parley-signature")).ToContainTextAsync("Marie");
+
+        // After a reload the whole history is still there.
+        await customer.ReloadAsync();
+        await customer.Locator("#parley-launcher").ClickAsync();
+        await ExpectHistoryAsync(customer);
+
+        // The same signed-in customer on another device sees the same conversation.
+        await using var laptop = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var second = await laptop.NewPageAsync();
+        await second.GotoAsync("/demo?user=alice");
+        await second.Locator("#parley-launcher").ClickAsync();
+        await ExpectHistoryAsync(second);
+    }
+
+    private static async Task ExpectHistoryAsync(IPage page)
+    {
+        await Assertions.Expect(page.Locator(".parley-msg-bot").First).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator(".parley-msg-customer", new() { HasText = "Parcels" })).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        var reply = page.Locator(".parley-msg-advisor", new() { HasText = "looking at your parcel" });
+        await Assertions.Expect(reply).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await Assertions.Expect(reply.Locator(".parley-signature")).ToContainTextAsync("Marie");
+    }
+
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/console");
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync("browser-test");
+        await page.Locator("#sign-in").ClickAsync();
+        await page.WaitForURLAsync("**/console", new() { Timeout = Timeout });
+    }
+
+    private static async Task GoOnlineAsync(IPage page)
+    {
+        var toggle = page.Locator("#presence-toggle");
+        await Assertions.Expect(toggle).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await toggle.ClickAsync();
+        await Assertions.Expect(toggle).ToContainTextAsync("Online", new() { Timeout = Timeout });
+    }
+}
