@@ -18,6 +18,7 @@ public sealed class ConversationActions(
     ConversationWriter writer,
     ConversationEventHub hub,
     RoutingSignal routing,
+    WriteGate gate,
     TimeProvider clock)
 {
     public const int MaxReplyLength = 4000;
@@ -129,6 +130,7 @@ public sealed class ConversationActions(
 
     public async Task CustomerReadAsync(long inboxId, long contactId, long seq, CancellationToken ct)
     {
+        using var pass = await gate.EnterAsync(ct);
         await using var db = await dbs.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.InboxId == inboxId && c.ContactId == contactId, ct);
@@ -177,6 +179,7 @@ public sealed class ConversationActions(
         {
             try
             {
+                using var pass = await gate.EnterAsync(ct);
                 await using var db = await dbs.CreateDbContextAsync(ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);

@@ -27,9 +27,9 @@ public sealed record AcceptResult(long MessageId, long ConversationId, long Seq,
 /// </summary>
 public sealed class ConversationEngine(
     IDbContextFactory<ParleyDb> dbs,
-    InboundSignal inbound,
+    InboundWriter inboundWriter,
     ConversationWriter writer,
-    TimeProvider clock)
+    WriteGate gate)
 {
     /// <summary>Returns the contact's conversation on the inbox, creating it (and greeting) the first time.</summary>
     public async Task<Conversation> OpenAsync(Inbox inbox, long contactId, CancellationToken cancellationToken)
@@ -47,8 +47,9 @@ public sealed class ConversationEngine(
         var events = new List<ConversationEvent>();
         try
         {
+            using var pass = await gate.EnterAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var conversation = await CreateAsync(db, inbox, contactId, events, cancellationToken);
+            var conversation = await writer.CreateAsync(db, inbox, contactId, events, cancellationToken);
             await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -64,94 +65,6 @@ public sealed class ConversationEngine(
     }
 
     /// <summary>Stores a customer's message, once per channel message id, and schedules its processing.</summary>
-    public async Task<AcceptResult> AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            var duplicate = await FindDuplicateAsync(db, message, cancellationToken);
-            if (duplicate is not null)
-            {
-                return duplicate;
-            }
-
-            try
-            {
-                var events = new List<ConversationEvent>();
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var conversation = await db.Conversations.AsNoTracking()
-                    .FirstOrDefaultAsync(c => c.InboxId == message.Inbox.Id && c.ContactId == message.ContactId, cancellationToken)
-                    ?? await CreateAsync(db, message.Inbox, message.ContactId, events, cancellationToken);
-                var now = clock.GetUtcNow().UtcDateTime;
-                var stored = new Message
-                {
-                    ConversationId = conversation.Id,
-                    InboxId = message.Inbox.Id,
-                    AuthorKind = AuthorKind.Customer,
-                    AuthorName = message.AuthorName,
-                    ContentType = message.ContentType,
-                    Text = message.Text,
-                    ReplyTo = message.ReplyTo,
-                    ChannelMessageId = message.ChannelMessageId,
-                    DeliveryStatus = DeliveryStatus.Delivered,
-                    Processed = false,
-                    CreatedAt = now,
-                };
-                if (message.Attachment is { } file)
-                {
-                    var attachment = new Attachment
-                    {
-                        AccountId = conversation.AccountId,
-                        ConversationId = conversation.Id,
-                        FileName = file.FileName,
-                        ContentType = file.ContentType,
-                        Size = file.Data.LongLength,
-                        Data = file.Data,
-                        CreatedAt = now,
-                    };
-                    db.Attachments.Add(attachment);
-                    await db.SaveChangesAsync(cancellationToken);
-                    stored.PayloadJson = new MessagePayload(Attachment: new AttachmentInfo(attachment.Id, file.FileName, file.ContentType, attachment.Size)).ToJson();
-                }
-
-                await ConversationWriter.AppendAsync(db, stored, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                events.Add(new MessageAdded(conversation.AccountId, conversation.Id, MessageDto.From(stored)));
-                writer.Publish(events);
-                inbound.Ring(conversation.Id);
-                return new AcceptResult(stored.Id, conversation.Id, stored.Seq, false);
-            }
-            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt < 3)
-            {
-                // A concurrent retry of the same message, or a concurrent first message: look again.
-            }
-        }
-    }
-
-    private static async Task<AcceptResult?> FindDuplicateAsync(ParleyDb db, InboundMessage message, CancellationToken cancellationToken) =>
-        await db.Messages.AsNoTracking()
-            .Where(m => m.InboxId == message.Inbox.Id && m.ChannelMessageId == message.ChannelMessageId)
-            .Select(m => new AcceptResult(m.Id, m.ConversationId, m.Seq, true))
-            .FirstOrDefaultAsync(cancellationToken);
-
-    private async Task<Conversation> CreateAsync(ParleyDb db, Inbox inbox, long contactId, List<ConversationEvent> events, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var conversation = new Conversation
-        {
-            AccountId = inbox.AccountId,
-            InboxId = inbox.Id,
-            ContactId = contactId,
-            Channel = inbox.Channel,
-            Status = ConversationStatus.WithBot,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Conversations.Add(conversation);
-        await db.SaveChangesAsync(cancellationToken);
-        Reporting.Record(db, conversation, ReportingEventNames.ConversationOpened, now);
-        events.Add(ConversationWriter.Changed(conversation));
-        return conversation;
-    }
+    public Task<AcceptResult> AcceptAsync(InboundMessage message, CancellationToken cancellationToken) =>
+        inboundWriter.AcceptAsync(message, cancellationToken);
 }

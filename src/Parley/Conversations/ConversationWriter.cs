@@ -29,6 +29,27 @@ public sealed class ConversationWriter(
         db.Messages.Add(message);
     }
 
+    /// <summary>Opens a conversation held by the bot for the contact on the inbox.</summary>
+    public async Task<Conversation> CreateAsync(ParleyDb db, Inbox inbox, long contactId, List<ConversationEvent> events, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var conversation = new Conversation
+        {
+            AccountId = inbox.AccountId,
+            InboxId = inbox.Id,
+            ContactId = contactId,
+            Channel = inbox.Channel,
+            Status = ConversationStatus.WithBot,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Conversations.Add(conversation);
+        await db.SaveChangesAsync(cancellationToken);
+        Reporting.Record(db, conversation, ReportingEventNames.ConversationOpened, now);
+        events.Add(Changed(conversation));
+        return conversation;
+    }
+
     public static ConversationChanged Changed(Conversation c) => new(c.AccountId, c.Id, c.Status, c.QueueId, c.AssigneeId);
 
     /// <summary>Marks a tracked conversation as changed: its version guards against concurrent writers.</summary>
@@ -66,6 +87,7 @@ public sealed class ConversationWriter(
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         await AppendAsync(db, message, cancellationToken);
+        conversation.LastSeq = message.Seq;
         await db.SaveChangesAsync(cancellationToken);
         events.Add(new MessageAdded(conversation.AccountId, conversation.Id, MessageDto.From(message)));
         return message;

@@ -19,6 +19,8 @@ public static class EngineExtensions
         services.AddSingleton<RoutingSignal>();
         services.AddSingleton<OutboundSignal>();
         services.AddSingleton<ConversationWriter>();
+        services.AddSingleton<WriteGate>();
+        services.AddSingleton<InboundWriter>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<ConversationActions>();
         services.AddSingleton<IChannelConnector, WebMessagingConnector>();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Analytics;
 using Parley.Bots;
 using Parley.Channels;
+using Parley.Channels.WebMessaging;
 using Parley.Data;
 
 namespace Parley.Conversations;
@@ -16,9 +17,12 @@ public sealed class InboundProcessor(
     IDbContextFactory<ParleyDb> dbs,
     InboundSignal signal,
     ConversationWriter writer,
+    InboxDirectory inboxes,
+    WriteGate gate,
     ILogger<InboundProcessor> logger) : BackgroundService
 {
     private const int Partitions = 4;
+    private const int MaxBatch = 64;
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -76,7 +80,38 @@ public sealed class InboundProcessor(
 
     private async Task RunPartitionAsync(ChannelReader<long> reader, CancellationToken stoppingToken)
     {
-        await foreach (var conversationId in reader.ReadAllAsync(CancellationToken.None))
+        var batch = new HashSet<long>();
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && reader.TryRead(out var id))
+            {
+                batch.Add(id);
+            }
+
+            try
+            {
+                await ProcessBatchAsync(batch, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug(e, "A batch of {Count} conversations failed; processing them one by one", batch.Count);
+                if (!await ProcessEachAsync(batch, stoppingToken))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <returns>False when stopping.</returns>
+    private async Task<bool> ProcessEachAsync(IEnumerable<long> conversationIds, CancellationToken stoppingToken)
+    {
+        foreach (var conversationId in conversationIds)
         {
             try
             {
@@ -86,7 +121,7 @@ public sealed class InboundProcessor(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                return false;
             }
             catch (Exception e)
             {
@@ -94,6 +129,37 @@ public sealed class InboundProcessor(
                 logger.LogError(e, "Processing conversation {ConversationId} failed", conversationId);
             }
         }
+
+        return true;
+    }
+
+    /// <summary>Processes every waiting message of a few conversations in one transaction (group commit).</summary>
+    private async Task ProcessBatchAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
+    {
+        using var pass = await gate.EnterAsync(cancellationToken);
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ids = conversationIds.ToList();
+        var messages = await db.Messages
+            .Where(m => ids.Contains(m.ConversationId) && !m.Processed)
+            .OrderBy(m => m.ConversationId).ThenBy(m => m.Seq)
+            .ToListAsync(cancellationToken);
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var withWork = messages.Select(m => m.ConversationId).Distinct().ToList();
+        var conversations = await db.Conversations.Where(c => withWork.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var events = new List<ConversationEvent>();
+        foreach (var message in messages)
+        {
+            await StepAsync(db, conversations[message.ConversationId], message, events, cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        writer.Publish(events);
     }
 
     /// <summary>Processes the oldest unprocessed message of the conversation; false when there was none.</summary>
@@ -114,6 +180,7 @@ public sealed class InboundProcessor(
 
     private async Task<bool> TryProcessNextAsync(long conversationId, CancellationToken cancellationToken)
     {
+        using var pass = await gate.EnterAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var message = await db.Messages
@@ -126,9 +193,20 @@ public sealed class InboundProcessor(
         }
 
         var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, cancellationToken);
-        var inbox = await db.Inboxes.AsNoTracking().FirstAsync(i => i.Id == conversation.InboxId, cancellationToken);
-        var settings = InboxSettings.Parse(inbox.SettingsJson);
         var events = new List<ConversationEvent>();
+        await StepAsync(db, conversation, message, events, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        writer.Publish(events);
+        return true;
+    }
+
+    /// <summary>One customer message's effect: a bot turn, back from waiting, or a reopening.</summary>
+    private async Task StepAsync(ParleyDb db, Conversation conversation, Message message, List<ConversationEvent> events, CancellationToken cancellationToken)
+    {
+        var inbox = await inboxes.FindAsync(conversation.InboxId, cancellationToken)
+            ?? throw new InvalidOperationException($"Inbox {conversation.InboxId} of conversation {conversation.Id} is missing.");
+        var settings = InboxSettings.Parse(inbox.SettingsJson);
         conversation.LastCustomerMessageAt = message.CreatedAt;
         switch (conversation.Status)
         {
@@ -150,10 +228,6 @@ public sealed class InboundProcessor(
         }
 
         message.Processed = true;
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        writer.Publish(events);
-        return true;
     }
 
     /// <summary>The customer wrote again after resolution: back to the queue it was in, or to the bot.</summary>

@@ -14,6 +14,7 @@ public sealed class Router(
     IDbContextFactory<ParleyDb> dbs,
     RoutingSignal signal,
     ConversationWriter writer,
+    WriteGate gate,
     ILogger<Router> logger) : BackgroundService
 {
     private const int BatchSize = 500;
@@ -88,6 +89,7 @@ public sealed class Router(
 
     private async Task<bool> AssignOneAsync(Allocation allocation, CancellationToken cancellationToken)
     {
+        using var pass = await gate.EnterAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var conversation = await db.Conversations.FirstAsync(c => c.Id == allocation.ConversationId, cancellationToken);
