@@ -19,6 +19,9 @@ public static class WebExtensions
         var services = builder.Services;
         services.AddProblemDetails();
         services.AddOpenApi();
+        // The widget runs on the brand's own site: its API answers any origin, as it is authorised by a
+        // bearer token, never by cookies.
+        services.AddCors(o => o.AddPolicy(Channels.WebMessaging.WidgetApi.CorsPolicy, p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = AttachmentRules.MaxBytes + (1024 * 1024));
@@ -33,6 +36,7 @@ public static class WebExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseCors();
         app.Use(LimitBodySize);
         app.UseAuthentication();
         app.UseAuthorization();

@@ -35,14 +35,15 @@ public sealed record ReadRequest(long Seq);
 public static class WidgetApi
 {
     public const int MaxTextLength = 4000;
+    public const string CorsPolicy = "widget";
 
     public static IEndpointRouteBuilder MapWidgetApi(this IEndpointRouteBuilder app)
     {
-        var open = app.MapGroup("/api/widget/v1").WithTags("Widget");
+        var open = app.MapGroup("/api/widget/v1").WithTags("Widget").RequireCors(CorsPolicy);
         open.MapGet("/inboxes/{publicKey}", GetInbox);
         open.MapPost("/sessions", CreateSession);
 
-        var authed = app.MapGroup("/api/widget/v1").WithTags("Widget").AddEndpointFilter<WidgetAuthFilter>();
+        var authed = app.MapGroup("/api/widget/v1").WithTags("Widget").RequireCors(CorsPolicy).AddEndpointFilter<WidgetAuthFilter>();
         authed.MapPost("/conversation", OpenConversation);
         authed.MapGet("/messages", GetMessages);
         authed.MapPost("/messages", SendMessage);
