@@ -6,7 +6,7 @@ namespace Parley.Bench;
 
 /// <summary>
 /// Customer messages arrive at a fixed rate whatever the server does (open loop), each one a message the bot
-/// answers: first a text it does not understand (it asks the topic again), then a quick-reply pick (it hands
+/// answers: twice a text it does not understand (it asks the topic again), then a quick-reply pick (it hands
 /// over and tells the customer the queue position). Latency runs from the message's scheduled arrival to the
 /// moment the customer's long poll returns the bot's reply, so queueing in the server or client is included.
 /// </summary>
@@ -15,8 +15,10 @@ internal static class OpenLoop
     private const int MaxOutstanding = 4000;
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(30);
 
-    /// <summary>How many fresh conversations a run at this rate may need (each one carries two bot turns).</summary>
-    public static int PoolSize(int rate, TimeSpan duration) => (int)(rate * duration.TotalSeconds * 0.75) + 50;
+    private const int TurnsPerConversation = 3;
+
+    /// <summary>How many fresh conversations a run at this rate may need (each one carries three bot turns, one at a time).</summary>
+    public static int PoolSize(int rate, TimeSpan duration) => (int)(rate * duration.TotalSeconds * 1.5 / TurnsPerConversation) + 50;
 
     public static async Task<Outcome> RunAsync(int rate, TimeSpan duration, IReadOnlyList<WidgetCustomer> pool, CpuProbe cpu)
     {
@@ -54,7 +56,7 @@ internal static class OpenLoop
                 {
                     try
                     {
-                        var isPick = journey.Step == 1;
+                        var isPick = journey.Step == TurnsPerConversation - 1;
                         var topic = WidgetCustomer.Topics[journey.Customer.ConversationId % WidgetCustomer.Topics.Length];
                         var seq = await journey.Customer.SendAsync(isPick ? topic.Title : WidgetCustomer.UnclearText, isPick ? topic.Id : null, giveUp.Token);
                         if (seq is null || !await journey.Customer.WaitForBotReplyAsync(seq.Value, giveUp.Token))
@@ -66,7 +68,7 @@ internal static class OpenLoop
                         (isPick ? pick : text).Add(Stopwatch.GetTimestamp() - scheduled);
                         if (!isPick)
                         {
-                            ready.Enqueue((journey.Customer, 1));
+                            ready.Enqueue((journey.Customer, journey.Step + 1));
                         }
                     }
                     catch (OperationCanceledException)

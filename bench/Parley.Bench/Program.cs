@@ -67,7 +67,7 @@ return 0;
 async Task<List<WidgetCustomer>> StartCustomersAsync(int count)
 {
     var started = new WidgetCustomer[count];
-    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 },
         async (i, ct) => started[i] = await WidgetCustomer.StartAsync(client, parley.BaseAddress, ct));
     return [.. started];
 }
