@@ -59,13 +59,13 @@ internal static class ClosedLoop
         await Task.Delay(duration);
         Volatile.Write(ref measuring, 0);
         var seconds = window.Elapsed.TotalSeconds;
-        var (server, generator) = cpu.Stop();
+        var (server, generator, others) = cpu.Stop();
         var counted = Interlocked.Read(ref ok);
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
         var notes = failed == 0 ? string.Empty : $"{Interlocked.Read(ref failed)} non-2xx or failed";
         return new Outcome(scenario, $"closed loop, {customers.Count} concurrent", counted / seconds, unit,
-            latencies.Percentile(50), latencies.Percentile(99), server, generator, notes);
+            latencies.Percentile(50), latencies.Percentile(99), server, generator, others, notes);
     }
 }

@@ -2,26 +2,47 @@ using System.Diagnostics;
 
 namespace Parley.Bench;
 
-/// <summary>CPU used by the server and by the generator over a measured window, in cores (1.0 = one core busy).</summary>
+/// <summary>
+/// CPU used over a measured window by the server, by the generator, and by everything else on the machine
+/// (from /proc/stat, so a noisy neighbour shows), in cores (1.0 = one core busy).
+/// </summary>
 internal sealed class CpuProbe(Func<TimeSpan>? serverCpu)
 {
     private readonly Stopwatch _wall = new();
     private TimeSpan _server;
     private TimeSpan _self;
+    private double _machine;
 
     public void Start()
     {
         _server = serverCpu?.Invoke() ?? TimeSpan.Zero;
         _self = SelfCpu();
+        _machine = MachineBusySeconds();
         _wall.Restart();
     }
 
-    public (double? Server, double Generator) Stop()
+    public (double? Server, double Generator, double Others) Stop()
     {
         var wall = _wall.Elapsed.TotalSeconds;
         var self = (SelfCpu() - _self).TotalSeconds / wall;
         double? server = serverCpu is null ? null : (serverCpu() - _server).TotalSeconds / wall;
-        return (server, self);
+        var machine = (MachineBusySeconds() - _machine) / wall;
+        return (server, self, Math.Max(0, machine - self - (server ?? 0)));
+    }
+
+    /// <summary>Busy CPU seconds of the whole machine since boot (Linux); 0 elsewhere.</summary>
+    private static double MachineBusySeconds()
+    {
+        const double TicksPerSecond = 100; // USER_HZ on Linux
+        if (!File.Exists("/proc/stat"))
+        {
+            return 0;
+        }
+
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var values = fields.Skip(1).Take(8).Select(f => double.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var idle = values[3] + values[4]; // idle + iowait
+        return (values.Sum() - idle) / TicksPerSecond;
     }
 
     private static TimeSpan SelfCpu()
@@ -93,4 +114,5 @@ internal sealed record Outcome(
     double P99Ms,
     double? ServerCores,
     double GeneratorCores,
+    double OtherCores,
     string Notes);

@@ -15,15 +15,15 @@ internal static class Report
         var baseline = outcomes[0];
         var text = new StringBuilder();
         Line(text, $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {options.DurationSeconds} s per phase ({options.WarmupSeconds} s warm-up for the closed loops).");
-        Line(text, $"CPU is in cores busy (1.00 = one core); the baseline server runs inside the generator, so its CPU is in the generator's column.");
+        Line(text, $"CPU is in cores busy (1.00 = one core); the baseline server runs inside the generator, so its CPU is in the generator's column; 'other' is the rest of the machine (noise).");
         Line(text, $"");
-        Line(text, $"| scenario | load | rate | vs baseline | p50 ms | p99 ms | server CPU | generator CPU | notes |");
-        Line(text, $"| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        Line(text, $"| scenario | load | rate | vs baseline | p50 ms | p99 ms | server CPU | generator CPU | other CPU | notes |");
+        Line(text, $"| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var o in outcomes)
         {
             var ratio = o.RateUnit is "req/s" or "msg/s" ? (o.Rate / baseline.Rate).ToString("P1", CultureInfo.InvariantCulture) : "–";
             var server = o.ServerCores is { } cores ? $"{cores:F2}" : "(in generator)";
-            Line(text, $"| {o.Scenario} | {o.Load} | {o.Rate:F0} {o.RateUnit} | {ratio} | {o.P50Ms:F1} | {o.P99Ms:F1} | {server} | {o.GeneratorCores:F2} | {o.Notes} |");
+            Line(text, $"| {o.Scenario} | {o.Load} | {o.Rate:F0} {o.RateUnit} | {ratio} | {o.P50Ms:F1} | {o.P99Ms:F1} | {server} | {o.GeneratorCores:F2} | {o.OtherCores:F2} | {o.Notes} |");
         }
 
         Line(text, $"");
