@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Parley.Bench;
+
+/// <summary>The command line: <c>[--duration 20] [--customers 64] [--rates 100,500] [--parley path/to/Parley.dll]</c>.</summary>
+internal sealed record BenchOptions(int DurationSeconds, int Customers, IReadOnlyList<int> Rates, string? ParleyDll, int WarmupSeconds)
+{
+    public const string Usage = "usage: Parley.Bench [--duration 20] [--customers 64] [--rates 100,500] [--warmup 3] [--parley path/to/Parley.dll]";
+
+    public TimeSpan Duration => TimeSpan.FromSeconds(DurationSeconds);
+
+    public TimeSpan Warmup => TimeSpan.FromSeconds(WarmupSeconds);
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions(20, 64, [100, 500], null, 3);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            options = args[i] switch
+            {
+                "--duration" => options with { DurationSeconds = Positive(value, args[i]) },
+                "--customers" => options with { Customers = Positive(value, args[i]) },
+                "--rates" => options with { Rates = value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => Positive(r, args[i])).ToList() },
+                "--warmup" => options with { WarmupSeconds = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--parley" => options with { ParleyDll = value },
+                _ => throw new ArgumentException($"Unknown option {args[i]}.\n{Usage}"),
+            };
+            i++;
+        }
+
+        return options;
+    }
+
+    private static int Positive(string value, string name) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{name} must be a positive integer, not '{value}'.\n{Usage}");
+}

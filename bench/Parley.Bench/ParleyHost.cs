@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace Parley.Bench;
+
+/// <summary>
+/// Parley as a child process on a loopback port, with a throw-away SQLite folder and the demo workspace
+/// (whose advisors are all offline, so every handed-off conversation stays queued).
+/// </summary>
+internal sealed class ParleyHost : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _folder;
+    private readonly StreamWriter _log;
+
+    private ParleyHost(Process process, string folder, StreamWriter log, int port)
+    {
+        _process = process;
+        _folder = folder;
+        _log = log;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string DatabaseFile => Path.Combine(_folder, "parley.db");
+
+    public string LogFile => Path.Combine(_folder, "parley.log");
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>CPU time the server has used so far (all its threads).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    public static async Task<ParleyHost> StartAsync(string? dll, HttpClient http)
+    {
+        dll ??= DefaultDll();
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"Parley is not built at {dll}: run `dotnet build src/Parley -c Release` or pass --parley.", dll);
+        }
+
+        var folder = Directory.CreateTempSubdirectory("parley-bench-").FullName;
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            dll, "--urls", $"http://127.0.0.1:{port}",
+            $"--Database:ConnectionString=Data Source={Path.Combine(folder, "parley.db")}",
+            "--Demo:Enabled=true",
+            "--Logging:LogLevel:Default=Warning",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var log = new StreamWriter(Path.Combine(folder, "parley.log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var host = new ParleyHost(process, folder, log, port);
+        await host.WaitUntilReadyAsync(http);
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        await _log.DisposeAsync();
+    }
+
+    /// <summary>Deletes the temp folder (kept when the caller wants to inspect the database afterwards).</summary>
+    public void DeleteData()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is not null)
+        {
+            lock (log)
+            {
+                log.WriteLine(line);
+            }
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(HttpClient http)
+    {
+        var deadline = Stopwatch.StartNew();
+        var probe = new Uri(BaseAddress, $"/api/widget/v1/inboxes/{WidgetCustomer.InboxKey}");
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Parley exited with code {_process.ExitCode}; see {LogFile}.");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(probe);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Parley did not answer within 60 s; see {LogFile}.");
+    }
+
+    private static string DefaultDll()
+    {
+        var configuration = typeof(ParleyHost).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Parley.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        if (dir is null)
+        {
+            throw new InvalidOperationException("Cannot find the repository root (Parley.slnx) above the bench; pass --parley.");
+        }
+
+        return Path.Combine(dir.FullName, "src", "Parley", "bin", configuration, "net10.0", "Parley.dll");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
