@@ -63,10 +63,14 @@ public static class DataExtensions
     }
 }
 
-/// <summary>Sets the per-connection SQLite pragmas (WAL itself is persistent and set by the migrator).</summary>
+/// <summary>
+/// Sets the per-connection SQLite pragmas (WAL itself is persistent and set by the migrator), once per physical
+/// connection: pooled connections keep their native handle, and its settings, between opens.
+/// </summary>
 internal sealed class SqlitePragmas(IOptions<DatabaseOptions> options) : DbConnectionInterceptor
 {
     private readonly string _sql = $"PRAGMA synchronous={options.Value.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout=30000;";
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _configured = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -78,8 +82,17 @@ internal sealed class SqlitePragmas(IOptions<DatabaseOptions> options) : DbConne
 
     private void Apply(DbConnection connection)
     {
+        if (connection is SqliteConnection { Handle: { } handle } && _configured.TryGetValue(handle, out _))
+        {
+            return;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = _sql;
         command.ExecuteNonQuery();
+        if (connection is SqliteConnection { Handle: { } opened })
+        {
+            _configured.AddOrUpdate(opened, opened);
+        }
     }
 }
