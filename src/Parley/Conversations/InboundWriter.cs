@@ -186,25 +186,45 @@ public sealed class InboundWriter(
         }
     }
 
+    /// <remarks>One query per inbox, with equalities the (inbox, channel message id) index answers directly.</remarks>
     private static async Task<Dictionary<(long, string), AcceptResult>> StoredAlreadyAsync(ParleyDb db, List<Pending> batch)
     {
-        var ids = batch.Select(p => p.Message.ChannelMessageId).Distinct().ToList();
-        var inboxIds = batch.Select(p => p.Message.Inbox.Id).Distinct().ToList();
-        var rows = await db.Messages.AsNoTracking()
-            .Where(m => m.ChannelMessageId != null && ids.Contains(m.ChannelMessageId) && inboxIds.Contains(m.InboxId))
-            .Select(m => new { m.InboxId, m.ChannelMessageId, m.Id, m.ConversationId, m.Seq })
-            .ToListAsync();
-        return rows.ToDictionary(r => (r.InboxId, r.ChannelMessageId!), r => new AcceptResult(r.Id, r.ConversationId, r.Seq, true));
+        var known = new Dictionary<(long, string), AcceptResult>();
+        foreach (var inbox in batch.GroupBy(p => p.Message.Inbox.Id))
+        {
+            var inboxId = inbox.Key;
+            var ids = inbox.Select(p => p.Message.ChannelMessageId).Distinct().ToList();
+            var rows = await db.Messages.AsNoTracking()
+                .Where(m => m.InboxId == inboxId && ids.Contains(m.ChannelMessageId!))
+                .Select(m => new { m.ChannelMessageId, m.Id, m.ConversationId, m.Seq })
+                .ToListAsync();
+            foreach (var r in rows)
+            {
+                known[(inboxId, r.ChannelMessageId!)] = new AcceptResult(r.Id, r.ConversationId, r.Seq, true);
+            }
+        }
+
+        return known;
     }
 
     private static async Task<Dictionary<(long, long), (long Id, long AccountId)>> ConversationsAsync(ParleyDb db, List<Pending> batch)
     {
-        var contactIds = batch.Select(p => p.Message.ContactId).Distinct().ToList();
-        var rows = await db.Conversations.AsNoTracking()
-            .Where(c => contactIds.Contains(c.ContactId))
-            .Select(c => new { c.Id, c.InboxId, c.ContactId, c.AccountId })
-            .ToListAsync();
-        return rows.ToDictionary(r => (r.InboxId, r.ContactId), r => (r.Id, r.AccountId));
+        var found = new Dictionary<(long, long), (long Id, long AccountId)>();
+        foreach (var inbox in batch.GroupBy(p => p.Message.Inbox.Id))
+        {
+            var inboxId = inbox.Key;
+            var contactIds = inbox.Select(p => p.Message.ContactId).Distinct().ToList();
+            var rows = await db.Conversations.AsNoTracking()
+                .Where(c => c.InboxId == inboxId && contactIds.Contains(c.ContactId))
+                .Select(c => new { c.Id, c.ContactId, c.AccountId })
+                .ToListAsync();
+            foreach (var r in rows)
+            {
+                found[(inboxId, r.ContactId)] = (r.Id, r.AccountId);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Stores the files first: their ids go into the messages' payloads.</summary>
