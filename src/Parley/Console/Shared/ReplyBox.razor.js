@@ -8,6 +8,7 @@ export function bindReply(textarea) {
   });
 }
 
-export function focus(el) {
-  el.focus();
+export function clear(textarea) {
+  textarea.value = '';
+  textarea.focus();
 }
