@@ -44,6 +44,20 @@ public sealed class ConsoleTests
         await Assertions.Expect(marie.Locator("#conversation-view .msg-customer", new() { HasText = "<b>bold</b> parcel 123" })).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Assertions.Expect(marie.Locator("#conversation-view .msg-customer b")).ToHaveCountAsync(0);
 
+        // A customer's file arrives as a link the advisor can download (and only a signed-in advisor can).
+        await customer.Locator("#parley-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "receipt.pdf", MimeType = "application/pdf", Buffer = "%PDF-1.4 receipt"u8.ToArray(),
+        });
+        var link = marie.Locator("#conversation-view .msg-customer a.msg-attachment", new() { HasText = "receipt.pdf" });
+        await Assertions.Expect(link).ToBeVisibleAsync(new() { Timeout = Timeout });
+        var href = await link.GetAttributeAsync("href");
+        var download = await marie.Context.APIRequest.GetAsync(href!);
+        Assert.Equal(200, download.Status);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(await download.BodyAsync()), StringComparison.Ordinal);
+        var anonymous = await phone.APIRequest.GetAsync(href!, new() { MaxRedirects = 0 });
+        Assert.NotEqual(200, anonymous.Status);
+
         // Another advisor sees the conversation but may not reply nor take it; a supervisor takes it over.
         var luca = await SignInAsync(browser, server, "luca@parley.local");
         await luca.Locator(".conv-row").First.ClickAsync(new() { Timeout = Timeout });
