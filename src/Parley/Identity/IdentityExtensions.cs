@@ -34,8 +34,16 @@ public static class IdentityExtensions
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/login", LoginAsync).AllowAnonymous();
-        app.MapPost("/account/logout", async (HttpContext http) =>
+        app.MapPost("/account/logout", async (HttpContext http, IDbContextFactory<ParleyDb> dbs, Conversations.ConversationActions actions, CancellationToken ct) =>
         {
+            // Signing out ends availability: routing must not keep allocating to someone who left.
+            if (long.TryParse(http.User.FindFirst(AdvisorIdClaim)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            {
+                await using var db = await dbs.CreateDbContextAsync(ct);
+                var accounts = await db.AdvisorAccounts.Where(a => a.AdvisorId == id).Select(a => a.AccountId).ToListAsync(ct);
+                await actions.SetPresenceAsync(new AdvisorSession(id, http.User.Identity?.Name ?? "", AdvisorRole.Advisor, accounts.ToHashSet()), Presence.Offline, ct);
+            }
+
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.LocalRedirect("/login");
         }).RequireAuthorization();

@@ -1,0 +1,191 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Channels;
+using Parley.Conversations;
+using Parley.Data;
+using Parley.Identity;
+
+namespace Parley.Console;
+
+/// <summary>What the list shows: "open" (default) hides resolved conversations, "all" shows every status.</summary>
+public sealed record ConversationFilter(string Status = ConversationFilter.Open, long? QueueId = null, ChannelKind? Channel = null, bool MineOnly = false)
+{
+    public const string Open = "open";
+    public const string All = "all";
+}
+
+public sealed record QueueOption(long Id, string Name);
+
+public sealed record ConversationRow(
+    long Id,
+    string ContactName,
+    ChannelKind Channel,
+    ConversationStatus Status,
+    string? QueueName,
+    long? AssigneeId,
+    string? AssigneeName,
+    string? Preview,
+    AuthorKind? PreviewAuthor,
+    DateTime LastActivityAt,
+    long Unread);
+
+public sealed record ConversationHeader(
+    long Id,
+    long AccountId,
+    string ContactName,
+    string? ContactEmail,
+    ChannelKind Channel,
+    ConversationStatus Status,
+    string? QueueName,
+    long? AssigneeId,
+    string? AssigneeName,
+    long LastSeq,
+    long CustomerReadSeq,
+    long AdvisorReadSeq);
+
+/// <summary>The console's reads. Every query is limited to the accounts of the signed-in advisor.</summary>
+public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
+{
+    public const int ListLimit = 200;
+    public const int PreviewLength = 90;
+
+    public async Task<IReadOnlyList<QueueOption>> QueuesAsync(AdvisorSession advisor, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Queues.AsNoTracking()
+            .Where(q => advisor.AccountIds.Contains(q.AccountId))
+            .OrderBy(q => q.Name)
+            .Select(q => new QueueOption(q.Id, q.Name))
+            .ToListAsync(ct);
+    }
+
+    public async Task<Presence> PresenceAsync(AdvisorSession advisor, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Advisors.Where(a => a.Id == advisor.Id).Select(a => a.Presence).FirstOrDefaultAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<ConversationRow>> ListAsync(AdvisorSession advisor, ConversationFilter filter, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var query = db.Conversations.AsNoTracking().Where(c => advisor.AccountIds.Contains(c.AccountId));
+        query = filter.Status switch
+        {
+            ConversationFilter.All => query,
+            ConversationFilter.Open => query.Where(c => c.Status != ConversationStatus.Resolved),
+            var s when Enum.TryParse<ConversationStatus>(s, ignoreCase: true, out var status) => query.Where(c => c.Status == status),
+            _ => query,
+        };
+        if (filter.QueueId is { } queueId)
+        {
+            query = query.Where(c => c.QueueId == queueId);
+        }
+
+        if (filter.Channel is { } channel)
+        {
+            query = query.Where(c => c.Channel == channel);
+        }
+
+        if (filter.MineOnly)
+        {
+            query = query.Where(c => c.AssigneeId == advisor.Id);
+        }
+
+        var rows = await query
+            .OrderByDescending(c => c.UpdatedAt)
+            .Take(ListLimit)
+            .Select(c => new
+            {
+                c.Id,
+                c.Channel,
+                c.Status,
+                c.QueueId,
+                c.AssigneeId,
+                c.UpdatedAt,
+                Unread = c.LastSeq - c.AdvisorReadSeq,
+                Contact = db.Contacts.Where(k => k.Id == c.ContactId).Select(k => k.Name).FirstOrDefault(),
+                c.ContactId,
+                Last = db.Messages.Where(m => m.ConversationId == c.Id && m.Seq == c.LastSeq)
+                    .Select(m => new { m.Text, m.AuthorKind, m.ContentType, m.PayloadJson, m.CreatedAt })
+                    .FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+
+        var names = await NamesAsync(db, advisor, ct);
+        return rows.Select(r => new ConversationRow(
+                r.Id,
+                ContactName(r.Contact, r.ContactId),
+                r.Channel,
+                r.Status,
+                r.QueueId is { } q ? names.Queues.GetValueOrDefault(q) : null,
+                r.AssigneeId,
+                r.AssigneeId is { } a ? names.Advisors.GetValueOrDefault(a) : null,
+                r.Last is null ? null : Preview(r.Last.ContentType, r.Last.Text, r.Last.PayloadJson),
+                r.Last?.AuthorKind,
+                r.Last?.CreatedAt ?? r.UpdatedAt,
+                r.AssigneeId == advisor.Id ? Math.Max(0, r.Unread) : 0))
+            .ToList();
+    }
+
+    public async Task<ConversationHeader?> HeaderAsync(AdvisorSession advisor, long conversationId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var c = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId, ct);
+        if (c is null || !advisor.CanAccess(c.AccountId))
+        {
+            return null;
+        }
+
+        var contact = await db.Contacts.AsNoTracking().Where(k => k.Id == c.ContactId).Select(k => new { k.Name, k.Email }).FirstOrDefaultAsync(ct);
+        var names = await NamesAsync(db, advisor, ct);
+        return new ConversationHeader(
+            c.Id, c.AccountId, ContactName(contact?.Name, c.ContactId), contact?.Email, c.Channel, c.Status,
+            c.QueueId is { } q ? names.Queues.GetValueOrDefault(q) : null,
+            c.AssigneeId, c.AssigneeId is { } a ? names.Advisors.GetValueOrDefault(a) : null,
+            c.LastSeq, c.CustomerReadSeq, c.AdvisorReadSeq);
+    }
+
+    /// <summary>The messages after <paramref name="afterSeq"/>, in order (the whole history from 0).</summary>
+    public async Task<IReadOnlyList<MessageDto>> MessagesAsync(AdvisorSession advisor, long conversationId, long afterSeq, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var messages = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversationId && m.Seq > afterSeq
+                && db.Conversations.Any(c => c.Id == conversationId && advisor.AccountIds.Contains(c.AccountId)))
+            .OrderBy(m => m.Seq)
+            .ToListAsync(ct);
+        return messages.Select(MessageDto.From).ToList();
+    }
+
+    public async Task<Attachment?> AttachmentAsync(IReadOnlySet<long> accountIds, long attachmentId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Attachments.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == attachmentId && accountIds.Contains(a.AccountId), ct);
+    }
+
+    public static string ContactName(string? name, long contactId) =>
+        string.IsNullOrWhiteSpace(name) ? $"Visitor #{contactId}" : name;
+
+    private static string Preview(ContentType type, string? text, string? payloadJson)
+    {
+        if (type == ContentType.Attachment && MessagePayload.Parse(payloadJson)?.Attachment is { } attachment)
+        {
+            return "📎 " + attachment.FileName;
+        }
+
+        var flat = (text ?? string.Empty).ReplaceLineEndings(" ").Trim();
+        return flat.Length <= PreviewLength ? flat : string.Concat(flat.AsSpan(0, PreviewLength - 1), "…");
+    }
+
+    private static async Task<(Dictionary<long, string> Queues, Dictionary<long, string> Advisors)> NamesAsync(
+        ParleyDb db, AdvisorSession advisor, CancellationToken ct)
+    {
+        var queues = await db.Queues.AsNoTracking().Where(q => advisor.AccountIds.Contains(q.AccountId))
+            .ToDictionaryAsync(q => q.Id, q => q.Name, ct);
+        var advisors = await db.AdvisorAccounts.AsNoTracking().Where(x => advisor.AccountIds.Contains(x.AccountId))
+            .Join(db.Advisors, x => x.AdvisorId, a => a.Id, (x, a) => new { a.Id, a.DisplayName })
+            .Distinct()
+            .ToDictionaryAsync(a => a.Id, a => a.DisplayName, ct);
+        return (queues, advisors);
+    }
+}
