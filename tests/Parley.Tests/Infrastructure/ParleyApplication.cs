@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -47,6 +48,9 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
 
     public TestClock Clock { get; }
 
+    /// <summary>Set by <see cref="StartKestrel"/>: the address of a real Kestrel server (TestServer does not enforce body size limits).</summary>
+    public Uri? KestrelAddress { get; private set; }
+
     public DatabaseProvider Provider => _database.Provider;
 
     /// <summary>Errors the host logged (a failed background step, an unhandled exception behind a 500).</summary>
@@ -74,12 +78,26 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
 
     public async Task<WidgetClient> GuestAsync(string? guestId = null)
     {
-        var client = new WidgetClient(CreateClient());
+        var client = Widget();
         await client.StartGuestAsync(guestId);
         return client;
     }
 
-    public WidgetClient Widget() => new(CreateClient());
+    public WidgetClient Widget() => new(KestrelAddress is null ? CreateClient() : new HttpClient { BaseAddress = KestrelAddress });
+
+    public void StartKestrel()
+    {
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            KestrelAddress = new Uri($"http://127.0.0.1:{port}");
+            listener.Stop();
+            UseKestrel(port);
+        }
+
+        StartServer();
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -97,6 +115,9 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+
+            // Seeding hashes five demo passwords per host: cheap iterations keep hundreds of hosts fast, the check is the same.
+            services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1000);
             if (!_processInbound)
             {
                 PauseInboundProcessing(services);

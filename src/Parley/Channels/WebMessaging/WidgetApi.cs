@@ -217,7 +217,7 @@ public static class WidgetApi
         }
 
         var result = await engine.AcceptAsync(
-            new InboundMessage(inbox, caller.ContactId, request.ClientMessageId!, ContentType.Text, text, request.ReplyTo), ct);
+            new InboundMessage(inbox, caller.ContactId, ChannelMessageId(caller, request.ClientMessageId!), ContentType.Text, text, request.ReplyTo), ct);
         return TypedResults.Accepted((string?)null, new SendResponse(result.MessageId, result.Seq, result.Duplicate));
     }
 
@@ -229,7 +229,21 @@ public static class WidgetApi
             return BadRequest("Send the file as multipart/form-data with fields 'file' and 'clientMessageId'.");
         }
 
-        var form = await http.Request.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(ct);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Over the body limit (413) or cut short: the caller's doing, not a server error.
+            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "File too large" : "Invalid request");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return BadRequest($"The multipart body is malformed: {e.Message}");
+        }
+
         var clientMessageId = form["clientMessageId"].ToString();
         if (ValidateClientId(clientMessageId) is { } idError)
         {
@@ -266,7 +280,7 @@ public static class WidgetApi
         }
 
         var fileName = AttachmentRules.SafeFileName(file.FileName);
-        var result = await engine.AcceptAsync(new InboundMessage(inbox, caller.ContactId, clientMessageId, ContentType.Attachment, fileName,
+        var result = await engine.AcceptAsync(new InboundMessage(inbox, caller.ContactId, ChannelMessageId(caller, clientMessageId), ContentType.Attachment, fileName,
             Attachment: new NewAttachment(fileName, type, data)), ct);
         return TypedResults.Accepted((string?)null, new SendResponse(result.MessageId, result.Seq, result.Duplicate));
     }
@@ -379,6 +393,13 @@ public static class WidgetApi
         string.IsNullOrWhiteSpace(clientMessageId) || clientMessageId.Length > 100
             ? BadRequest("clientMessageId (1 to 100 characters) is required, so that a retry is stored once.")
             : null;
+
+    /// <summary>
+    /// Channel message ids are unique per inbox, but a client's id is only unique for that customer: scope it to the
+    /// contact, so that another customer's id (guessed or colliding) neither drops the message nor answers a stranger's.
+    /// </summary>
+    private static string ChannelMessageId(WidgetCaller caller, string clientMessageId) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{caller.ContactId}:{clientMessageId}");
 
     internal static string Camel(ConversationStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 
