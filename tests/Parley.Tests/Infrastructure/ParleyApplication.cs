@@ -48,6 +48,8 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
 
     public TestClock Clock { get; }
 
+    public CommandHook Hook { get; } = new();
+
     /// <summary>Set by <see cref="StartKestrel"/>: the address of a real Kestrel server (TestServer does not enforce body size limits).</summary>
     public Uri? KestrelAddress { get; private set; }
 
@@ -115,6 +117,7 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            services.ConfigureDbContext<ParleyDb>(options => options.AddInterceptors(Hook));
 
             // Seeding hashes five demo passwords per host: cheap iterations keep hundreds of hosts fast, the check is the same.
             services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1000);

@@ -181,8 +181,11 @@ public static class WidgetApi
             conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, ct);
         }
 
+        // Only messages the status was read with: a change committed between the two reads shows whole at the next call,
+        // instead of its messages arriving now with the old status (which a widget syncing after their seq would keep).
+        var lastSeq = conversation.LastSeq;
         var messages = await db.Messages.AsNoTracking()
-            .Where(m => m.ConversationId == conversation.Id && m.Seq > after)
+            .Where(m => m.ConversationId == conversation.Id && m.Seq > after && m.Seq <= lastSeq)
             .OrderBy(m => m.Seq)
             .Take(limit)
             .ToListAsync(ct);
