@@ -63,6 +63,27 @@ public sealed class MigratorTests
         Assert.Equal(3, await app.DbAsync(db => db.Queues.CountAsync()));
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Several_nodes_starting_at_once_apply_each_migration_once(DatabaseProvider provider)
+    {
+        await using var database = TestDatabase.Create(provider);
+        var nodes = Enumerable.Range(0, 3).Select(_ => new ParleyApplication(database) { Demo = false }).ToList();
+        try
+        {
+            await Task.WhenAll(nodes.Select(n => Task.Run(() => n.Services)));
+
+            Assert.Equal(Migrator.Scripts(provider).Select(s => s.Version), await AppliedAsync(nodes[0]));
+            Assert.All(nodes, n => Assert.True(n.LoggedErrors.IsEmpty, string.Join("\n", n.LoggedErrors)));
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
     private static Task<List<string>> AppliedAsync(ParleyApplication app) =>
         app.DbAsync(db => db.Database.SqlQueryRaw<string>("SELECT version AS \"Value\" FROM schema_migrations ORDER BY version").ToListAsync());
 }

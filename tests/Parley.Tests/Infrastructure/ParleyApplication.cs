@@ -50,6 +50,9 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
 
     public CommandHook Hook { get; } = new();
 
+    /// <summary>Seed the demo workspace (brand, inbox demo-website, queues, five advisors); on by default.</summary>
+    public bool Demo { get; init; } = true;
+
     /// <summary>Set by <see cref="StartKestrel"/>: the address of a real Kestrel server (TestServer does not enforce body size limits).</summary>
     public Uri? KestrelAddress { get; private set; }
 
@@ -106,7 +109,7 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", _database.Provider.ToString());
         builder.UseSetting("Database:ConnectionString", _database.ConnectionString);
-        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:Enabled", Demo ? "true" : "false");
         builder.UseSetting("Demo:Password", Password);
         builder.ConfigureLogging(logging =>
         {
