@@ -41,7 +41,14 @@ public sealed class DemoWorkspace(
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         if (!await db.Inboxes.AnyAsync(i => i.PublicKey == InboxKey, cancellationToken))
         {
-            await SeedAsync(db, cancellationToken);
+            try
+            {
+                await SeedAsync(db, cancellationToken);
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+            {
+                // Another node started at the same time and seeded it first; this seed was rolled back whole.
+            }
         }
 
         logger.LogWarning(

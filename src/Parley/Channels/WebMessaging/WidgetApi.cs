@@ -180,8 +180,11 @@ public static class WidgetApi
             }
         }
 
+        // Only messages the status was read with: a change committed between the two reads shows whole at the next call,
+        // instead of its messages arriving now with the old status (which a widget syncing after their seq would keep).
+        var lastSeq = conversation.LastSeq;
         var messages = await db.Messages.AsNoTracking()
-            .Where(m => m.ConversationId == conversation.Id && m.Seq > after)
+            .Where(m => m.ConversationId == conversation.Id && m.Seq > after && m.Seq <= lastSeq)
             .OrderBy(m => m.Seq)
             .Take(limit)
             .ToListAsync(ct);
@@ -218,7 +221,7 @@ public static class WidgetApi
         }
 
         var result = await engine.AcceptAsync(
-            new InboundMessage(inbox, caller.ContactId, request.ClientMessageId!, ContentType.Text, text, request.ReplyTo), ct);
+            new InboundMessage(inbox, caller.ContactId, ChannelMessageId(caller, request.ClientMessageId!), ContentType.Text, text, request.ReplyTo), ct);
         return TypedResults.Accepted((string?)null, new SendResponse(result.MessageId, result.Seq, result.Duplicate));
     }
 
@@ -230,7 +233,21 @@ public static class WidgetApi
             return BadRequest("Send the file as multipart/form-data with fields 'file' and 'clientMessageId'.");
         }
 
-        var form = await http.Request.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(ct);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Over the body limit (413) or cut short: the caller's doing, not a server error.
+            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "File too large" : "Invalid request");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return BadRequest($"The multipart body is malformed: {e.Message}");
+        }
+
         var clientMessageId = form["clientMessageId"].ToString();
         if (ValidateClientId(clientMessageId) is { } idError)
         {
@@ -267,7 +284,7 @@ public static class WidgetApi
         }
 
         var fileName = AttachmentRules.SafeFileName(file.FileName);
-        var result = await engine.AcceptAsync(new InboundMessage(inbox, caller.ContactId, clientMessageId, ContentType.Attachment, fileName,
+        var result = await engine.AcceptAsync(new InboundMessage(inbox, caller.ContactId, ChannelMessageId(caller, clientMessageId), ContentType.Attachment, fileName,
             Attachment: new NewAttachment(fileName, type, data)), ct);
         return TypedResults.Accepted((string?)null, new SendResponse(result.MessageId, result.Seq, result.Duplicate));
     }
@@ -380,6 +397,13 @@ public static class WidgetApi
         string.IsNullOrWhiteSpace(clientMessageId) || clientMessageId.Length > 100
             ? BadRequest("clientMessageId (1 to 100 characters) is required, so that a retry is stored once.")
             : null;
+
+    /// <summary>
+    /// Channel message ids are unique per inbox, but a client's id is only unique for that customer: scope it to the
+    /// contact, so that another customer's id (guessed or colliding) neither drops the message nor answers a stranger's.
+    /// </summary>
+    private static string ChannelMessageId(WidgetCaller caller, string clientMessageId) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{caller.ContactId}:{clientMessageId}");
 
     internal static string Camel(ConversationStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Parley.Channels.WebMessaging;
+using Parley.Data;
+using Parley.Tests.Infrastructure;
+
+namespace Parley.Tests.Channels.WebMessaging;
+
+public sealed class WidgetSessionTests
+{
+    [Fact]
+    public async Task A_verified_customer_profile_follows_the_site_and_a_guest_cannot_set_one()
+    {
+        await using var app = new ParleyApplication();
+        var inbox = await app.DemoInboxAsync();
+        var hash = IdentityVerification.Sign(inbox.IdentitySecret, "bob");
+        using var first = app.Widget();
+        using var later = app.Widget();
+
+        var session = await first.StartAsync(new SessionRequest("demo-website", null, "bob", hash, "Bob", "bob@old.example"));
+        await later.StartAsync(new SessionRequest("demo-website", null, "bob", hash, null, "bob@new.example"));
+
+        var contact = await app.DbAsync(db => db.Contacts.AsNoTracking().FirstAsync(c => c.Id == session.ContactId));
+        Assert.Equal(("Bob", "bob@new.example"), (contact.Name, contact.Email));
+        Assert.True(await app.DbAsync(db => db.ContactIdentities.AnyAsync(i => i.ContactId == session.ContactId && i.ExternalId == "user:bob" && i.Verified)));
+
+        using var guest = app.Widget();
+        var guestSession = await guest.StartAsync(new SessionRequest("demo-website", null, null, null, "Mallory", "bob@new.example"));
+        Assert.False(guestSession.Verified);
+        Assert.NotEqual(session.ContactId, guestSession.ContactId);
+        Assert.Null((await app.DbAsync(db => db.Contacts.AsNoTracking().FirstAsync(c => c.Id == guestSession.ContactId))).Email);
+    }
+
+    [Fact]
+    public async Task The_event_stream_accepts_the_token_as_a_query_value()
+    {
+        await using var app = new ParleyApplication();
+        using var customer = await app.GuestAsync();
+        await customer.OpenAsync();
+        using var anonymous = app.CreateClient();
+
+        using var response = await anonymous.GetAsync(
+            $"{WidgetClient.Base}/events?access_token={Uri.EscapeDataString(customer.Session!.Token)}", HttpCompletionOption.ResponseHeadersRead);
+
+        await Expect.StatusAsync(response, HttpStatusCode.OK);
+        using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal("event: ready", await stream.ReadLineAsync());
+        await Expect.ProblemAsync(await anonymous.GetAsync($"{WidgetClient.Base}/events?access_token=forged.token"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task The_inbox_describes_its_hours_and_attachment_limits_and_openapi_and_health_answer()
+    {
+        await using var app = new ParleyApplication();
+        using var client = app.CreateClient();
+
+        var inbox = await client.GetFromJsonAsync<InboxInfo>($"{WidgetClient.Base}/inboxes/demo-website", System.Text.Json.JsonSerializerOptions.Web);
+
+        Assert.Equal(("La Posta website", "Posta bot", true), (inbox!.Name, inbox.BotName, inbox.Open));
+        Assert.Equal("We usually reply within 10 minutes.", inbox.ExpectedReplyText);
+        Assert.Equal(6, inbox.BusinessHours.Count);
+        Assert.Contains(new OpeningHours("Saturday", "08:00", "13:00"), inbox.BusinessHours);
+        Assert.Equal(AttachmentRules.MaxBytes, inbox.Attachments.MaxBytes);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        var openApi = await client.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/api/widget/v1/messages", openApi, StringComparison.Ordinal);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Several_nodes_starting_at_once_seed_the_demo_once(DatabaseProvider provider)
+    {
+        await using var database = TestDatabase.Create(provider);
+        var nodes = Enumerable.Range(0, 3).Select(_ => new ParleyApplication(database)).ToList();
+        try
+        {
+            await Task.WhenAll(nodes.Select(n => Task.Run(() => n.Services)));
+
+            Assert.Equal(1, await nodes[0].DbAsync(db => db.Inboxes.CountAsync()));
+            Assert.Equal(5, await nodes[0].DbAsync(db => db.Advisors.CountAsync()));
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Parley.Conversations;
+using Parley.Data;
+using Parley.Identity;
+using Parley.Tests.Infrastructure;
+
+namespace Parley.Tests.Conversations;
+
+/// <summary>Typing, read receipts, long polling and catching up after a seq, on both databases.</summary>
+public sealed class ReceiptsAndPollingTests
+{
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Catching_up_after_a_seq_returns_only_the_later_messages_in_order(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        using var customer = await app.GuestAsync();
+        await customer.OpenAsync();
+        await customer.SendAsync("Parcels", "parcels");
+        await customer.WaitForAsync(m => m.Messages.Count >= 3, "the handoff");
+        await customer.SendAsync("four");
+        await customer.SendAsync("five");
+
+        var later = await customer.MessagesAsync(after: 3);
+        Assert.Equal([4L, 5], later.Messages.Select(m => m.Seq));
+        Assert.Equal(["four", "five"], later.Messages.Select(m => m.Text));
+
+        var page = await customer.Http.GetFromJsonAsync<Parley.Channels.WebMessaging.MessagesResponse>($"{WidgetClient.Base}/messages?after=1&limit=2");
+        Assert.Equal([2L, 3], page!.Messages.Select(m => m.Seq));
+        Assert.Empty((await customer.MessagesAsync(after: 5)).Messages);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_long_poll_returns_as_soon_as_the_advisor_replies(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        var (customer, conversationId, marie) = await AssignedConversationAsync(app, "marie@parley.local");
+        using var _ = customer;
+        var lastSeq = (await customer.MessagesAsync()).Messages[^1].Seq;
+
+        var watch = Stopwatch.StartNew();
+        var poll = customer.MessagesAsync(after: lastSeq, waitSeconds: 20);
+        await Task.Delay(300);
+        Assert.False(poll.IsCompleted, "The long poll answered before anything happened.");
+        Assert.True((await app.Service<ConversationActions>().ReplyAsync(marie, conversationId, "Here I am", CancellationToken.None)).Ok);
+        var answer = await poll;
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"The long poll took {watch.Elapsed}.");
+        var reply = Assert.Single(answer.Messages);
+        Assert.Equal((lastSeq + 1, "Here I am", "Marie"), (reply.Seq, reply.Text, reply.AuthorName));
+        Assert.Equal("waitingForCustomer", answer.Status);
+    }
+
+    [Fact]
+    public async Task A_long_poll_with_nothing_new_answers_empty_after_the_wait()
+    {
+        await using var app = new ParleyApplication();
+        using var customer = await app.GuestAsync();
+        var opened = await customer.OpenAsync();
+
+        var watch = Stopwatch.StartNew();
+        var answer = await customer.MessagesAsync(after: opened.LastSeq, waitSeconds: 1);
+
+        Assert.Empty(answer.Messages);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(10));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Read_receipts_flow_both_ways(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        var (customer, conversationId, marie) = await AssignedConversationAsync(app, "marie@parley.local");
+        using var _ = customer;
+        var actions = app.Service<ConversationActions>();
+        Assert.True((await actions.ReplyAsync(marie, conversationId, "Hello", CancellationToken.None)).Ok);
+        var before = await customer.MessagesAsync();
+        var replySeq = before.Messages[^1].Seq;
+        Assert.Equal("sent", before.Messages[^1].DeliveryStatus);
+
+        // The customer read everything: the business side's messages turn "read".
+        var response = await customer.Http.PostAsJsonAsync($"{WidgetClient.Base}/read", new { seq = replySeq + 100 });
+        await Expect.StatusAsync(response, HttpStatusCode.NoContent);
+        var read = await customer.MessagesAsync();
+        Assert.Equal(replySeq, read.CustomerReadSeq);
+        Assert.All(read.Messages.Where(m => m.AuthorKind is "bot" or "advisor"), m => Assert.Equal("read", m.DeliveryStatus));
+        Assert.All(read.Messages.Where(m => m.AuthorKind == "customer"), m => Assert.Equal("delivered", m.DeliveryStatus));
+
+        // The customer writes; the advisor reads it: the widget sees advisorReadSeq move.
+        var sent = await customer.SendAsync("Thanks, my tracking number is 123");
+        await customer.WaitForAsync(m => m.Status == "assigned", "the reply to be processed");
+        Assert.True(read.AdvisorReadSeq < sent.Seq);
+        Assert.True((await actions.AdvisorReadAsync(marie, conversationId, sent.Seq, CancellationToken.None)).Ok);
+        Assert.Equal(sent.Seq, (await customer.MessagesAsync()).AdvisorReadSeq);
+
+        // Another advisor reading does not move the receipt.
+        var luca = await app.AdvisorAsync("luca@parley.local");
+        await actions.ReplyAsync(marie, conversationId, "One moment", CancellationToken.None);
+        var latest = (await customer.MessagesAsync()).Messages[^1].Seq;
+        await actions.AdvisorReadAsync(luca, conversationId, latest + 5, CancellationToken.None);
+        Assert.True((await customer.MessagesAsync()).AdvisorReadSeq <= latest);
+    }
+
+    [Fact]
+    public async Task Typing_reaches_the_console_and_the_widget_live()
+    {
+        await using var app = new ParleyApplication();
+        var (customer, conversationId, marie) = await AssignedConversationAsync(app, "marie@parley.local");
+        using var _ = customer;
+        var hub = app.Service<ConversationEventHub>();
+        var accountId = (await app.DemoInboxAsync()).AccountId;
+        using var console = hub.SubscribeAccount(accountId);
+
+        // Customer typing → the advisors of the account.
+        await Expect.StatusAsync(await customer.Http.PostAsJsonAsync($"{WidgetClient.Base}/typing", new { typing = true }), HttpStatusCode.NoContent);
+        var typing = await NextAsync<TypingChanged>(console);
+        Assert.Equal((conversationId, "customer", true), (typing.ConversationId, typing.AuthorKind, typing.Typing));
+
+        // Advisor typing → the widget's event stream.
+        using var events = await customer.Http.GetAsync($"{WidgetClient.Base}/events", HttpCompletionOption.ResponseHeadersRead);
+        await Expect.StatusAsync(events, HttpStatusCode.OK);
+        Assert.Equal("text/event-stream", events.Content.Headers.ContentType?.MediaType);
+        using var stream = new StreamReader(await events.Content.ReadAsStreamAsync());
+        Assert.Equal("event: ready", await stream.ReadLineAsync());
+        await actions(app).AdvisorTypingAsync(marie, conversationId, true, CancellationToken.None);
+        var (name, data) = await NextEventAsync(stream);
+        Assert.Equal("typing", name);
+        Assert.Contains("\"authorName\":\"Marie\"", data, StringComparison.Ordinal);
+        Assert.Contains("\"typing\":true", data, StringComparison.Ordinal);
+
+        await actions(app).ReplyAsync(marie, conversationId, "Typed it", CancellationToken.None);
+        (name, data) = await NextEventAsync(stream, skip: "status");
+        Assert.Equal("message", name);
+        Assert.Contains("\"text\":\"Typed it\"", data, StringComparison.Ordinal);
+
+        static ConversationActions actions(ParleyApplication app) => app.Service<ConversationActions>();
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task The_status_in_a_messages_answer_is_never_older_than_its_messages(DatabaseProvider provider)
+    {
+        await using var database = TestDatabase.Create(provider);
+        await using var app = new ParleyApplication(database, processInbound: false);
+        using var customer = await app.GuestAsync();
+        var conversationId = (await customer.OpenAsync()).ConversationId;
+        await customer.SendAsync("Parcels", "parcels");
+
+        // The engine hands over (status queued + notice) between the request's conversation read and its message read.
+        app.Hook.Once(
+            sql => sql.Contains("FROM conversations", StringComparison.Ordinal) && sql.Contains("contact_id", StringComparison.Ordinal),
+            async () => Assert.True(await app.Service<InboundProcessor>().ProcessNextAsync(conversationId, CancellationToken.None)));
+        var answer = await customer.MessagesAsync();
+        Assert.True(app.Hook.Fired);
+
+        Assert.True(answer.Messages.Count == 2 || answer.Status == "queued",
+            $"Status {answer.Status} came with {answer.Messages.Count} messages, the last: {answer.Messages[^1].Text}");
+        var next = await customer.MessagesAsync(after: answer.Messages[^1].Seq);
+        Assert.Equal("queued", next.Status);
+        Assert.Equal(3, (await customer.MessagesAsync()).Messages.Count);
+    }
+
+    private static async Task<(WidgetClient Customer, long ConversationId, AdvisorSession Advisor)> AssignedConversationAsync(ParleyApplication app, string advisorEmail)
+    {
+        var advisor = await app.AdvisorAsync(advisorEmail);
+        await app.Service<ConversationActions>().SetPresenceAsync(advisor, Presence.Online, CancellationToken.None);
+        var customer = await app.GuestAsync();
+        var conversationId = (await customer.OpenAsync()).ConversationId;
+        await customer.SendAsync("Parcels", "parcels");
+        await customer.WaitForAsync(m => m.Status == "assigned" && m.Messages.Count >= 4, "the assignment");
+        Assert.Equal(advisor.Id, await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.AssigneeId).FirstAsync()));
+        return (customer, conversationId, advisor);
+    }
+
+    private static async Task<T> NextAsync<T>(ConversationEventHub.Subscription subscription)
+        where T : ConversationEvent
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (await subscription.Reader.ReadAsync(timeout.Token) is T e)
+            {
+                return e;
+            }
+        }
+    }
+
+    private static async Task<(string Name, string Data)> NextEventAsync(StreamReader stream, string? skip = null)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        string? name = null;
+        while (true)
+        {
+            var line = await stream.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException();
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null && name != skip)
+            {
+                return (name, line["data: ".Length..]);
+            }
+        }
+    }
+}
