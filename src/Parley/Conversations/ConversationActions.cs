@@ -182,10 +182,7 @@ public sealed class ConversationActions(
                 using var pass = await gate.EnterAsync(ct);
                 await using var db = await dbs.CreateDbContextAsync(ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-
-                // Row lock first (PostgreSQL; SQLite runs one write transaction at a time anyway): concurrent changes to
-                // the conversation then queue up, instead of failing their version check until the retries run out.
-                await db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Version, c => c.Version), ct);
+                await ConversationWriter.LockAsync(db, [conversationId], ct);
                 var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);
                 if (conversation is null || !advisor.CanAccess(conversation.AccountId))
                 {

@@ -50,6 +50,21 @@ public sealed class ConversationWriter(
         return conversation;
     }
 
+    /// <summary>
+    /// Takes the conversations' row locks at the start of a transaction (PostgreSQL; SQLite runs one write transaction
+    /// at a time anyway), so concurrent writers queue up instead of failing their version check until retries run out.
+    /// </summary>
+    public static async Task LockAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsSqlite())
+        {
+            return;
+        }
+
+        await db.Conversations.Where(c => conversationIds.Contains(c.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Version, c => c.Version), cancellationToken);
+    }
+
     public static ConversationChanged Changed(Conversation c) => new(c.AccountId, c.Id, c.Status, c.QueueId, c.AssigneeId);
 
     /// <summary>Marks a tracked conversation as changed: its version guards against concurrent writers.</summary>

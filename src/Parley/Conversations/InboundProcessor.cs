@@ -150,6 +150,7 @@ public sealed class InboundProcessor(
         }
 
         var withWork = messages.Select(m => m.ConversationId).Distinct().ToList();
+        await ConversationWriter.LockAsync(db, withWork, cancellationToken);
         var conversations = await db.Conversations.Where(c => withWork.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
         var events = new List<ConversationEvent>();
         foreach (var message in messages)
@@ -192,6 +193,7 @@ public sealed class InboundProcessor(
             return false;
         }
 
+        await ConversationWriter.LockAsync(db, [conversationId], cancellationToken);
         var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, cancellationToken);
         var events = new List<ConversationEvent>();
         await StepAsync(db, conversation, message, events, cancellationToken);

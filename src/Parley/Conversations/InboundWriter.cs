@@ -147,7 +147,7 @@ public sealed class InboundWriter(
         }
 
         await AttachAsync(db, added, now);
-        foreach (var group in added.GroupBy(a => a.Message.ConversationId))
+        foreach (var group in added.GroupBy(a => a.Message.ConversationId).OrderBy(g => g.Key))
         {
             var count = group.Count();
             var last = await db.ScalarAsync<long>(

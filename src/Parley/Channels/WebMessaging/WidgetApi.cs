@@ -178,6 +178,8 @@ public static class WidgetApi
                 {
                 }
             }
+
+            conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, ct);
         }
 
         // Only messages the status was read with: a change committed between the two reads shows whole at the next call,
@@ -188,8 +190,6 @@ public static class WidgetApi
             .OrderBy(m => m.Seq)
             .Take(limit)
             .ToListAsync(ct);
-        // Read after the messages, so the status is never older than the last message returned.
-        conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, ct);
         return TypedResults.Ok(new MessagesResponse(Camel(conversation.Status), conversation.CustomerReadSeq, conversation.AdvisorReadSeq,
             messages.Select(MessageDto.From).ToList()));
     }
