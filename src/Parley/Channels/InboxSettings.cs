@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Parley.Routing;
 
@@ -20,7 +21,25 @@ public sealed record InboxSettings
     /// <summary>The reply time announced to customers during business hours.</summary>
     public int ExpectedReplyMinutes { get; init; } = 5;
 
-    public static InboxSettings Parse(string json) => JsonSerializer.Deserialize<InboxSettings>(json, Json) ?? new InboxSettings();
+    private static readonly ConcurrentDictionary<string, InboxSettings> Parsed = new(StringComparer.Ordinal);
+
+    /// <summary>Parses settings JSON, remembering recent results: the engine reads an inbox's settings on every message.</summary>
+    public static InboxSettings Parse(string json)
+    {
+        if (Parsed.TryGetValue(json, out var known))
+        {
+            return known;
+        }
+
+        var settings = JsonSerializer.Deserialize<InboxSettings>(json, Json) ?? new InboxSettings();
+        if (Parsed.Count >= 1000)
+        {
+            Parsed.Clear();
+        }
+
+        Parsed[json] = settings;
+        return settings;
+    }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }

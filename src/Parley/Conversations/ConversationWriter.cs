@@ -103,8 +103,8 @@ public sealed class ConversationWriter(
         };
         await AppendAsync(db, message, cancellationToken);
         conversation.LastSeq = message.Seq;
-        await db.SaveChangesAsync(cancellationToken);
-        events.Add(new MessageAdded(conversation.AccountId, conversation.Id, MessageDto.From(message)));
+        // Saved with the rest of the caller's unit of work; the event is made once the id exists (see Publish).
+        events.Add(new MessageStored(conversation.AccountId, conversation.Id, message));
         return message;
     }
 
@@ -181,11 +181,15 @@ public sealed class ConversationWriter(
         return new QueueOutlook(open, available, position, opensText, settings.ExpectedReplyMinutes);
     }
 
+    /// <summary>A message added in a unit of work not yet saved: published as <see cref="MessageAdded"/> after the commit.</summary>
+    private sealed record MessageStored(long AccountId, long ConversationId, Message Message) : ConversationEvent(AccountId, ConversationId);
+
     /// <summary>Pushes the events of a committed transaction and wakes the workers they concern.</summary>
     public void Publish(IReadOnlyList<ConversationEvent> events)
     {
-        foreach (var e in events)
+        foreach (var stored in events)
         {
+            var e = stored is MessageStored m ? new MessageAdded(m.AccountId, m.ConversationId, MessageDto.From(m.Message)) : stored;
             hub.Publish(e);
             switch (e)
             {
