@@ -45,7 +45,7 @@ public sealed class ConversationActions(
 
             var firstReply = !await db.Messages.AnyAsync(m => m.ConversationId == conversation.Id && m.AuthorKind == AuthorKind.Advisor
                 && m.CreatedAt >= (conversation.QueuedAt ?? conversation.CreatedAt), ct);
-            await writer.AddOutboundAsync(db, conversation, AuthorKind.Advisor, advisor.DisplayName, ContentType.Text, text, null, events, ct, advisor.Id);
+            writer.AddOutbound(db, conversation, AuthorKind.Advisor, advisor.DisplayName, ContentType.Text, text, null, events, advisor.Id);
             var now = clock.GetUtcNow().UtcDateTime;
             if (firstReply)
             {

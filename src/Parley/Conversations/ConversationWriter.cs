@@ -19,16 +19,6 @@ public sealed class ConversationWriter(
     OutboundSignal outbound,
     TimeProvider clock)
 {
-    /// <summary>Numbers the message in its conversation (atomically, in the caller's transaction) and adds it.</summary>
-    public static async Task AppendAsync(ParleyDb db, Message message, CancellationToken cancellationToken)
-    {
-        message.Seq = await db.ScalarAsync<long>(
-            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = @id RETURNING last_seq",
-            cancellationToken,
-            ("@id", message.ConversationId));
-        db.Messages.Add(message);
-    }
-
     /// <summary>Opens a conversation held by the bot for the contact on the inbox.</summary>
     public async Task<Conversation> CreateAsync(ParleyDb db, Inbox inbox, long contactId, List<ConversationEvent> events, CancellationToken cancellationToken)
     {
@@ -74,8 +64,11 @@ public sealed class ConversationWriter(
         conversation.Version++;
     }
 
-    /// <summary>Adds a message from the business side (bot, advisor or system) to the conversation.</summary>
-    public async Task<Message> AddOutboundAsync(
+    /// <summary>
+    /// Adds a message from the business side (bot, advisor or system) to a conversation the caller loaded after taking
+    /// its row lock (<see cref="LockAsync"/>) or created in this unit of work.
+    /// </summary>
+    public Message AddOutbound(
         ParleyDb db,
         Conversation conversation,
         AuthorKind author,
@@ -84,7 +77,6 @@ public sealed class ConversationWriter(
         string text,
         MessagePayload? payload,
         List<ConversationEvent> events,
-        CancellationToken cancellationToken,
         long? authorId = null)
     {
         var message = new Message
@@ -101,8 +93,10 @@ public sealed class ConversationWriter(
             Processed = true,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
-        await AppendAsync(db, message, cancellationToken);
-        conversation.LastSeq = message.Seq;
+        // Numbered on the tracked conversation: every caller holds its row (LockAsync, or the SQLite write gate), so
+        // no other writer moves last_seq meanwhile, and the number is saved with the conversation's own update.
+        message.Seq = ++conversation.LastSeq;
+        db.Messages.Add(message);
         // Saved with the rest of the caller's unit of work; the event is made once the id exists (see Publish).
         events.Add(new MessageStored(conversation.AccountId, conversation.Id, message));
         return message;
@@ -117,7 +111,7 @@ public sealed class ConversationWriter(
         foreach (var bot in turn.Messages)
         {
             var payload = bot.Options is null ? null : new MessagePayload(bot.Options);
-            await AddOutboundAsync(db, conversation, AuthorKind.Bot, botName, bot.ContentType, bot.Text, payload, events, cancellationToken);
+            AddOutbound(db, conversation, AuthorKind.Bot, botName, bot.ContentType, bot.Text, payload, events);
         }
 
         conversation.BotState = turn.NextState;
@@ -130,7 +124,7 @@ public sealed class ConversationWriter(
         await QueueAsync(db, conversation, queueId, events, cancellationToken);
         var outlook = await OutlookAsync(db, conversation, settings, cancellationToken);
         var notice = BotRuntime.HandoffNotice(outlook, turn.Topic);
-        await AddOutboundAsync(db, conversation, AuthorKind.Bot, botName, notice.ContentType, notice.Text, null, events, cancellationToken);
+        AddOutbound(db, conversation, AuthorKind.Bot, botName, notice.ContentType, notice.Text, null, events);
     }
 
     public async Task QueueAsync(ParleyDb db, Conversation conversation, long queueId, List<ConversationEvent> events, CancellationToken cancellationToken)
@@ -158,8 +152,8 @@ public sealed class ConversationWriter(
         conversation.BotState = null;
         Touch(conversation);
         Reporting.Record(db, conversation, ReportingEventNames.Assigned, now, waited, advisor.Id);
-        await AddOutboundAsync(db, conversation, AuthorKind.System, null, ContentType.Text,
-            $"{advisor.DisplayName} joined the conversation.", null, events, cancellationToken);
+        AddOutbound(db, conversation, AuthorKind.System, null, ContentType.Text,
+            $"{advisor.DisplayName} joined the conversation.", null, events);
         events.Add(Changed(conversation));
     }
 

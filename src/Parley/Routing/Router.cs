@@ -92,6 +92,7 @@ public sealed class Router(
         using var pass = await gate.EnterAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await ConversationWriter.LockAsync(db, [allocation.ConversationId], cancellationToken);
         var conversation = await db.Conversations.FirstAsync(c => c.Id == allocation.ConversationId, cancellationToken);
         if (conversation.Status != ConversationStatus.Queued)
         {

@@ -77,6 +77,18 @@ public sealed class TestDatabase : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = $"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)";
-        await command.ExecuteNonQueryAsync();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await command.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
+            {
+                // An autovacuum worker is in the database, and only a superuser may end it: it leaves within moments.
+                await Task.Delay(100);
+            }
+        }
     }
 }
