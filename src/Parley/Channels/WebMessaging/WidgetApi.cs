@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Parley.Conversations;
 using Parley.Data;
 
@@ -139,7 +140,7 @@ public static class WidgetApi
     }
 
     private static async Task<Results<Ok<MessagesResponse>, ProblemHttpResult>> GetMessages(
-        HttpContext http, IDbContextFactory<ParleyDb> dbs, ConversationEventHub hub, CancellationToken ct,
+        HttpContext http, IDbContextFactory<ParleyDb> dbs, ConversationEventHub hub, IMemoryCache cache, CancellationToken ct,
         long after = 0, int limit = 200, int waitSeconds = 0)
     {
         if (after < 0 || limit is < 1 or > 500 || waitSeconds is < 0 or > 25)
@@ -149,24 +150,36 @@ public static class WidgetApi
 
         var caller = WidgetAuthFilter.Caller(http);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var conversation = await db.Conversations.AsNoTracking()
-            .FirstOrDefaultAsync(c => c.InboxId == caller.InboxId && c.ContactId == caller.ContactId, ct);
+        // A contact's conversation never changes once opened: remembering its id lets a long poll subscribe before it
+        // reads, so nothing stored in between is missed, without a second look.
+        var key = (nameof(GetMessages), caller.InboxId, caller.ContactId);
+        var knownId = cache.TryGetValue(key, out long id) ? id : (long?)null;
+        using var subscription = waitSeconds > 0 && knownId is { } subscribeTo ? hub.SubscribeConversation(subscribeTo) : null;
+        var conversation = knownId is { } cid
+            ? await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cid, ct)
+            : await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.InboxId == caller.InboxId && c.ContactId == caller.ContactId, ct);
         if (conversation is null)
         {
             return TypedResults.Ok(new MessagesResponse("none", 0, 0, []));
         }
 
+        cache.Set(key, conversation.Id, TimeSpan.FromMinutes(10));
         if (waitSeconds > 0 && conversation.LastSeq <= after)
         {
-            using var subscription = hub.SubscribeConversation(conversation.Id);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(waitSeconds));
-            // Look again after subscribing, so a message stored in between is not missed.
-            if (!await db.Messages.AnyAsync(m => m.ConversationId == conversation.Id && m.Seq > after, ct))
+            using var late = subscription is null ? hub.SubscribeConversation(conversation.Id) : null;
+            if (late is not null)
             {
+                // Subscribed after reading: look again, so a message stored in between is not missed.
+                conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, ct);
+            }
+
+            if (conversation.LastSeq <= after)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromSeconds(waitSeconds));
                 try
                 {
-                    await foreach (var e in subscription.Reader.ReadAllAsync(timeout.Token))
+                    await foreach (var e in (subscription ?? late)!.Reader.ReadAllAsync(timeout.Token))
                     {
                         if (e is MessageAdded added && added.Message.Seq > after)
                         {
@@ -177,9 +190,9 @@ public static class WidgetApi
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                 }
-            }
 
-            conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, ct);
+                conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, ct);
+            }
         }
 
         // Only messages the status was read with: a change committed between the two reads shows whole at the next call,
