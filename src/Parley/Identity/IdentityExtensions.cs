@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -36,6 +37,11 @@ public static class IdentityExtensions
         app.MapPost("/account/login", LoginAsync).AllowAnonymous();
         app.MapPost("/account/logout", async (HttpContext http, IDbContextFactory<ParleyDb> dbs, Conversations.ConversationActions actions, CancellationToken ct) =>
         {
+            if (await FormForgedAsync(http) is { } forged)
+            {
+                return forged;
+            }
+
             // Signing out ends availability: routing must not keep allocating to someone who left.
             if (long.TryParse(http.User.FindFirst(AdvisorIdClaim)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
             {
@@ -53,6 +59,12 @@ public static class IdentityExtensions
     private static async Task<IResult> LoginAsync(
         HttpContext http, IDbContextFactory<ParleyDb> dbs, IPasswordHasher<Advisor> hasher, CancellationToken ct)
     {
+        // Without this, another site could post its own credentials here and sign a visitor in as someone else.
+        if (await FormForgedAsync(http) is { } forged)
+        {
+            return forged;
+        }
+
         var form = await http.Request.ReadFormAsync(ct);
         var email = form["email"].ToString().Trim().ToLowerInvariant();
         var password = form["password"].ToString();
@@ -73,4 +85,11 @@ public static class IdentityExtensions
             ? returnUrl
             : "/console");
     }
+
+    /// <summary>The account forms carry an antiforgery token; a post without a valid one gets a 400 ProblemDetails.</summary>
+    private static async Task<IResult?> FormForgedAsync(HttpContext http) =>
+        await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http)
+            ? null
+            : Results.Problem("The form expired or did not come from Parley: reload the page and try again.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Invalid form");
 }

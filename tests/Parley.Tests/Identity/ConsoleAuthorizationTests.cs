@@ -27,6 +27,23 @@ public sealed class ConsoleAuthorizationTests
         Assert.False(response.Headers.Contains("Set-Cookie"));
     }
 
+    [Fact]
+    public async Task A_login_posted_from_another_site_without_the_forms_token_is_refused()
+    {
+        await using var app = new ParleyApplication();
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = "marie@parley.local",
+            ["password"] = ParleyApplication.Password,
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("parley.console=", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData("", "/console")]
     [InlineData("/console/conversations/3", "/console/conversations/3")]
@@ -146,11 +163,21 @@ public sealed class ConsoleAuthorizationTests
         return new AdvisorSession(advisor.Id, advisor.DisplayName, advisor.Role, new HashSet<long> { account.Id });
     });
 
-    private static Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password, string returnUrl = "") =>
-        client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+    /// <summary>Signs in as the login page's form does: its antiforgery token (and cookie) included.</summary>
+    private static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password, string returnUrl = "") =>
+        await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
+            ["__RequestVerificationToken"] = await AntiforgeryTokenAsync(client),
             ["email"] = email,
             ["password"] = password,
             ["returnUrl"] = returnUrl,
         }));
+
+    private static async Task<string> AntiforgeryTokenAsync(HttpClient client)
+    {
+        var page = await client.GetStringAsync("/login");
+        var match = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"");
+        Assert.True(match.Success, "the login page carries an antiforgery token");
+        return System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
 }
