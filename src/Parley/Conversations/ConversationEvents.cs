@@ -6,7 +6,18 @@ namespace Parley.Conversations;
 /// <summary>A change pushed live to consoles (by account) and widgets (by conversation).</summary>
 public abstract record ConversationEvent(long AccountId, long ConversationId);
 
-public sealed record MessageAdded(long AccountId, long ConversationId, MessageDto Message) : ConversationEvent(AccountId, ConversationId);
+/// <param name="Committed">
+/// The conversation as the message's transaction committed it, when the writer knew it: a long poll woken by the event
+/// answers from it without reading the database again (see <see cref="ConversationSnapshot"/>).
+/// </param>
+public sealed record MessageAdded(long AccountId, long ConversationId, MessageDto Message, ConversationSnapshot? Committed = null)
+    : ConversationEvent(AccountId, ConversationId);
+
+/// <summary>
+/// A conversation's state at the commit of a transaction that added messages: <see cref="LastSeq"/> is the last message
+/// of that transaction, so every message up to it is committed and the status is the one they were written with.
+/// </summary>
+public sealed record ConversationSnapshot(ConversationStatus Status, long LastSeq, long CustomerReadSeq, long AdvisorReadSeq);
 
 public sealed record ConversationChanged(long AccountId, long ConversationId, ConversationStatus Status, long? QueueId, long? AssigneeId)
     : ConversationEvent(AccountId, ConversationId);

@@ -98,7 +98,7 @@ public sealed class ConversationWriter(
         message.Seq = ++conversation.LastSeq;
         db.Messages.Add(message);
         // Saved with the rest of the caller's unit of work; the event is made once the id exists (see Publish).
-        events.Add(new MessageStored(conversation.AccountId, conversation.Id, message));
+        events.Add(new MessageStored(conversation.AccountId, conversation.Id, message, conversation));
         return message;
     }
 
@@ -176,14 +176,22 @@ public sealed class ConversationWriter(
     }
 
     /// <summary>A message added in a unit of work not yet saved: published as <see cref="MessageAdded"/> after the commit.</summary>
-    private sealed record MessageStored(long AccountId, long ConversationId, Message Message) : ConversationEvent(AccountId, ConversationId);
+    /// <remarks>
+    /// The conversation is the tracked one the caller saved under its row lock: once committed, its fields are the
+    /// committed state, which the published event carries.
+    /// </remarks>
+    private sealed record MessageStored(long AccountId, long ConversationId, Message Message, Conversation Conversation)
+        : ConversationEvent(AccountId, ConversationId);
 
     /// <summary>Pushes the events of a committed transaction and wakes the workers they concern.</summary>
     public void Publish(IReadOnlyList<ConversationEvent> events)
     {
         foreach (var stored in events)
         {
-            var e = stored is MessageStored m ? new MessageAdded(m.AccountId, m.ConversationId, MessageDto.From(m.Message)) : stored;
+            var e = stored is MessageStored m
+                ? new MessageAdded(m.AccountId, m.ConversationId, MessageDto.From(m.Message), new ConversationSnapshot(
+                    m.Conversation.Status, m.Conversation.LastSeq, m.Conversation.CustomerReadSeq, m.Conversation.AdvisorReadSeq))
+                : stored;
             hub.Publish(e);
             switch (e)
             {

@@ -140,7 +140,8 @@ public sealed class InboundProcessor(
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = conversationIds.ToList();
-        var messages = await db.Messages
+        // Not tracked: the only change to them is the processed flag, set for the whole batch by one statement below.
+        var messages = await db.Messages.AsNoTracking()
             .Where(m => ids.Contains(m.ConversationId) && !m.Processed)
             .OrderBy(m => m.ConversationId).ThenBy(m => m.Seq)
             .ToListAsync(cancellationToken);
@@ -159,8 +160,20 @@ public sealed class InboundProcessor(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await MarkProcessedAsync(db, messages, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         writer.Publish(events);
+    }
+
+    private static async Task MarkProcessedAsync(ParleyDb db, List<Message> messages, CancellationToken cancellationToken)
+    {
+        var parameters = messages.Select((m, i) => ($"@m{i}", (object)m.Id)).Prepend(("@done", true)).ToArray();
+        var sql = $"UPDATE messages SET processed = @done WHERE id IN ({string.Join(", ", parameters.Skip(1).Select(p => p.Item1))})";
+        var marked = await db.ExecuteAsync(sql, cancellationToken, parameters);
+        if (marked != messages.Count)
+        {
+            throw new InvalidOperationException($"Marked {marked} of {messages.Count} messages processed.");
+        }
     }
 
     /// <summary>Processes the oldest unprocessed message of the conversation; false when there was none.</summary>

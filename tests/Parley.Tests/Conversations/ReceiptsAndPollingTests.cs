@@ -53,6 +53,29 @@ public sealed class ReceiptsAndPollingTests
         Assert.Equal("waitingForCustomer", answer.Status);
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_long_poll_woken_by_a_handoff_returns_its_messages_with_the_status_they_were_written_with(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        using var customer = await app.GuestAsync();
+        await customer.OpenAsync();
+        var first = await customer.SendAsync("Hello");
+        var prompt = await customer.WaitForAsync(m => m.Messages[^1].Seq > first.Seq, "the bot's prompt");
+        var lastSeq = prompt.Messages[^1].Seq;
+
+        var poll = customer.MessagesAsync(after: lastSeq, waitSeconds: 20);
+        await Task.Delay(300);
+        var pick = await customer.SendAsync("Parcels", "parcels");
+        var answer = await poll;
+        // The poll may wake on the customer's own message (then the notice comes with the next one) or on the handoff.
+        var next = answer.Messages.Any(m => m.AuthorKind == "bot") ? answer : await customer.MessagesAsync(after: pick.Seq, waitSeconds: 20);
+
+        Assert.Equal(Enumerable.Range(1, next.Messages.Count).Select(i => next.Messages[0].Seq + i - 1), next.Messages.Select(m => m.Seq));
+        Assert.Equal("bot", next.Messages[^1].AuthorKind);
+        Assert.Equal("queued", next.Status);
+        Assert.Equal(next.Messages[^1].Seq, (await customer.MessagesAsync()).Messages[^1].Seq);
+    }
+
     [Fact]
     public async Task A_long_poll_with_nothing_new_answers_empty_after_the_wait()
     {

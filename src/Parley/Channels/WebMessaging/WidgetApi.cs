@@ -46,7 +46,7 @@ public static class WidgetApi
 
         var authed = app.MapGroup("/api/widget/v1").WithTags("Widget").RequireCors(CorsPolicy).AddEndpointFilter<WidgetAuthFilter>();
         authed.MapPost("/conversation", OpenConversation);
-        authed.MapGet("/messages", GetMessages);
+        authed.MapGet("/messages", WidgetMessages.GetMessages);
         authed.MapPost("/messages", SendMessage);
         authed.MapPost("/attachments", SendAttachment).DisableAntiforgery().WithMetadata(new LargeBody(AttachmentRules.MaxBytes + 64 * 1024));
         authed.MapGet("/attachments/{id:long}", GetAttachment);
@@ -137,74 +137,6 @@ public static class WidgetApi
 
         var conversation = await engine.OpenAsync(inbox, caller.ContactId, ct);
         return TypedResults.Ok(new ConversationResponse(conversation.Id, Camel(conversation.Status), conversation.LastSeq));
-    }
-
-    private static async Task<Results<Ok<MessagesResponse>, ProblemHttpResult>> GetMessages(
-        HttpContext http, IDbContextFactory<ParleyDb> dbs, ConversationEventHub hub, IMemoryCache cache, CancellationToken ct,
-        long after = 0, int limit = 200, int waitSeconds = 0)
-    {
-        if (after < 0 || limit is < 1 or > 500 || waitSeconds is < 0 or > 25)
-        {
-            return BadRequest("after must be ≥ 0, limit 1 to 500, waitSeconds 0 to 25.");
-        }
-
-        var caller = WidgetAuthFilter.Caller(http);
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        // A contact's conversation never changes once opened: remembering its id lets a long poll subscribe before it
-        // reads, so nothing stored in between is missed, without a second look.
-        var key = (nameof(GetMessages), caller.InboxId, caller.ContactId);
-        var knownId = cache.TryGetValue(key, out long id) ? id : (long?)null;
-        using var subscription = waitSeconds > 0 && knownId is { } subscribeTo ? hub.SubscribeConversation(subscribeTo) : null;
-        var conversation = knownId is { } cid
-            ? await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cid, ct)
-            : await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.InboxId == caller.InboxId && c.ContactId == caller.ContactId, ct);
-        if (conversation is null)
-        {
-            return TypedResults.Ok(new MessagesResponse("none", 0, 0, []));
-        }
-
-        cache.Set(key, conversation.Id, TimeSpan.FromMinutes(10));
-        if (waitSeconds > 0 && conversation.LastSeq <= after)
-        {
-            using var late = subscription is null ? hub.SubscribeConversation(conversation.Id) : null;
-            if (late is not null)
-            {
-                // Subscribed after reading: look again, so a message stored in between is not missed.
-                conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, ct);
-            }
-
-            if (conversation.LastSeq <= after)
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(TimeSpan.FromSeconds(waitSeconds));
-                try
-                {
-                    await foreach (var e in (subscription ?? late)!.Reader.ReadAllAsync(timeout.Token))
-                    {
-                        if (e is MessageAdded added && added.Message.Seq > after)
-                        {
-                            break;
-                        }
-                    }
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                }
-
-                conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, ct);
-            }
-        }
-
-        // Only messages the status was read with: a change committed between the two reads shows whole at the next call,
-        // instead of its messages arriving now with the old status (which a widget syncing after their seq would keep).
-        var lastSeq = conversation.LastSeq;
-        var messages = await db.Messages.AsNoTracking()
-            .Where(m => m.ConversationId == conversation.Id && m.Seq > after && m.Seq <= lastSeq)
-            .OrderBy(m => m.Seq)
-            .Take(limit)
-            .ToListAsync(ct);
-        return TypedResults.Ok(new MessagesResponse(Camel(conversation.Status), conversation.CustomerReadSeq, conversation.AdvisorReadSeq,
-            messages.Select(MessageDto.From).ToList()));
     }
 
     private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendMessage(
@@ -420,7 +352,7 @@ public static class WidgetApi
 
     internal static string Camel(ConversationStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 
-    private static ProblemHttpResult BadRequest(string detail) =>
+    internal static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
 
     private static ProblemHttpResult Unauthorized() =>
