@@ -24,9 +24,12 @@ public sealed class InboundProcessor(
     private const int Partitions = 4;
     private const int MaxBatch = 64;
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
+    private volatile bool _running;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _running = true;
+        using var stopped = stoppingToken.Register(() => _running = false);
         var partitions = Enumerable.Range(0, Partitions)
             .Select(_ => Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true }))
             .ToArray();
@@ -133,10 +136,34 @@ public sealed class InboundProcessor(
         return true;
     }
 
+    /// <summary>
+    /// Called by <see cref="InboundWriter"/> right after it committed customers' messages, still holding the write gate:
+    /// on SQLite, where every writer queues on that gate anyway, it processes them at once instead of ringing a partition
+    /// loop that would wait for the gate again. Ordering holds: each run takes every unprocessed message of its
+    /// conversations in seq order inside the one write transaction the gate allows. On PostgreSQL (open gate, concurrent
+    /// writers) only the partition loops process, one at a time per conversation.
+    /// </summary>
+    /// <returns>False when nothing was done (not running, or not SQLite): the caller rings the signal instead.</returns>
+    internal async Task<bool> ProcessAcceptedAsync(WriteGate.Pass heldPass, IReadOnlyCollection<long> conversationIds)
+    {
+        if (!_running || !heldPass.IsExclusive)
+        {
+            return false;
+        }
+
+        await ProcessBatchHeldAsync(conversationIds, CancellationToken.None);
+        return true;
+    }
+
     /// <summary>Processes every waiting message of a few conversations in one transaction (group commit).</summary>
     private async Task ProcessBatchAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
     {
         using var pass = await gate.EnterAsync(cancellationToken);
+        await ProcessBatchHeldAsync(conversationIds, cancellationToken);
+    }
+
+    private async Task ProcessBatchHeldAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
+    {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = conversationIds.ToList();

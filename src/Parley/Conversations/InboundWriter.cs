@@ -14,6 +14,7 @@ public sealed class InboundWriter(
     WriteGate gate,
     ConversationWriter writer,
     InboundSignal inbound,
+    InboundProcessor processor,
     TimeProvider clock,
     ILogger<InboundWriter> logger) : IAsyncDisposable
 {
@@ -170,11 +171,6 @@ public sealed class InboundWriter(
         }
 
         writer.Publish(events);
-        foreach (var conversationId in added.Select(a => a.Message.ConversationId).Distinct())
-        {
-            inbound.Ring(conversationId);
-        }
-
         for (var i = 0; i < batch.Count; i++)
         {
             var (message, first, stored) = outcome[i];
@@ -183,6 +179,30 @@ public sealed class InboundWriter(
                     ? new AcceptResult(message.Id, message.ConversationId, message.Seq, false)
                     : new AcceptResult(outcome[first].Stored!.Id, outcome[first].Stored!.ConversationId, outcome[first].Stored!.Seq, true));
             batch[i].Completion.TrySetResult(result);
+        }
+
+        await ProcessAsync(pass, added.Select(a => a.Message.ConversationId).Distinct().ToList());
+    }
+
+    /// <summary>After the commit and the answers: process the messages at once where possible, else ring the processor.</summary>
+    private async Task ProcessAsync(WriteGate.Pass pass, List<long> conversationIds)
+    {
+        try
+        {
+            if (conversationIds.Count > 0 && await processor.ProcessAcceptedAsync(pass, conversationIds))
+            {
+                return;
+            }
+        }
+        catch (Exception e)
+        {
+            // Stored and acknowledged already: the processor's own loop retries them one by one.
+            logger.LogDebug(e, "Processing {Count} conversations right after their messages were stored failed", conversationIds.Count);
+        }
+
+        foreach (var conversationId in conversationIds)
+        {
+            inbound.Ring(conversationId);
         }
     }
 

@@ -25,6 +25,9 @@ public sealed class WriteGate(IOptions<DatabaseOptions> options) : IDisposable
 
     public readonly struct Pass(SemaphoreSlim? semaphore) : IDisposable
     {
+        /// <summary>True when this pass excludes every other gated writer of the process (SQLite).</summary>
+        public bool IsExclusive => semaphore is not null;
+
         public void Dispose() => semaphore?.Release();
     }
 }
