@@ -54,6 +54,26 @@ public sealed class ReceiptsAndPollingTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task A_long_poll_returns_when_the_conversation_is_resolved_without_a_message(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        var (customer, conversationId, marie) = await AssignedConversationAsync(app, "marie@parley.local");
+        using var _ = customer;
+        var lastSeq = (await customer.MessagesAsync()).Messages[^1].Seq;
+
+        var watch = Stopwatch.StartNew();
+        var poll = customer.MessagesAsync(after: lastSeq, waitSeconds: 20);
+        await Task.Delay(300);
+        Assert.False(poll.IsCompleted, "The long poll answered before anything happened.");
+        Assert.True((await app.Service<ConversationActions>().ResolveAsync(marie, conversationId, CancellationToken.None)).Ok);
+        var answer = await poll;
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"The long poll took {watch.Elapsed}.");
+        Assert.Equal("resolved", answer.Status);
+        Assert.Empty(answer.Messages);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task A_long_poll_woken_by_a_handoff_returns_its_messages_with_the_status_they_were_written_with(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider);

@@ -72,7 +72,10 @@ internal static class WidgetMessages
             messages.Select(MessageDto.From).ToList()));
     }
 
-    /// <summary>Waits for a message after <paramref name="after"/>; returns it with the messages already queued behind it.</summary>
+    /// <summary>
+    /// Waits for a message after <paramref name="after"/> or a status change; returns the messages already queued
+    /// (none when only the status changed, so the caller reads the database).
+    /// </summary>
     private static async Task<Dictionary<long, MessageAdded>> WaitAsync(ChannelReader<ConversationEvent> reader, long after, TimeSpan wait, CancellationToken ct)
     {
         var woken = new Dictionary<long, MessageAdded>();
@@ -80,7 +83,8 @@ internal static class WidgetMessages
         timeout.CancelAfter(wait);
         try
         {
-            while (woken.Count == 0 && await reader.WaitToReadAsync(timeout.Token))
+            var statusChanged = false;
+            while (woken.Count == 0 && !statusChanged && await reader.WaitToReadAsync(timeout.Token))
             {
                 while (reader.TryRead(out var e))
                 {
@@ -88,6 +92,9 @@ internal static class WidgetMessages
                     {
                         woken[added.Message.Seq] = added;
                     }
+
+                    // A change without a message (resolved, say) ends the wait too: the answer reads the new status.
+                    statusChanged |= e is ConversationChanged;
                 }
             }
         }
