@@ -54,8 +54,7 @@ public sealed class ConversationEngine(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             writer.Publish(events);
-            // The greeting was numbered in SQL, behind the tracked entity: read back, so lastSeq counts it.
-            return await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversation.Id, cancellationToken);
+            return conversation;
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {

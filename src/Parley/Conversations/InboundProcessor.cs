@@ -194,9 +194,8 @@ public sealed class InboundProcessor(
 
     private static async Task MarkProcessedAsync(ParleyDb db, List<Message> messages, CancellationToken cancellationToken)
     {
-        var parameters = messages.Select((m, i) => ($"@m{i}", (object)m.Id)).Prepend(("@done", true)).ToArray();
-        var sql = $"UPDATE messages SET processed = @done WHERE id IN ({string.Join(", ", parameters.Skip(1).Select(p => p.Item1))})";
-        var marked = await db.ExecuteAsync(sql, cancellationToken, parameters);
+        var ids = messages.Select(m => m.Id).ToList();
+        var marked = await db.Messages.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Processed, true), cancellationToken);
         if (marked != messages.Count)
         {
             throw new InvalidOperationException($"Marked {marked} of {messages.Count} messages processed.");

@@ -21,31 +21,16 @@ public static class DbErrors
     /// <summary>Runs raw SQL returning one scalar inside the context's current transaction.</summary>
     public static async Task<T> ScalarAsync<T>(this ParleyDb db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        await using var command = await CommandAsync(db, sql, parameters, cancellationToken);
-        var result = await command.ExecuteScalarAsync(cancellationToken);
-        return (T)Convert.ChangeType(result!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Runs a raw SQL statement inside the context's current transaction; returns the rows it changed.</summary>
-    public static async Task<int> ExecuteAsync(this ParleyDb db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var command = await CommandAsync(db, sql, parameters, cancellationToken);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<System.Data.Common.DbCommand> CommandAsync(
-        ParleyDb db, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
-    {
         var connection = db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open)
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
         }
 
-        var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Raw SQL here needs a transaction.");
+            ?? throw new InvalidOperationException("ScalarAsync needs a transaction.");
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
@@ -54,6 +39,7 @@ public static class DbErrors
             command.Parameters.Add(parameter);
         }
 
-        return command;
+        var result = await command.ExecuteScalarAsync(cancellationToken);
+        return (T)Convert.ChangeType(result!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

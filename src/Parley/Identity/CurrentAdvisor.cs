@@ -27,6 +27,13 @@ public sealed class CurrentAdvisor(AuthenticationStateProvider authentication, I
             return null;
         }
 
+        _session = await LoadAsync(dbs, id, ct);
+        return _session;
+    }
+
+    /// <summary>The advisor's session as stored now: name, role and accounts; null when the advisor no longer exists.</summary>
+    public static async Task<AdvisorSession?> LoadAsync(IDbContextFactory<ParleyDb> dbs, long id, CancellationToken ct)
+    {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var advisor = await db.Advisors.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
         if (advisor is null)
@@ -35,7 +42,6 @@ public sealed class CurrentAdvisor(AuthenticationStateProvider authentication, I
         }
 
         var accounts = await db.AdvisorAccounts.Where(a => a.AdvisorId == id).Select(a => a.AccountId).ToListAsync(ct);
-        _session = new AdvisorSession(advisor.Id, advisor.DisplayName, advisor.Role, accounts.ToHashSet());
-        return _session;
+        return new AdvisorSession(advisor.Id, advisor.DisplayName, advisor.Role, accounts.ToHashSet());
     }
 }

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Antiforgery;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -43,11 +43,10 @@ public static class IdentityExtensions
             }
 
             // Signing out ends availability: routing must not keep allocating to someone who left.
-            if (long.TryParse(http.User.FindFirst(AdvisorIdClaim)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            if (long.TryParse(http.User.FindFirst(AdvisorIdClaim)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                && await CurrentAdvisor.LoadAsync(dbs, id, ct) is { } advisor)
             {
-                await using var db = await dbs.CreateDbContextAsync(ct);
-                var accounts = await db.AdvisorAccounts.Where(a => a.AdvisorId == id).Select(a => a.AccountId).ToListAsync(ct);
-                await actions.SetPresenceAsync(new AdvisorSession(id, http.User.Identity?.Name ?? "", AdvisorRole.Advisor, accounts.ToHashSet()), Presence.Offline, ct);
+                await actions.SetPresenceAsync(advisor, Presence.Offline, ct);
             }
 
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -36,18 +36,8 @@ public sealed class ReceiptsAndPollingTests
     public async Task A_long_poll_returns_as_soon_as_the_advisor_replies(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider);
-        var (customer, conversationId, marie) = await AssignedConversationAsync(app, "marie@parley.local");
-        using var _ = customer;
-        var lastSeq = (await customer.MessagesAsync()).Messages[^1].Seq;
+        var (lastSeq, answer) = await PollWhileTheAdvisorActsAsync(app, (actions, marie, id) => actions.ReplyAsync(marie, id, "Here I am", CancellationToken.None));
 
-        var watch = Stopwatch.StartNew();
-        var poll = customer.MessagesAsync(after: lastSeq, waitSeconds: 20);
-        await Task.Delay(300);
-        Assert.False(poll.IsCompleted, "The long poll answered before anything happened.");
-        Assert.True((await app.Service<ConversationActions>().ReplyAsync(marie, conversationId, "Here I am", CancellationToken.None)).Ok);
-        var answer = await poll;
-
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"The long poll took {watch.Elapsed}.");
         var reply = Assert.Single(answer.Messages);
         Assert.Equal((lastSeq + 1, "Here I am", "Marie"), (reply.Seq, reply.Text, reply.AuthorName));
         Assert.Equal("waitingForCustomer", answer.Status);
@@ -57,6 +47,16 @@ public sealed class ReceiptsAndPollingTests
     public async Task A_long_poll_returns_when_the_conversation_is_resolved_without_a_message(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider);
+        var (_, answer) = await PollWhileTheAdvisorActsAsync(app, (actions, marie, id) => actions.ResolveAsync(marie, id, CancellationToken.None));
+
+        Assert.Equal("resolved", answer.Status);
+        Assert.Empty(answer.Messages);
+    }
+
+    /// <summary>Starts a long poll on Marie's conversation, checks it waits, lets her act, and checks it returned at once.</summary>
+    private static async Task<(long LastSeq, Parley.Channels.WebMessaging.MessagesResponse Answer)> PollWhileTheAdvisorActsAsync(
+        ParleyApplication app, Func<ConversationActions, AdvisorSession, long, Task<ActionOutcome>> act)
+    {
         var (customer, conversationId, marie) = await AssignedConversationAsync(app, "marie@parley.local");
         using var _ = customer;
         var lastSeq = (await customer.MessagesAsync()).Messages[^1].Seq;
@@ -65,12 +65,12 @@ public sealed class ReceiptsAndPollingTests
         var poll = customer.MessagesAsync(after: lastSeq, waitSeconds: 20);
         await Task.Delay(300);
         Assert.False(poll.IsCompleted, "The long poll answered before anything happened.");
-        Assert.True((await app.Service<ConversationActions>().ResolveAsync(marie, conversationId, CancellationToken.None)).Ok);
+        var outcome = await act(app.Service<ConversationActions>(), marie, conversationId);
+        Assert.True(outcome.Ok, outcome.Error);
         var answer = await poll;
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"The long poll took {watch.Elapsed}.");
-        Assert.Equal("resolved", answer.Status);
-        Assert.Empty(answer.Messages);
+        return (lastSeq, answer);
     }
 
     [Theory, OnSqlite, OnPostgres]
