@@ -43,16 +43,21 @@ public sealed class ConversationWriter(
     /// <summary>
     /// Takes the conversations' row locks at the start of a transaction (PostgreSQL; SQLite runs one write transaction
     /// at a time anyway), so concurrent writers queue up instead of failing their version check until retries run out.
+    /// Rows are locked in id order, so two writers locking overlapping sets cannot deadlock.
     /// </summary>
     public static async Task LockAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
     {
-        if (db.Database.IsSqlite())
+        if (!db.Database.IsNpgsql() || conversationIds.Count == 0)
         {
             return;
         }
 
-        await db.Conversations.Where(c => conversationIds.Contains(c.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Version, c => c.Version), cancellationToken);
+        await using var command = db.Command();
+        command.CommandText = $"SELECT id FROM conversations WHERE id IN ({command.AddList("l", conversationIds)}) ORDER BY id FOR UPDATE";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+        }
     }
 
     public static ConversationChanged Changed(Conversation c) => new(c.AccountId, c.Id, c.Status, c.QueueId, c.AssigneeId);
@@ -62,6 +67,33 @@ public sealed class ConversationWriter(
     {
         conversation.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         conversation.Version++;
+    }
+
+    /// <summary>
+    /// Touches conversations the caller holds (row lock or write gate) without loading them: a customer wrote while
+    /// the conversation is with an advisor or queued, which changes only its times and version.
+    /// </summary>
+    public async Task TouchAsync(ParleyDb db, IReadOnlyList<(long Id, DateTime LastCustomerMessageAt)> conversations, CancellationToken cancellationToken)
+    {
+        if (conversations.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = db.Command();
+        command.Add("@now", clock.GetUtcNow().UtcDateTime);
+        var cases = new System.Text.StringBuilder();
+        for (var i = 0; i < conversations.Count; i++)
+        {
+            command.Add($"@c{i}", conversations[i].Id);
+            command.Add($"@t{i}", conversations[i].LastCustomerMessageAt);
+            cases.Append($" WHEN @c{i} THEN @t{i}");
+        }
+
+        var ids = string.Join(", ", Enumerable.Range(0, conversations.Count).Select(i => $"@c{i}"));
+        command.CommandText = "UPDATE conversations SET updated_at = @now, version = version + 1, "
+            + $"last_customer_message_at = CASE id{cases} END WHERE id IN ({ids})";
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

@@ -60,11 +60,15 @@ public sealed class InboundProcessor(
         {
             try
             {
-                await using var db = await dbs.CreateDbContextAsync(stoppingToken);
-                var pending = await db.Messages.Where(m => !m.Processed).Select(m => m.ConversationId).Distinct().ToListAsync(stoppingToken);
-                foreach (var id in pending)
+                await using (var db = await dbs.CreateDbContextAsync(stoppingToken))
                 {
-                    signal.Ring(id);
+                    await db.Database.OpenConnectionAsync(stoppingToken);
+                    await using var command = db.Command($"SELECT DISTINCT conversation_id FROM messages WHERE {db.Unprocessed()}");
+                    await using var reader = await command.ExecuteReaderAsync(stoppingToken);
+                    while (await reader.ReadAsync(stoppingToken))
+                    {
+                        signal.Ring(reader.GetInt64(0));
+                    }
                 }
 
                 await Task.Delay(SweepInterval, stoppingToken);
@@ -166,36 +170,106 @@ public sealed class InboundProcessor(
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ids = conversationIds.ToList();
-        // Not tracked: the only change to them is the processed flag, set for the whole batch by one statement below.
-        var messages = await db.Messages.AsNoTracking()
-            .Where(m => ids.Contains(m.ConversationId) && !m.Processed)
-            .OrderBy(m => m.ConversationId).ThenBy(m => m.Seq)
-            .ToListAsync(cancellationToken);
+        var messages = await UnprocessedAsync(db, conversationIds, int.MaxValue, cancellationToken);
         if (messages.Count == 0)
         {
             return;
         }
 
-        var withWork = messages.Select(m => m.ConversationId).Distinct().ToList();
-        await ConversationWriter.LockAsync(db, withWork, cancellationToken);
-        var conversations = await db.Conversations.Where(c => withWork.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
-        var events = new List<ConversationEvent>();
+        var lastAt = new SortedDictionary<long, DateTime>();
         foreach (var message in messages)
         {
-            await StepAsync(db, conversations[message.ConversationId], message, events, cancellationToken);
+            lastAt[message.ConversationId] = message.CreatedAt;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        var withWork = lastAt.Keys.ToList();
+        await ConversationWriter.LockAsync(db, withWork, cancellationToken);
+        var statuses = await StatusesAsync(db, withWork, cancellationToken);
+
+        // With an advisor or in the queue, a customer's message changes nothing but the conversation's times: one
+        // statement for all of them. The others (bot, waiting for the customer, resolved) take their step in EF.
+        var touched = new List<(long Id, DateTime LastCustomerMessageAt)>();
+        var stepped = new List<long>();
+        foreach (var id in withWork)
+        {
+            if (statuses[id] is ConversationStatus.Queued or ConversationStatus.Assigned)
+            {
+                touched.Add((id, lastAt[id]));
+            }
+            else
+            {
+                stepped.Add(id);
+            }
+        }
+
+        var events = new List<ConversationEvent>();
+        if (stepped.Count > 0)
+        {
+            var conversations = await db.Conversations.Where(c => stepped.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+            foreach (var message in messages)
+            {
+                if (conversations.TryGetValue(message.ConversationId, out var conversation))
+                {
+                    await StepAsync(db, conversation, message, events, cancellationToken);
+                }
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await writer.TouchAsync(db, touched, cancellationToken);
         await MarkProcessedAsync(db, messages, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         writer.Publish(events);
     }
 
+    /// <summary>The conversations' unprocessed customer messages in order (conversation, then seq), untracked.</summary>
+    private static async Task<List<Message>> UnprocessedAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command();
+        var ids = command.AddList("c", conversationIds);
+        command.Add("@limit", limit);
+        command.CommandText = "SELECT id, conversation_id, seq, text, reply_to, created_at FROM messages "
+            + $"WHERE conversation_id IN ({ids}) AND {db.Unprocessed()} ORDER BY conversation_id, seq LIMIT @limit";
+        var messages = new List<Message>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(new Message
+            {
+                Id = reader.GetInt64(0),
+                ConversationId = reader.GetInt64(1),
+                Seq = reader.GetInt64(2),
+                Text = reader.NullableString(3),
+                ReplyTo = reader.NullableString(4),
+                CreatedAt = reader.Utc(5),
+                AuthorKind = AuthorKind.Customer,
+            });
+        }
+
+        return messages;
+    }
+
+    private static async Task<Dictionary<long, ConversationStatus>> StatusesAsync(ParleyDb db, List<long> conversationIds, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command();
+        command.CommandText = $"SELECT id, status FROM conversations WHERE id IN ({command.AddList("c", conversationIds)})";
+        var statuses = new Dictionary<long, ConversationStatus>(conversationIds.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            statuses[reader.GetInt64(0)] = reader.Enum<ConversationStatus>(1);
+        }
+
+        return statuses;
+    }
+
     private static async Task MarkProcessedAsync(ParleyDb db, List<Message> messages, CancellationToken cancellationToken)
     {
-        var ids = messages.Select(m => m.Id).ToList();
-        var marked = await db.Messages.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Processed, true), cancellationToken);
+        await using var command = db.Command();
+        command.Add("@processed", true);
+        command.CommandText = $"UPDATE messages SET processed = @processed WHERE id IN ({command.AddList("m", messages.Select(m => m.Id))})";
+        var marked = await command.ExecuteNonQueryAsync(cancellationToken);
         if (marked != messages.Count)
         {
             throw new InvalidOperationException($"Marked {marked} of {messages.Count} messages processed.");
@@ -223,11 +297,8 @@ public sealed class InboundProcessor(
         using var pass = await gate.EnterAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var message = await db.Messages
-            .Where(m => m.ConversationId == conversationId && !m.Processed)
-            .OrderBy(m => m.Seq)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (message is null)
+        var next = await UnprocessedAsync(db, [conversationId], 1, cancellationToken);
+        if (next.Count == 0)
         {
             return false;
         }
@@ -235,8 +306,9 @@ public sealed class InboundProcessor(
         await ConversationWriter.LockAsync(db, [conversationId], cancellationToken);
         var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, cancellationToken);
         var events = new List<ConversationEvent>();
-        await StepAsync(db, conversation, message, events, cancellationToken);
+        await StepAsync(db, conversation, next[0], events, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await MarkProcessedAsync(db, next, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         writer.Publish(events);
         return true;
@@ -267,8 +339,6 @@ public sealed class InboundProcessor(
                 writer.Touch(conversation);
                 break;
         }
-
-        message.Processed = true;
     }
 
     /// <summary>The customer wrote again after resolution: back to the queue it was in, or to the bot.</summary>

@@ -94,7 +94,7 @@ public sealed class InboundWriter(
                 await WriteAsync([pending]);
                 return;
             }
-            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt < 3)
+            catch (Exception e) when (DbErrors.IsUniqueViolation(e) && attempt < 3)
             {
                 // Another node stored the same message or opened the conversation first: look again.
             }
@@ -148,21 +148,13 @@ public sealed class InboundWriter(
         }
 
         await AttachAsync(db, added, now);
-        foreach (var group in added.GroupBy(a => a.Message.ConversationId).OrderBy(g => g.Key))
+        await InsertAsync(db, added.Select(a => a.Message).ToList(), now);
+        if (db.ChangeTracker.HasChanges())
         {
-            var count = group.Count();
-            var last = await db.ScalarAsync<long>(
-                "UPDATE conversations SET last_seq = last_seq + @count WHERE id = @id RETURNING last_seq",
-                CancellationToken.None, ("@count", count), ("@id", group.Key));
-            var seq = last - count;
-            foreach (var (message, _, _) in group)
-            {
-                message.Seq = ++seq;
-                db.Messages.Add(message);
-            }
+            // The reporting events of conversations opened above.
+            await db.SaveChangesAsync();
         }
 
-        await db.SaveChangesAsync();
         await transaction.CommitAsync();
 
         foreach (var (message, accountId, _) in added)
@@ -212,15 +204,14 @@ public sealed class InboundWriter(
         var known = new Dictionary<(long, string), AcceptResult>();
         foreach (var inbox in batch.GroupBy(p => p.Message.Inbox.Id))
         {
-            var inboxId = inbox.Key;
-            var ids = inbox.Select(p => p.Message.ChannelMessageId).Distinct().ToList();
-            var rows = await db.Messages.AsNoTracking()
-                .Where(m => m.InboxId == inboxId && ids.Contains(m.ChannelMessageId!))
-                .Select(m => new { m.ChannelMessageId, m.Id, m.ConversationId, m.Seq })
-                .ToListAsync();
-            foreach (var r in rows)
+            await using var command = db.Command();
+            var ids = command.AddList("m", inbox.Select(p => p.Message.ChannelMessageId).Distinct());
+            command.Add("@inbox", inbox.Key);
+            command.CommandText = $"SELECT channel_message_id, id, conversation_id, seq FROM messages WHERE inbox_id = @inbox AND channel_message_id IN ({ids})";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
             {
-                known[(inboxId, r.ChannelMessageId!)] = new AcceptResult(r.Id, r.ConversationId, r.Seq, true);
+                known[(inbox.Key, reader.GetString(0))] = new AcceptResult(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), true);
             }
         }
 
@@ -232,19 +223,85 @@ public sealed class InboundWriter(
         var found = new Dictionary<(long, long), (long Id, long AccountId)>();
         foreach (var inbox in batch.GroupBy(p => p.Message.Inbox.Id))
         {
-            var inboxId = inbox.Key;
-            var contactIds = inbox.Select(p => p.Message.ContactId).Distinct().ToList();
-            var rows = await db.Conversations.AsNoTracking()
-                .Where(c => c.InboxId == inboxId && contactIds.Contains(c.ContactId))
-                .Select(c => new { c.Id, c.ContactId, c.AccountId })
-                .ToListAsync();
-            foreach (var r in rows)
+            await using var command = db.Command();
+            var contacts = command.AddList("c", inbox.Select(p => p.Message.ContactId).Distinct());
+            command.Add("@inbox", inbox.Key);
+            command.CommandText = $"SELECT id, contact_id, account_id FROM conversations WHERE inbox_id = @inbox AND contact_id IN ({contacts})";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
             {
-                found[(inboxId, r.ContactId)] = (r.Id, r.AccountId);
+                found[(inbox.Key, reader.GetInt64(1))] = (reader.GetInt64(0), reader.GetInt64(2));
             }
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// Numbers the messages on their conversations (one statement moves every conversation's last_seq, after the
+    /// conversations' row locks on PostgreSQL), then inserts them all with one statement.
+    /// </summary>
+    private static async Task InsertAsync(ParleyDb db, List<Message> messages, DateTime now)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var counts = messages.GroupBy(m => m.ConversationId).OrderBy(g => g.Key).Select(g => (Id: g.Key, Count: (long)g.Count())).ToList();
+        await ConversationWriter.LockAsync(db, counts.Select(c => c.Id).ToList(), CancellationToken.None);
+        var last = new Dictionary<long, long>(counts.Count);
+        await using (var number = db.Command())
+        {
+            var cases = new System.Text.StringBuilder();
+            for (var i = 0; i < counts.Count; i++)
+            {
+                number.Add($"@c{i}", counts[i].Id);
+                number.Add($"@n{i}", counts[i].Count);
+                cases.Append($" WHEN @c{i} THEN @n{i}");
+            }
+
+            var ids = string.Join(", ", Enumerable.Range(0, counts.Count).Select(i => $"@c{i}"));
+            number.CommandText = $"UPDATE conversations SET last_seq = last_seq + CASE id{cases} END WHERE id IN ({ids}) RETURNING id, last_seq";
+            await using var reader = await number.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                last[reader.GetInt64(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var next = counts.ToDictionary(c => c.Id, c => last[c.Id] - c.Count);
+        await using var insert = db.Command();
+        insert.Add("@kind", AuthorKind.Customer);
+        insert.Add("@status", DeliveryStatus.Delivered);
+        insert.Add("@processed", false);
+        insert.Add("@now", now);
+        var rows = new System.Text.StringBuilder();
+        var bySeq = new Dictionary<(long, long), Message>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = messages[i];
+            m.Seq = ++next[m.ConversationId];
+            bySeq[(m.ConversationId, m.Seq)] = m;
+            insert.Add($"@v{i}", m.ConversationId);
+            insert.Add($"@i{i}", m.InboxId);
+            insert.Add($"@s{i}", m.Seq);
+            insert.Add($"@a{i}", m.AuthorName);
+            insert.Add($"@t{i}", m.ContentType);
+            insert.Add($"@x{i}", m.Text);
+            insert.Add($"@p{i}", m.PayloadJson);
+            insert.Add($"@r{i}", m.ReplyTo);
+            insert.Add($"@m{i}", m.ChannelMessageId);
+            rows.Append(i == 0 ? "" : ", ").Append($"(@v{i}, @i{i}, @s{i}, @kind, @a{i}, @t{i}, @x{i}, @p{i}, @r{i}, @m{i}, @status, @processed, 0, @now)");
+        }
+
+        insert.CommandText = "INSERT INTO messages (conversation_id, inbox_id, seq, author_kind, author_name, content_type, text, payload_json, "
+            + $"reply_to, channel_message_id, delivery_status, processed, delivery_attempts, created_at) VALUES {rows} RETURNING id, conversation_id, seq";
+        await using var inserted = await insert.ExecuteReaderAsync();
+        while (await inserted.ReadAsync())
+        {
+            bySeq[(inserted.GetInt64(1), inserted.GetInt64(2))].Id = inserted.GetInt64(0);
+        }
     }
 
     /// <summary>Stores the files first: their ids go into the messages' payloads.</summary>

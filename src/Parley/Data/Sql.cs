@@ -1,0 +1,70 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Parley.Data;
+
+/// <summary>
+/// Hand-written SQL on a context's connection, inside its current transaction, for the hot paths (storing and
+/// processing inbound messages) where EF Core's work per statement costs more than the statement itself. The SQL
+/// is the common subset of SQLite and PostgreSQL; values are always parameters. Enums are stored by name and times
+/// as UTC, as the EF mapping does (<see cref="ParleyDb"/>), so rows written here read back the same through EF.
+/// </summary>
+internal static class Sql
+{
+    public static DbCommand Command(this ParleyDb db, string text = "")
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = text;
+        if (command.Connection!.State != System.Data.ConnectionState.Open)
+        {
+            throw new InvalidOperationException("Open the context's connection (or begin its transaction) before hand-written SQL.");
+        }
+
+        // Writes always run inside the caller's transaction; a read may run without one.
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return command;
+    }
+
+    /// <summary>The literal for "not processed" that the partial index on unprocessed messages matches.</summary>
+    public static string Unprocessed(this ParleyDb db) => db.Database.IsNpgsql() ? "NOT processed" : "processed = 0";
+
+    public static DbParameter Add(this DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value switch
+        {
+            null => DBNull.Value,
+            Enum e => e.ToString(),
+            DateTime t => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t.ToUniversalTime(), DateTimeKind.Utc),
+            _ => value,
+        };
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>Adds one parameter per value and returns their names for an <c>IN (…)</c> list.</summary>
+    public static string AddList<T>(this DbCommand command, string prefix, IEnumerable<T> values)
+    {
+        var names = new StringBuilder();
+        var i = 0;
+        foreach (var value in values)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"@{prefix}{i++}");
+            command.Add(name, value);
+            names.Append(names.Length == 0 ? "" : ", ").Append(name);
+        }
+
+        return i == 0 ? throw new ArgumentException("An IN list needs at least one value.", nameof(values)) : names.ToString();
+    }
+
+    public static DateTime Utc(this DbDataReader reader, int ordinal) => DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);
+
+    public static string? NullableString(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static TEnum Enum<TEnum>(this DbDataReader reader, int ordinal) where TEnum : struct, Enum =>
+        System.Enum.Parse<TEnum>(reader.GetString(ordinal));
+}
