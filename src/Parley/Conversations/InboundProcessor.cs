@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Parley.Analytics;
 using Parley.Bots;
 using Parley.Channels;
@@ -141,39 +142,58 @@ public sealed class InboundProcessor(
     }
 
     /// <summary>
-    /// Called by <see cref="InboundWriter"/> right after it committed customers' messages, still holding the write gate:
-    /// on SQLite, where every writer queues on that gate anyway, it processes them at once instead of ringing a partition
-    /// loop that would wait for the gate again. Ordering holds: each run takes every unprocessed message of its
-    /// conversations in seq order inside the one write transaction the gate allows. On PostgreSQL (open gate, concurrent
-    /// writers) only the partition loops process, one at a time per conversation.
+    /// Called by <see cref="InboundWriter"/> inside the transaction that stored customers' messages, before its commit,
+    /// while it holds the write gate: on SQLite, where every writer queues on that gate anyway, the messages are
+    /// processed at once, and stored and processed with one commit, instead of ringing a partition loop that would wait
+    /// for the gate and write again. Ordering holds: the step takes every unprocessed message of its conversations in
+    /// seq order. A failing step is rolled back to a savepoint, so the messages are still stored (and acknowledged), and
+    /// left to the partition loops. On PostgreSQL (open gate, concurrent writers) only the partition loops process, one
+    /// at a time per conversation.
     /// </summary>
-    /// <returns>False when nothing was done (not running, or not SQLite): the caller rings the signal instead.</returns>
-    internal async Task<bool> ProcessAcceptedAsync(WriteGate.Pass heldPass, IReadOnlyCollection<long> conversationIds)
+    /// <returns>The events to publish after the commit; null when nothing was done (the caller rings the signal).</returns>
+    internal async Task<List<ConversationEvent>?> ProcessAcceptedAsync(
+        WriteGate.Pass heldPass, ParleyDb db, IDbContextTransaction transaction, IReadOnlyCollection<long> conversationIds)
     {
-        if (!_running || !heldPass.IsExclusive)
+        if (!_running || !heldPass.IsExclusive || conversationIds.Count == 0)
         {
-            return false;
+            return null;
         }
 
-        await ProcessBatchHeldAsync(conversationIds, CancellationToken.None);
-        return true;
+        const string savepoint = "processing";
+        await transaction.CreateSavepointAsync(savepoint);
+        try
+        {
+            return await StepAllAsync(db, conversationIds, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Processing {Count} conversations with their messages failed; left to the processor's loops", conversationIds.Count);
+            await transaction.RollbackToSavepointAsync(savepoint);
+            db.ChangeTracker.Clear();
+            return null;
+        }
     }
 
     /// <summary>Processes every waiting message of a few conversations in one transaction (group commit).</summary>
     private async Task ProcessBatchAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
     {
         using var pass = await gate.EnterAsync(cancellationToken);
-        await ProcessBatchHeldAsync(conversationIds, cancellationToken);
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var events = await StepAllAsync(db, conversationIds, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        writer.Publish(events);
     }
 
-    private async Task ProcessBatchHeldAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
+    /// <summary>Steps every unprocessed message of the conversations, in the caller's transaction.</summary>
+    private async Task<List<ConversationEvent>> StepAllAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
     {
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var events = new List<ConversationEvent>();
         var messages = await UnprocessedAsync(db, conversationIds, int.MaxValue, cancellationToken);
         if (messages.Count == 0)
         {
-            return;
+            return events;
         }
 
         var lastAt = new SortedDictionary<long, DateTime>();
@@ -202,7 +222,6 @@ public sealed class InboundProcessor(
             }
         }
 
-        var events = new List<ConversationEvent>();
         if (stepped.Count > 0)
         {
             var conversations = await db.Conversations.Where(c => stepped.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
@@ -219,8 +238,7 @@ public sealed class InboundProcessor(
 
         await writer.TouchAsync(db, touched, cancellationToken);
         await MarkProcessedAsync(db, messages, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        writer.Publish(events);
+        return events;
     }
 
     /// <summary>The conversations' unprocessed customer messages in order (conversation, then seq), untracked.</summary>

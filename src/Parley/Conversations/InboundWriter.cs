@@ -110,6 +110,8 @@ public sealed class InboundWriter(
     {
         using var pass = await gate.EnterAsync(CancellationToken.None);
         await using var db = await dbs.CreateDbContextAsync();
+        // A failed statement fails the whole batch (then written one by one): no savepoint per SaveChanges.
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync();
         var known = await StoredAlreadyAsync(db, batch);
         var conversations = await ConversationsAsync(db, batch);
@@ -155,6 +157,11 @@ public sealed class InboundWriter(
             await db.SaveChangesAsync();
         }
 
+        // Processing loads the conversations afresh (the numbering above moved their last_seq behind EF's back).
+        db.ChangeTracker.Clear();
+
+        var conversationIds = added.Select(a => a.Message.ConversationId).Distinct().ToList();
+        var processed = await processor.ProcessAcceptedAsync(pass, db, transaction, conversationIds);
         await transaction.CommitAsync();
 
         foreach (var (message, accountId, _) in added)
@@ -162,7 +169,9 @@ public sealed class InboundWriter(
             events.Add(new MessageAdded(accountId, message.ConversationId, MessageDto.From(message)));
         }
 
+        // The customers' messages first, then what processing them did (bot replies, handoffs).
         writer.Publish(events);
+        writer.Publish(processed ?? []);
         for (var i = 0; i < batch.Count; i++)
         {
             var (message, first, stored) = outcome[i];
@@ -173,28 +182,12 @@ public sealed class InboundWriter(
             batch[i].Completion.TrySetResult(result);
         }
 
-        await ProcessAsync(pass, added.Select(a => a.Message.ConversationId).Distinct().ToList());
-    }
-
-    /// <summary>After the commit and the answers: process the messages at once where possible, else ring the processor.</summary>
-    private async Task ProcessAsync(WriteGate.Pass pass, List<long> conversationIds)
-    {
-        try
+        if (processed is null)
         {
-            if (conversationIds.Count > 0 && await processor.ProcessAcceptedAsync(pass, conversationIds))
+            foreach (var conversationId in conversationIds)
             {
-                return;
+                inbound.Ring(conversationId);
             }
-        }
-        catch (Exception e)
-        {
-            // Stored and acknowledged already: the processor's own loop retries them one by one.
-            logger.LogDebug(e, "Processing {Count} conversations right after their messages were stored failed", conversationIds.Count);
-        }
-
-        foreach (var conversationId in conversationIds)
-        {
-            inbound.Ring(conversationId);
         }
     }
 
