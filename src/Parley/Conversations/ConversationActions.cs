@@ -131,7 +131,7 @@ public sealed class ConversationActions(
     public async Task CustomerReadAsync(long inboxId, long contactId, long seq, CancellationToken ct)
     {
         using var pass = await gate.EnterAsync(ct);
-        await using var db = await dbs.CreateDbContextAsync(ct);
+        await using var db = await pass.CreateDbContextAsync(dbs, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.InboxId == inboxId && c.ContactId == contactId, ct);
         if (conversation is null || seq <= conversation.CustomerReadSeq)
@@ -180,7 +180,7 @@ public sealed class ConversationActions(
             try
             {
                 using var pass = await gate.EnterAsync(ct);
-                await using var db = await dbs.CreateDbContextAsync(ct);
+                await using var db = await pass.CreateDbContextAsync(dbs, ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 await ConversationWriter.LockAsync(db, [conversationId], ct);
                 var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);

@@ -34,12 +34,14 @@ public sealed class ConversationEngine(
     /// <summary>Returns the contact's conversation on the inbox, creating it (and greeting) the first time.</summary>
     public async Task<Conversation> OpenAsync(Inbox inbox, long contactId, CancellationToken cancellationToken)
     {
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var existing = await db.Conversations.AsNoTracking()
-            .FirstOrDefaultAsync(c => c.InboxId == inbox.Id && c.ContactId == contactId, cancellationToken);
-        if (existing is not null)
+        await using (var read = await dbs.CreateDbContextAsync(cancellationToken))
         {
-            return existing;
+            var existing = await read.Conversations.AsNoTracking()
+                .FirstOrDefaultAsync(c => c.InboxId == inbox.Id && c.ContactId == contactId, cancellationToken);
+            if (existing is not null)
+            {
+                return existing;
+            }
         }
 
         var settings = InboxSettings.Parse(inbox.SettingsJson);
@@ -48,6 +50,7 @@ public sealed class ConversationEngine(
         try
         {
             using var pass = await gate.EnterAsync(cancellationToken);
+            await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var conversation = await writer.CreateAsync(db, inbox, contactId, events, cancellationToken);
             await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, cancellationToken);

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Parley.Analytics;
 using Parley.Bots;
 using Parley.Channels;
@@ -142,35 +141,30 @@ public sealed class InboundProcessor(
     }
 
     /// <summary>
-    /// Called by <see cref="InboundWriter"/> inside the transaction that stored customers' messages, before its commit,
-    /// while it holds the write gate: on SQLite, where every writer queues on that gate anyway, the messages are
-    /// processed at once, and stored and processed with one commit, instead of ringing a partition loop that would wait
-    /// for the gate and write again. Ordering holds: the step takes every unprocessed message of its conversations in
-    /// seq order. A failing step is rolled back to a savepoint, so the messages are still stored (and acknowledged), and
-    /// left to the partition loops. On PostgreSQL (open gate, concurrent writers) only the partition loops process, one
-    /// at a time per conversation.
+    /// Called by <see cref="InboundWriter"/> right after it committed customers' messages and answered their senders, still
+    /// holding the write gate: on SQLite, where every writer queues on that gate anyway, it processes them at once instead
+    /// of ringing a partition loop that would wait for the gate again. Ordering holds: each run takes every unprocessed
+    /// message of its conversations in seq order inside the one write transaction the gate allows. On PostgreSQL (open
+    /// gate, concurrent writers) only the partition loops process, one at a time per conversation.
     /// </summary>
-    /// <returns>The events to publish after the commit; null when nothing was done (the caller rings the signal).</returns>
-    internal async Task<List<ConversationEvent>?> ProcessAcceptedAsync(
-        WriteGate.Pass heldPass, ParleyDb db, IDbContextTransaction transaction, IReadOnlyCollection<long> conversationIds)
+    /// <returns>False when nothing was done (not running, not SQLite, or failed): the caller rings the signal instead.</returns>
+    internal async Task<bool> ProcessAcceptedAsync(WriteGate.Pass heldPass, IReadOnlyCollection<long> conversationIds)
     {
         if (!_running || !heldPass.IsExclusive || conversationIds.Count == 0)
         {
-            return null;
+            return false;
         }
 
-        const string savepoint = "processing";
-        await transaction.CreateSavepointAsync(savepoint);
         try
         {
-            return await StepAllAsync(db, conversationIds, CancellationToken.None);
+            await ProcessBatchHeldAsync(heldPass, conversationIds, CancellationToken.None);
+            return true;
         }
         catch (Exception e)
         {
-            logger.LogDebug(e, "Processing {Count} conversations with their messages failed; left to the processor's loops", conversationIds.Count);
-            await transaction.RollbackToSavepointAsync(savepoint);
-            db.ChangeTracker.Clear();
-            return null;
+            // Stored and acknowledged already: the partition loops retry them one by one.
+            logger.LogDebug(e, "Processing {Count} conversations right after their messages were stored failed", conversationIds.Count);
+            return false;
         }
     }
 
@@ -178,7 +172,12 @@ public sealed class InboundProcessor(
     private async Task ProcessBatchAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
     {
         using var pass = await gate.EnterAsync(cancellationToken);
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await ProcessBatchHeldAsync(pass, conversationIds, cancellationToken);
+    }
+
+    private async Task ProcessBatchHeldAsync(WriteGate.Pass pass, IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
+    {
+        await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
         db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var events = await StepAllAsync(db, conversationIds, cancellationToken);
@@ -313,7 +312,7 @@ public sealed class InboundProcessor(
     private async Task<bool> TryProcessNextAsync(long conversationId, CancellationToken cancellationToken)
     {
         using var pass = await gate.EnterAsync(cancellationToken);
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var next = await UnprocessedAsync(db, [conversationId], 1, cancellationToken);
         if (next.Count == 0)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
@@ -109,7 +110,7 @@ public sealed class InboundWriter(
     private async Task WriteAsync(List<Pending> batch)
     {
         using var pass = await gate.EnterAsync(CancellationToken.None);
-        await using var db = await dbs.CreateDbContextAsync();
+        await using var db = await pass.CreateDbContextAsync(dbs, CancellationToken.None);
         // A failed statement fails the whole batch (then written one by one): no savepoint per SaveChanges.
         db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -150,28 +151,20 @@ public sealed class InboundWriter(
         }
 
         await AttachAsync(db, added, now);
-        await InsertAsync(db, added.Select(a => a.Message).ToList(), now);
+        var settled = await InsertAsync(db, writer, added.Select(a => a.Message).ToList(), now);
         if (db.ChangeTracker.HasChanges())
         {
             // The reporting events of conversations opened above.
             await db.SaveChangesAsync();
         }
 
-        // Processing loads the conversations afresh (the numbering above moved their last_seq behind EF's back).
-        db.ChangeTracker.Clear();
-
-        var conversationIds = added.Select(a => a.Message.ConversationId).Distinct().ToList();
-        var processed = await processor.ProcessAcceptedAsync(pass, db, transaction, conversationIds);
         await transaction.CommitAsync();
-
         foreach (var (message, accountId, _) in added)
         {
             events.Add(new MessageAdded(accountId, message.ConversationId, MessageDto.From(message)));
         }
 
-        // The customers' messages first, then what processing them did (bot replies, handoffs).
         writer.Publish(events);
-        writer.Publish(processed ?? []);
         for (var i = 0; i < batch.Count; i++)
         {
             var (message, first, stored) = outcome[i];
@@ -182,7 +175,9 @@ public sealed class InboundWriter(
             batch[i].Completion.TrySetResult(result);
         }
 
-        if (processed is null)
+        // Answered first: the callers send their next messages while these are processed, and those make the next batch.
+        var conversationIds = added.Select(a => a.Message.ConversationId).Distinct().Where(id => !settled.Contains(id)).ToList();
+        if (!await processor.ProcessAcceptedAsync(pass, conversationIds))
         {
             foreach (var conversationId in conversationIds)
             {
@@ -232,17 +227,39 @@ public sealed class InboundWriter(
 
     /// <summary>
     /// Numbers the messages on their conversations (one statement moves every conversation's last_seq, after the
-    /// conversations' row locks on PostgreSQL), then inserts them all with one statement.
+    /// conversations' row locks on PostgreSQL), then inserts them.
     /// </summary>
-    private static async Task InsertAsync(ParleyDb db, List<Message> messages, DateTime now)
+    /// <remarks>
+    /// A message to a conversation that is queued or with an advisor, with nothing older left to process, changes only the
+    /// conversation's times: that is done here, and the message is stored processed, so it needs no second transaction.
+    /// </remarks>
+    /// <returns>The conversations whose messages are all settled (stored processed).</returns>
+    private static async Task<HashSet<long>> InsertAsync(ParleyDb db, ConversationWriter writer, List<Message> messages, DateTime now)
     {
+        var settled = new HashSet<long>();
         if (messages.Count == 0)
         {
-            return;
+            return settled;
         }
 
         var counts = messages.GroupBy(m => m.ConversationId).OrderBy(g => g.Key).Select(g => (Id: g.Key, Count: (long)g.Count())).ToList();
-        await ConversationWriter.LockAsync(db, counts.Select(c => c.Id).ToList(), CancellationToken.None);
+        var conversationIds = counts.Select(c => c.Id).ToList();
+        await ConversationWriter.LockAsync(db, conversationIds, CancellationToken.None);
+        await using (var state = db.Command())
+        {
+            var ids = state.AddList("c", conversationIds);
+            state.Add("@queued", ConversationStatus.Queued);
+            state.Add("@assigned", ConversationStatus.Assigned);
+            state.CommandText = $"SELECT c.id FROM conversations c WHERE c.id IN ({ids}) AND c.status IN (@queued, @assigned) "
+                + $"AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND {db.Unprocessed()})";
+            await using var reader = await state.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                settled.Add(reader.GetInt64(0));
+            }
+        }
+
+        await writer.TouchAsync(db, settled.Select(id => (id, now)).ToList(), CancellationToken.None);
         var last = new Dictionary<long, long>(counts.Count);
         await using (var number = db.Command())
         {
@@ -264,37 +281,51 @@ public sealed class InboundWriter(
         }
 
         var next = counts.ToDictionary(c => c.Id, c => last[c.Id] - c.Count);
+        var bySeq = new Dictionary<(long, long), Message>(messages.Count);
+        foreach (var m in messages)
+        {
+            m.Seq = ++next[m.ConversationId];
+            m.Processed = settled.Contains(m.ConversationId);
+            bySeq[(m.ConversationId, m.Seq)] = m;
+        }
+
+        // PostgreSQL: every row in one statement, one round trip. SQLite: one prepared single-row statement run once per
+        // message; it binds parameters by name, so preparing and binding a many-row statement costs more than it saves.
+        var perStatement = db.Database.IsNpgsql() ? messages.Count : 1;
         await using var insert = db.Command();
         insert.Add("@kind", AuthorKind.Customer);
         insert.Add("@status", DeliveryStatus.Delivered);
-        insert.Add("@processed", false);
         insert.Add("@now", now);
+        var columns = new DbParameter[perStatement][];
         var rows = new System.Text.StringBuilder();
-        var bySeq = new Dictionary<(long, long), Message>(messages.Count);
-        for (var i = 0; i < messages.Count; i++)
+        for (var i = 0; i < perStatement; i++)
         {
-            var m = messages[i];
-            m.Seq = ++next[m.ConversationId];
-            bySeq[(m.ConversationId, m.Seq)] = m;
-            insert.Add($"@v{i}", m.ConversationId);
-            insert.Add($"@i{i}", m.InboxId);
-            insert.Add($"@s{i}", m.Seq);
-            insert.Add($"@a{i}", m.AuthorName);
-            insert.Add($"@t{i}", m.ContentType);
-            insert.Add($"@x{i}", m.Text);
-            insert.Add($"@p{i}", m.PayloadJson);
-            insert.Add($"@r{i}", m.ReplyTo);
-            insert.Add($"@m{i}", m.ChannelMessageId);
-            rows.Append(i == 0 ? "" : ", ").Append($"(@v{i}, @i{i}, @s{i}, @kind, @a{i}, @t{i}, @x{i}, @p{i}, @r{i}, @m{i}, @status, @processed, 0, @now)");
+            columns[i] = new[] { "v", "i", "s", "a", "t", "x", "p", "r", "m", "d" }.Select(c => insert.Add($"@{c}{i}", null)).ToArray();
+            rows.Append(i == 0 ? "" : ", ").Append($"(@v{i}, @i{i}, @s{i}, @kind, @a{i}, @t{i}, @x{i}, @p{i}, @r{i}, @m{i}, @status, @d{i}, 0, @now)");
         }
 
         insert.CommandText = "INSERT INTO messages (conversation_id, inbox_id, seq, author_kind, author_name, content_type, text, payload_json, "
             + $"reply_to, channel_message_id, delivery_status, processed, delivery_attempts, created_at) VALUES {rows} RETURNING id, conversation_id, seq";
-        await using var inserted = await insert.ExecuteReaderAsync();
-        while (await inserted.ReadAsync())
+        for (var start = 0; start < messages.Count; start += perStatement)
         {
-            bySeq[(inserted.GetInt64(1), inserted.GetInt64(2))].Id = inserted.GetInt64(0);
+            for (var i = 0; i < perStatement; i++)
+            {
+                var m = messages[start + i];
+                object?[] values = [m.ConversationId, m.InboxId, m.Seq, m.AuthorName, m.ContentType, m.Text, m.PayloadJson, m.ReplyTo, m.ChannelMessageId, m.Processed];
+                for (var c = 0; c < values.Length; c++)
+                {
+                    columns[i][c].Set(values[c]);
+                }
+            }
+
+            await using var inserted = await insert.ExecuteReaderAsync();
+            while (await inserted.ReadAsync())
+            {
+                bySeq[(inserted.GetInt64(1), inserted.GetInt64(2))].Id = inserted.GetInt64(0);
+            }
         }
+
+        return settled;
     }
 
     /// <summary>Stores the files first: their ids go into the messages' payloads.</summary>

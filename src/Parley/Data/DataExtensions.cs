@@ -69,7 +69,9 @@ public static class DataExtensions
 /// </summary>
 internal sealed class SqlitePragmas(IOptions<DatabaseOptions> options) : DbConnectionInterceptor
 {
-    private readonly string _sql = $"PRAGMA synchronous={options.Value.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout=30000;";
+    private readonly string _sql = Sql(options.Value);
+
+    public static string Sql(DatabaseOptions options) => $"PRAGMA synchronous={options.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout=30000;";
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _configured = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);

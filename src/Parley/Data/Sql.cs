@@ -35,16 +35,19 @@ internal static class Sql
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.Value = value switch
-        {
-            null => DBNull.Value,
-            Enum e => e.ToString(),
-            DateTime t => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t.ToUniversalTime(), DateTimeKind.Utc),
-            _ => value,
-        };
+        parameter.Set(value);
         command.Parameters.Add(parameter);
         return parameter;
     }
+
+    /// <summary>Sets a parameter's value as the EF mapping stores it (enum by name, time as UTC, null as DBNull).</summary>
+    public static void Set(this DbParameter parameter, object? value) => parameter.Value = value switch
+    {
+        null => DBNull.Value,
+        Enum e => e.ToString(),
+        DateTime t => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t.ToUniversalTime(), DateTimeKind.Utc),
+        _ => value,
+    };
 
     /// <summary>Adds one parameter per value and returns their names for an <c>IN (…)</c> list.</summary>
     public static string AddList<T>(this DbCommand command, string prefix, IEnumerable<T> values)

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Parley.Data;
@@ -7,9 +9,29 @@ namespace Parley.Data;
 /// is a queue, while waiting inside SQLite is its busy handler, which sleeps in steps of up to 100 ms.
 /// PostgreSQL writes concurrently, so there the gate is open.
 /// </summary>
-public sealed class WriteGate(IOptions<DatabaseOptions> options) : IDisposable
+/// <remarks>
+/// On SQLite the gate also owns the one connection its writers use, kept open. SQLite keeps a page cache per
+/// connection and drops all of it when another connection changed the database; with every gated writer on one
+/// connection, the B-tree pages a write needs are still in memory from the previous one.
+/// </remarks>
+public sealed class WriteGate : IDisposable
 {
-    private readonly SemaphoreSlim? _semaphore = options.Value.Provider == DatabaseProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
+    private readonly SemaphoreSlim? _semaphore;
+    private readonly string? _connectionString;
+    private readonly string _pragmas;
+    private SqliteConnection? _connection;
+    private DbContextOptions<ParleyDb>? _contextOptions;
+
+    public WriteGate(IOptions<DatabaseOptions> options, IHostEnvironment environment)
+    {
+        if (options.Value.Provider == DatabaseProvider.Sqlite)
+        {
+            _semaphore = new SemaphoreSlim(1, 1);
+            _connectionString = DataExtensions.SqliteConnectionString(options.Value, environment.ContentRootPath);
+        }
+
+        _pragmas = SqlitePragmas.Sql(options.Value);
+    }
 
     public async ValueTask<Pass> EnterAsync(CancellationToken cancellationToken)
     {
@@ -18,16 +40,49 @@ public sealed class WriteGate(IOptions<DatabaseOptions> options) : IDisposable
             await _semaphore.WaitAsync(cancellationToken);
         }
 
-        return new Pass(_semaphore);
+        return new Pass(this);
     }
 
-    public void Dispose() => _semaphore?.Dispose();
+    public void Dispose()
+    {
+        _semaphore?.Dispose();
+        _connection?.Dispose();
+    }
 
-    public readonly struct Pass(SemaphoreSlim? semaphore) : IDisposable
+    /// <remarks>Called only while holding the semaphore, so one caller at a time uses (or opens) the connection.</remarks>
+    private async ValueTask<ParleyDb> CreateDbContextAsync(IDbContextFactory<ParleyDb> pool, CancellationToken cancellationToken)
+    {
+        if (_semaphore is null)
+        {
+            return await pool.CreateDbContextAsync(cancellationToken);
+        }
+
+        if (_connection is null)
+        {
+            var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = _pragmas;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            _contextOptions = new DbContextOptionsBuilder<ParleyDb>().UseSqlite(connection).Options;
+            _connection = connection;
+        }
+
+        return new ParleyDb(_contextOptions!);
+    }
+
+    public readonly struct Pass(WriteGate gate) : IDisposable
     {
         /// <summary>True when this pass excludes every other gated writer of the process (SQLite).</summary>
-        public bool IsExclusive => semaphore is not null;
+        public bool IsExclusive => gate._semaphore is not null;
 
-        public void Dispose() => semaphore?.Release();
+        /// <summary>A context for this pass's writes: on SQLite on the gate's connection, on PostgreSQL from the pool.</summary>
+        public ValueTask<ParleyDb> CreateDbContextAsync(IDbContextFactory<ParleyDb> pool, CancellationToken cancellationToken) =>
+            gate.CreateDbContextAsync(pool, cancellationToken);
+
+        public void Dispose() => gate._semaphore?.Release();
     }
 }

@@ -90,7 +90,7 @@ public sealed class Router(
     private async Task<bool> AssignOneAsync(Allocation allocation, CancellationToken cancellationToken)
     {
         using var pass = await gate.EnterAsync(cancellationToken);
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await ConversationWriter.LockAsync(db, [allocation.ConversationId], cancellationToken);
         var conversation = await db.Conversations.FirstAsync(c => c.Id == allocation.ConversationId, cancellationToken);
