@@ -153,13 +153,15 @@ public sealed class ConversationWriter(
             return;
         }
 
-        await QueueAsync(db, conversation, queueId, events, cancellationToken);
+        // The queue position counts the others ahead, so it needs no save of this conversation first.
+        Queue(db, conversation, queueId, events);
         var outlook = await OutlookAsync(db, conversation, settings, cancellationToken);
         var notice = BotRuntime.HandoffNotice(outlook, turn.Topic);
         AddOutbound(db, conversation, AuthorKind.Bot, botName, notice.ContentType, notice.Text, null, events);
     }
 
-    public async Task QueueAsync(ParleyDb db, Conversation conversation, long queueId, List<ConversationEvent> events, CancellationToken cancellationToken)
+    /// <summary>Puts the tracked conversation in a queue; saved with the caller's unit of work.</summary>
+    public void Queue(ParleyDb db, Conversation conversation, long queueId, List<ConversationEvent> events)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         conversation.Status = ConversationStatus.Queued;
@@ -169,7 +171,6 @@ public sealed class ConversationWriter(
         conversation.QueuedAt = now;
         Touch(conversation);
         Reporting.Record(db, conversation, ReportingEventNames.HandedOff, now, (now - conversation.CreatedAt).TotalSeconds);
-        await db.SaveChangesAsync(cancellationToken);
         events.Add(Changed(conversation));
     }
 

@@ -365,7 +365,7 @@ public sealed class InboundProcessor(
         Reporting.Record(db, conversation, ReportingEventNames.Reopened, conversation.LastCustomerMessageAt ?? conversation.UpdatedAt);
         if (conversation.QueueId is { } queueId)
         {
-            await writer.QueueAsync(db, conversation, queueId, events, cancellationToken);
+            writer.Queue(db, conversation, queueId, events);
             return;
         }
 

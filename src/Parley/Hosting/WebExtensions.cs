@@ -31,6 +31,8 @@ public static class WebExtensions
         return builder;
     }
 
+    private const string WidgetPath = "/api/widget";
+
     public static WebApplication UseParleyWeb(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -38,9 +40,14 @@ public static class WebExtensions
         app.UseRouting();
         app.UseCors();
         app.Use(LimitBodySize);
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseAntiforgery();
+        // The widget API authenticates with its own bearer tokens (WidgetAuthFilter), takes no cookies and no forms that need
+        // antiforgery: the console's cookie sign-in, authorization and antiforgery run for everything else.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments(WidgetPath, StringComparison.OrdinalIgnoreCase), console =>
+        {
+            console.UseAuthentication();
+            console.UseAuthorization();
+            console.UseAntiforgery();
+        });
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         return app;
