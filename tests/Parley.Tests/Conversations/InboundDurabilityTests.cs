@@ -119,4 +119,46 @@ public sealed class InboundDurabilityTests
         Assert.Equal("listPicker", answered.Messages[1].ContentType);
         Assert.Equal("withBot", answered.Status);
     }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_message_to_a_queued_conversation_is_settled_as_it_is_stored_unless_an_older_one_is_pending(DatabaseProvider provider)
+    {
+        await using var database = TestDatabase.Create(provider);
+        var clock = new TestClock();
+        string guestId;
+        long conversationId;
+        await using (var first = new ParleyApplication(database, clock))
+        {
+            using var customer = await first.GuestAsync();
+            guestId = customer.Session!.GuestId!;
+            conversationId = (await customer.OpenAsync()).ConversationId;
+            await customer.SendAsync("Parcels", "parcels");
+            await customer.WaitForAsync(m => m.Status == "queued", "the handoff to the parcels queue");
+        }
+
+        // No processor from here on: only the accepting transaction can settle a message.
+        await using var app = new ParleyApplication(database, clock, processInbound: false);
+        using var back = await app.GuestAsync(guestId);
+        var before = await app.DbAsync(db => db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversationId));
+        clock.Advance(TimeSpan.FromMinutes(5));
+
+        var settled = await back.SendAsync("Any news?", clientMessageId: "n1");
+
+        var message = await app.DbAsync(db => db.Messages.AsNoTracking().FirstAsync(m => m.Id == settled.Id));
+        var after = await app.DbAsync(db => db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversationId));
+        Assert.True(message.Processed, "A message to a queued conversation with nothing pending was left for the processor.");
+        Assert.Equal(ConversationStatus.Queued, after.Status);
+        Assert.Equal(message.CreatedAt, after.LastCustomerMessageAt);
+        Assert.True(after.UpdatedAt > before.UpdatedAt);
+        Assert.Equal(before.Version + 1, after.Version);
+        Assert.Equal(settled.Seq, after.LastSeq);
+
+        // An older message still waiting (its processing failed, say): the new one must wait behind it, in order.
+        await app.DbAsync(db => db.Messages.Where(m => m.Id == settled.Id).ExecuteUpdateAsync(u => u.SetProperty(m => m.Processed, false)));
+        var behind = await back.SendAsync("Hello?", clientMessageId: "n2");
+
+        Assert.False(await app.DbAsync(db => db.Messages.Where(m => m.Id == behind.Id).Select(m => m.Processed).FirstAsync()),
+            "A message was settled ahead of an older unprocessed message of its conversation.");
+        Assert.Equal(settled.Seq + 1, behind.Seq);
+    }
 }
