@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Parley.Data;
@@ -20,7 +21,7 @@ public sealed class WriteGate : IDisposable
     private readonly string? _connectionString;
     private readonly string _pragmas;
     private SqliteConnection? _connection;
-    private DbContextOptions<ParleyDb>? _contextOptions;
+    private PooledDbContextFactory<ParleyDb>? _contexts;
 
     public WriteGate(IOptions<DatabaseOptions> options, IHostEnvironment environment)
     {
@@ -67,11 +68,12 @@ public sealed class WriteGate : IDisposable
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            _contextOptions = new DbContextOptionsBuilder<ParleyDb>().UseSqlite(connection).Options;
+            // Pooled: a new context per pass costs more than the statements of a small batch.
+            _contexts = new PooledDbContextFactory<ParleyDb>(new DbContextOptionsBuilder<ParleyDb>().UseSqlite(connection).Options, poolSize: 8);
             _connection = connection;
         }
 
-        return new ParleyDb(_contextOptions!);
+        return await _contexts!.CreateDbContextAsync(cancellationToken);
     }
 
     public readonly struct Pass(WriteGate gate) : IDisposable
