@@ -82,17 +82,8 @@ public sealed class ConversationWriter(
 
         await using var command = db.Command();
         command.Add("@now", clock.GetUtcNow().UtcDateTime);
-        var cases = new System.Text.StringBuilder();
-        for (var i = 0; i < conversations.Count; i++)
-        {
-            command.Add($"@c{i}", conversations[i].Id);
-            command.Add($"@t{i}", conversations[i].LastCustomerMessageAt);
-            cases.Append($" WHEN @c{i} THEN @t{i}");
-        }
-
-        var ids = string.Join(", ", Enumerable.Range(0, conversations.Count).Select(i => $"@c{i}"));
-        command.CommandText = "UPDATE conversations SET updated_at = @now, version = version + 1, "
-            + $"last_customer_message_at = CASE id{cases} END WHERE id IN ({ids})";
+        var (lastAt, ids) = command.AddCaseById("t", conversations);
+        command.CommandText = $"UPDATE conversations SET updated_at = @now, version = version + 1, last_customer_message_at = {lastAt} WHERE id IN ({ids})";
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

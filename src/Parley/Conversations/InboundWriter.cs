@@ -263,16 +263,8 @@ public sealed class InboundWriter(
         var last = new Dictionary<long, long>(counts.Count);
         await using (var number = db.Command())
         {
-            var cases = new System.Text.StringBuilder();
-            for (var i = 0; i < counts.Count; i++)
-            {
-                number.Add($"@c{i}", counts[i].Id);
-                number.Add($"@n{i}", counts[i].Count);
-                cases.Append($" WHEN @c{i} THEN @n{i}");
-            }
-
-            var ids = string.Join(", ", Enumerable.Range(0, counts.Count).Select(i => $"@c{i}"));
-            number.CommandText = $"UPDATE conversations SET last_seq = last_seq + CASE id{cases} END WHERE id IN ({ids}) RETURNING id, last_seq";
+            var (added, ids) = number.AddCaseById("n", counts);
+            number.CommandText = $"UPDATE conversations SET last_seq = last_seq + {added} WHERE id IN ({ids}) RETURNING id, last_seq";
             await using var reader = await number.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {

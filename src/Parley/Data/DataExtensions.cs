@@ -70,9 +70,10 @@ public static class DataExtensions
 internal sealed class SqlitePragmas(IOptions<DatabaseOptions> options) : DbConnectionInterceptor
 {
     private readonly string _sql = Sql(options.Value);
-
-    public static string Sql(DatabaseOptions options) => $"PRAGMA synchronous={options.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout=30000;";
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _configured = [];
+
+    /// <summary>The pragmas, also for connections opened outside EF (the write gate's).</summary>
+    public static string Sql(DatabaseOptions options) => $"PRAGMA synchronous={options.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout=30000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 

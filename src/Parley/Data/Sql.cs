@@ -64,6 +64,25 @@ internal static class Sql
         return i == 0 ? throw new ArgumentException("An IN list needs at least one value.", nameof(values)) : names.ToString();
     }
 
+    /// <summary>
+    /// Adds one id and one value parameter per row and returns <c>CASE id WHEN … THEN … END</c> and the ids' IN list,
+    /// for an UPDATE that sets a different value on each row.
+    /// </summary>
+    public static (string Case, string Ids) AddCaseById<T>(this DbCommand command, string prefix, IReadOnlyList<(long Id, T Value)> rows)
+    {
+        var cases = new StringBuilder("CASE id");
+        var ids = new StringBuilder();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var id = command.Add(string.Create(CultureInfo.InvariantCulture, $"@{prefix}i{i}"), rows[i].Id).ParameterName;
+            var value = command.Add(string.Create(CultureInfo.InvariantCulture, $"@{prefix}v{i}"), rows[i].Value).ParameterName;
+            cases.Append(" WHEN ").Append(id).Append(" THEN ").Append(value);
+            ids.Append(i == 0 ? "" : ", ").Append(id);
+        }
+
+        return rows.Count == 0 ? throw new ArgumentException("A CASE needs at least one row.", nameof(rows)) : (cases.Append(" END").ToString(), ids.ToString());
+    }
+
     public static DateTime Utc(this DbDataReader reader, int ordinal) => DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);
 
     public static string? NullableString(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
