@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Parley.Conversations;
 using Parley.Data;
 using Parley.Tests.Infrastructure;
 
@@ -82,6 +83,40 @@ public sealed class MigratorTests
                 await node.DisposeAsync();
             }
         }
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_database_of_the_first_version_is_upgraded_keeping_its_unprocessed_messages_findable(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        using var customer = await app.GuestAsync();
+        var conversationId = (await customer.OpenAsync()).ConversationId;
+        await customer.SendAsync("hello?");
+        await customer.WaitForAsync(m => m.Messages.Count >= 3, "the bot's answer");
+
+        // Back to the schema of 0001 (its index on the flag alone), with the customer's message waiting, as an older install has it.
+        var firstIndex = provider == DatabaseProvider.Postgres
+            ? "CREATE INDEX ix_messages_unprocessed ON messages (processed) WHERE NOT processed"
+            : "CREATE INDEX ix_messages_unprocessed ON messages (processed) WHERE processed = 0";
+        var waiting = await app.DbAsync(async db =>
+        {
+            await db.Database.ExecuteSqlRawAsync("DROP INDEX ix_messages_unprocessed");
+            await db.Database.ExecuteSqlRawAsync(firstIndex);
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM schema_migrations WHERE version = '0002_unprocessed_by_conversation'");
+            var message = await db.Messages.SingleAsync(m => m.ConversationId == conversationId && m.AuthorKind == AuthorKind.Customer);
+            message.Processed = false;
+            await db.SaveChangesAsync();
+            return message.Seq;
+        });
+
+        var applied = await app.Service<Migrator>().MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(["0002_unprocessed_by_conversation"], applied);
+        var indexed = await app.DbAsync(db => db.Database.SqlQueryRaw<string>(provider == DatabaseProvider.Postgres
+            ? "SELECT indexdef AS \"Value\" FROM pg_indexes WHERE indexname = 'ix_messages_unprocessed'"
+            : "SELECT sql AS \"Value\" FROM sqlite_master WHERE name = 'ix_messages_unprocessed'").SingleAsync());
+        Assert.Contains("conversation_id, seq", indexed, StringComparison.Ordinal);
+        Assert.Equal(waiting, await app.DbAsync(db => db.Messages.Where(m => m.ConversationId == conversationId && !m.Processed).Select(m => m.Seq).SingleAsync()));
     }
 
     private static Task<List<string>> AppliedAsync(ParleyApplication app) =>
