@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
 
@@ -273,52 +274,63 @@ public sealed class InboundWriter(
         }
 
         var next = counts.ToDictionary(c => c.Id, c => last[c.Id] - c.Count);
-        var bySeq = new Dictionary<(long, long), Message>(messages.Count);
         foreach (var m in messages)
         {
             m.Seq = ++next[m.ConversationId];
             m.Processed = settled.Contains(m.ConversationId);
-            bySeq[(m.ConversationId, m.Seq)] = m;
         }
 
-        // PostgreSQL: every row in one statement, one round trip. SQLite: one prepared single-row statement run once per
-        // message; it binds parameters by name, so preparing and binding a many-row statement costs more than it saves.
-        var perStatement = db.Database.IsNpgsql() ? messages.Count : 1;
+        const string Columns = "INSERT INTO messages (conversation_id, inbox_id, seq, author_kind, author_name, content_type, text, payload_json, "
+            + "reply_to, channel_message_id, delivery_status, processed, delivery_attempts, created_at) VALUES ";
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            // SQLite: one prepared single-row statement, run once per message with its values bound by position.
+            using var statement = new SqliteStatement(sqlite, Columns + "(?1, ?2, ?3, ?11, ?4, ?5, ?6, ?7, ?8, ?9, ?12, ?10, 0, ?13)");
+            statement.Bind(11, AuthorKind.Customer);
+            statement.Bind(12, DeliveryStatus.Delivered);
+            statement.Bind(13, now);
+            foreach (var m in messages)
+            {
+                var values = Row(m);
+                for (var c = 0; c < values.Length; c++)
+                {
+                    statement.Bind(c + 1, values[c]);
+                }
+
+                m.Id = statement.Insert();
+            }
+
+            return settled;
+        }
+
+        // PostgreSQL: every row in one statement, one round trip.
         await using var insert = db.Command();
         insert.Add("@kind", AuthorKind.Customer);
         insert.Add("@status", DeliveryStatus.Delivered);
         insert.Add("@now", now);
-        var columns = new DbParameter[perStatement][];
         var rows = new System.Text.StringBuilder();
-        for (var i = 0; i < perStatement; i++)
+        var bySeq = new Dictionary<(long, long), Message>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
         {
-            columns[i] = new[] { "v", "i", "s", "a", "t", "x", "p", "r", "m", "d" }.Select(c => insert.Add($"@{c}{i}", null)).ToArray();
-            rows.Append(i == 0 ? "" : ", ").Append($"(@v{i}, @i{i}, @s{i}, @kind, @a{i}, @t{i}, @x{i}, @p{i}, @r{i}, @m{i}, @status, @d{i}, 0, @now)");
+            var m = messages[i];
+            bySeq[(m.ConversationId, m.Seq)] = m;
+            var names = Row(m).Select((v, c) => insert.Add($"@{"visatxprmd"[c]}{i}", v).ParameterName).ToList();
+            rows.Append(i == 0 ? "" : ", ").Append($"({names[0]}, {names[1]}, {names[2]}, @kind, {names[3]}, {names[4]}, {names[5]}, {names[6]}, {names[7]}, {names[8]}, @status, {names[9]}, 0, @now)");
         }
 
-        insert.CommandText = "INSERT INTO messages (conversation_id, inbox_id, seq, author_kind, author_name, content_type, text, payload_json, "
-            + $"reply_to, channel_message_id, delivery_status, processed, delivery_attempts, created_at) VALUES {rows} RETURNING id, conversation_id, seq";
-        for (var start = 0; start < messages.Count; start += perStatement)
+        insert.CommandText = $"{Columns}{rows} RETURNING id, conversation_id, seq";
+        await using var inserted = await insert.ExecuteReaderAsync();
+        while (await inserted.ReadAsync())
         {
-            for (var i = 0; i < perStatement; i++)
-            {
-                var m = messages[start + i];
-                object?[] values = [m.ConversationId, m.InboxId, m.Seq, m.AuthorName, m.ContentType, m.Text, m.PayloadJson, m.ReplyTo, m.ChannelMessageId, m.Processed];
-                for (var c = 0; c < values.Length; c++)
-                {
-                    columns[i][c].Set(values[c]);
-                }
-            }
-
-            await using var inserted = await insert.ExecuteReaderAsync();
-            while (await inserted.ReadAsync())
-            {
-                bySeq[(inserted.GetInt64(1), inserted.GetInt64(2))].Id = inserted.GetInt64(0);
-            }
+            bySeq[(inserted.GetInt64(1), inserted.GetInt64(2))].Id = inserted.GetInt64(0);
         }
 
         return settled;
     }
+
+    /// <summary>A message's own values, in the order of the insert's columns (the common ones left out).</summary>
+    private static object?[] Row(Message m) =>
+        [m.ConversationId, m.InboxId, m.Seq, m.AuthorName, m.ContentType, m.Text, m.PayloadJson, m.ReplyTo, m.ChannelMessageId, m.Processed];
 
     /// <summary>Stores the files first: their ids go into the messages' payloads.</summary>
     private static async Task AttachAsync(ParleyDb db, List<(Message Message, long AccountId, NewAttachment? File)> added, DateTime now)

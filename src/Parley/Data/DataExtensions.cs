@@ -35,6 +35,7 @@ public static class DataExtensions
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ParleyDb>>().CreateDbContext());
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddHostedService<MigrationStartup>();
+        builder.Services.AddHostedService<WalCheckpointer>();
         return builder;
     }
 
@@ -73,7 +74,7 @@ internal sealed class SqlitePragmas(IOptions<DatabaseOptions> options) : DbConne
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _configured = [];
 
     /// <summary>The pragmas, also for connections opened outside EF (the write gate's).</summary>
-    public static string Sql(DatabaseOptions options) => $"PRAGMA synchronous={options.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout=30000;";
+    public static string Sql(DatabaseOptions options) => $"PRAGMA synchronous={options.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint={WalCheckpointer.FallbackPages(options)};";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 

@@ -26,4 +26,11 @@ public sealed class DatabaseOptions
     /// </summary>
     [RegularExpression("^(Normal|Full)$")]
     public string SqliteSynchronous { get; set; } = "Normal";
+
+    /// <summary>
+    /// SQLite only: the pages (4 KB each) the write-ahead log may hold before Parley copies it back into the database
+    /// file and starts it over; checkpoints of fewer pages run beside the writers all along (<see cref="WalCheckpointer"/>).
+    /// </summary>
+    [Range(16, 1_000_000)]
+    public int SqliteWalPages { get; set; } = 8_000;
 }

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Parley.Data;
+
+/// <summary>
+/// One prepared SQLite statement run many times on a connection, its parameters bound by position. For the one
+/// statement Parley runs once per row in a hot loop (the insert of inbound messages): ADO.NET binds every
+/// parameter by name on every run, which SQLite answers with a linear search of the statement's names.
+/// </summary>
+/// <remarks>
+/// Values are stored as <see cref="Sql.Set"/> and Microsoft.Data.Sqlite store them (enum by name, UTC time as
+/// <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, bool as 0 or 1), so rows written here read back the same through EF Core.
+/// Bindings last until they are bound again: values common to every row are bound once. It runs inside the
+/// connection's current transaction, like any other statement on it.
+/// </remarks>
+internal sealed class SqliteStatement : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    public SqliteStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle ?? throw new InvalidOperationException("Open the connection before preparing a statement.");
+        var rc = raw.sqlite3_prepare_v2(_db, sql, out _statement);
+        SqliteException.ThrowExceptionForRC(rc, _db);
+    }
+
+    /// <summary>Binds a value to the 1-based parameter position.</summary>
+    public void Bind(int position, object? value)
+    {
+        var rc = value switch
+        {
+            null => raw.sqlite3_bind_null(_statement, position),
+            string s => raw.sqlite3_bind_text(_statement, position, s),
+            long l => raw.sqlite3_bind_int64(_statement, position, l),
+            int i => raw.sqlite3_bind_int64(_statement, position, i),
+            bool b => raw.sqlite3_bind_int64(_statement, position, b ? 1 : 0),
+            Enum e => raw.sqlite3_bind_text(_statement, position, e.ToString()),
+            DateTime t => raw.sqlite3_bind_text(_statement, position, Text(t)),
+            _ => throw new ArgumentException($"No SQLite binding for {value.GetType().Name}.", nameof(value)),
+        };
+        SqliteException.ThrowExceptionForRC(rc, _db);
+    }
+
+    /// <summary>Runs the statement (an insert) and returns the new row's id; the statement is then ready to run again.</summary>
+    public long Insert()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        raw.sqlite3_reset(_statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        return raw.sqlite3_last_insert_rowid(_db);
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    private static string Text(DateTime time) =>
+        (time.Kind == DateTimeKind.Utc ? time : DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc))
+            .ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,89 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Parley.Data;
+
+/// <summary>
+/// Copies SQLite's write-ahead log back into the database file on a connection of its own, so that the writers
+/// behind the <see cref="WriteGate"/> only append to the log. Left to SQLite, the connection whose commit takes the
+/// log past 1,000 pages runs the checkpoint itself: it copies the pages and waits for two fsyncs, and every other
+/// writer waits for it.
+/// </summary>
+/// <remarks>
+/// A passive checkpoint runs beside the writers and copies the pages logged up to its start. The log file starts
+/// over only after a checkpoint that caught up with the last commit, which a steady stream of writes never lets a
+/// passive one do. So once the log holds <see cref="DatabaseOptions.SqliteWalPages"/> pages, the checkpointer
+/// finishes inside the gate, where no writer appends, and the next writer starts the log over. Every connection
+/// keeps SQLite's automatic checkpoint, at <see cref="FallbackPages"/>, in case this service is not running.
+/// </remarks>
+public sealed class WalCheckpointer(
+    IOptions<DatabaseOptions> options,
+    IHostEnvironment environment,
+    WriteGate gate,
+    ILogger<WalCheckpointer> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The automatic checkpoint of every connection: a safety net well above the checkpointer's mark.</summary>
+    public static int FallbackPages(DatabaseOptions options) => 8 * options.SqliteWalPages;
+
+    /// <summary>
+    /// One round: a passive checkpoint, then, when the log holds the configured pages and writers appended some while
+    /// it ran, one inside the gate that copies the rest, which leaves the log ready to start over.
+    /// </summary>
+    /// <returns>The pages the log held at the start of the round (0 when the database is not in WAL mode).</returns>
+    public async Task<long> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var (pages, copied) = await CheckpointAsync(connection, "PASSIVE", cancellationToken);
+        if (pages >= options.Value.SqliteWalPages && copied < pages)
+        {
+            using var pass = await gate.EnterAsync(cancellationToken);
+            await CheckpointAsync(connection, "PASSIVE", cancellationToken);
+        }
+
+        return pages;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.Provider != DatabaseProvider.Sqlite)
+        {
+            return;
+        }
+
+        await using var connection = new SqliteConnection(DataExtensions.SqliteConnectionString(options.Value, environment.ContentRootPath));
+        await connection.OpenAsync(stoppingToken);
+        await using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = SqlitePragmas.Sql(options.Value);
+            await setup.ExecuteNonQueryAsync(stoppingToken);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await CheckpointAsync(connection, stoppingToken);
+                await Task.Delay(Interval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SqliteException e)
+            {
+                logger.LogWarning(e, "A WAL checkpoint failed; trying again shortly");
+                await Task.Delay(Interval, stoppingToken);
+            }
+        }
+    }
+
+    /// <returns>The pages in the log and those of them now copied into the database file.</returns>
+    private static async Task<(long Pages, long Copied)> CheckpointAsync(SqliteConnection connection, string mode, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA wal_checkpoint({mode});";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (Math.Max(0, reader.GetInt64(1)), Math.Max(0, reader.GetInt64(2))) : (0, 0);
+    }
+}
