@@ -152,7 +152,7 @@ public sealed class InboundWriter(
         }
 
         await AttachAsync(db, added, now);
-        var settled = await InsertAsync(db, writer, added.Select(a => a.Message).ToList(), now);
+        var settled = await InsertAsync(db, added.Select(a => a.Message).ToList(), now);
         if (db.ChangeTracker.HasChanges())
         {
             // The reporting events of conversations opened above.
@@ -227,15 +227,15 @@ public sealed class InboundWriter(
     }
 
     /// <summary>
-    /// Numbers the messages on their conversations (one statement moves every conversation's last_seq, after the
-    /// conversations' row locks on PostgreSQL), then inserts them.
+    /// Numbers the messages on their conversations and touches them (one statement moves every conversation's last_seq
+    /// and times, after the conversations' row locks on PostgreSQL), then inserts them.
     /// </summary>
     /// <remarks>
     /// A message to a conversation that is queued or with an advisor, with nothing older left to process, changes only the
     /// conversation's times: that is done here, and the message is stored processed, so it needs no second transaction.
     /// </remarks>
     /// <returns>The conversations whose messages are all settled (stored processed).</returns>
-    private static async Task<HashSet<long>> InsertAsync(ParleyDb db, ConversationWriter writer, List<Message> messages, DateTime now)
+    private static async Task<HashSet<long>> InsertAsync(ParleyDb db, List<Message> messages, DateTime now)
     {
         var settled = new HashSet<long>();
         if (messages.Count == 0)
@@ -260,12 +260,15 @@ public sealed class InboundWriter(
             }
         }
 
-        await writer.TouchAsync(db, settled.Select(id => (id, now)).ToList(), CancellationToken.None);
         var last = new Dictionary<long, long>(counts.Count);
         await using (var number = db.Command())
         {
+            // Numbered and touched at once: every conversation here had a customer message now. The processor sets the
+            // same time again when it handles those not settled here.
             var (added, ids) = number.AddCaseById("n", counts);
-            number.CommandText = $"UPDATE conversations SET last_seq = last_seq + {added} WHERE id IN ({ids}) RETURNING id, last_seq";
+            number.Add("@now", now);
+            number.CommandText = $"UPDATE conversations SET last_seq = last_seq + {added}, updated_at = @now, last_customer_message_at = @now, "
+                + $"version = version + 1 WHERE id IN ({ids}) RETURNING id, last_seq";
             await using var reader = await number.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
