@@ -2,10 +2,16 @@ using System.Globalization;
 
 namespace Parley.Bench;
 
-/// <summary>The command line: <c>[--duration 20] [--customers 64] [--rates 100,500] [--parley path/to/Parley.dll]</c>.</summary>
-internal sealed record BenchOptions(int DurationSeconds, int Customers, IReadOnlyList<int> Rates, string? ParleyDll, int WarmupSeconds)
+/// <summary>
+/// The command line: <c>[--duration 20] [--customers 64] [--rates 100,500] [--parley path/to/Parley.dll] [--postgres "Host=…"]</c>.
+/// With <c>--postgres</c> (an Npgsql connection string of a role that may create databases) Parley runs on a fresh
+/// PostgreSQL database, dropped afterwards, instead of SQLite.
+/// </summary>
+internal sealed record BenchOptions(int DurationSeconds, int Customers, IReadOnlyList<int> Rates, string? ParleyDll, int WarmupSeconds, string? Postgres = null)
 {
-    public const string Usage = "usage: Parley.Bench [--duration 20] [--customers 64] [--rates 100,500] [--warmup 3] [--parley path/to/Parley.dll]";
+    public const string Usage = "usage: Parley.Bench [--duration 20] [--customers 64] [--rates 100,500] [--warmup 3] [--parley path/to/Parley.dll] [--postgres \"Host=…;Username=…;Password=…\"]";
+
+    public string Database => Postgres is null ? "SQLite" : "PostgreSQL";
 
     public TimeSpan Duration => TimeSpan.FromSeconds(DurationSeconds);
 
@@ -24,6 +30,7 @@ internal sealed record BenchOptions(int DurationSeconds, int Customers, IReadOnl
                 "--rates" => options with { Rates = value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => Positive(r, args[i])).ToList() },
                 "--warmup" => options with { WarmupSeconds = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--parley" => options with { ParleyDll = value },
+                "--postgres" => options with { Postgres = value },
                 _ => throw new ArgumentException($"Unknown option {args[i]}.\n{Usage}"),
             };
             i++;

@@ -2,30 +2,31 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using Npgsql;
 
 namespace Parley.Bench;
 
 /// <summary>
-/// Parley as a child process on a loopback port, with a throw-away SQLite folder and the demo workspace
-/// (whose advisors are all offline, so every handed-off conversation stays queued).
+/// Parley as a child process on a loopback port, with a throw-away SQLite folder (or PostgreSQL database) and the demo
+/// workspace (whose advisors are all offline, so every handed-off conversation stays queued).
 /// </summary>
 internal sealed class ParleyHost : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _folder;
     private readonly StreamWriter _log;
+    private readonly (string Server, string Name)? _postgres;
 
-    private ParleyHost(Process process, string folder, StreamWriter log, int port)
+    private ParleyHost(Process process, string folder, StreamWriter log, int port, (string Server, string Name)? postgres)
     {
         _process = process;
         _folder = folder;
         _log = log;
+        _postgres = postgres;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
     }
 
     public Uri BaseAddress { get; }
-
-    public string DatabaseFile => Path.Combine(_folder, "parley.db");
 
     public string LogFile => Path.Combine(_folder, "parley.log");
 
@@ -41,7 +42,7 @@ internal sealed class ParleyHost : IAsyncDisposable
         }
     }
 
-    public static async Task<ParleyHost> StartAsync(string? dll, HttpClient http)
+    public static async Task<ParleyHost> StartAsync(string? dll, HttpClient http, string? postgres)
     {
         dll ??= DefaultDll();
         if (!File.Exists(dll))
@@ -58,10 +59,20 @@ internal sealed class ParleyHost : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        (string Server, string Name)? database = null;
+        var connectionString = $"Data Source={Path.Combine(folder, "parley.db")}";
+        if (postgres is not null)
+        {
+            database = (postgres, $"parley_bench_{Guid.NewGuid():N}");
+            await PostgresAsync(postgres, $"CREATE DATABASE {database.Value.Name}");
+            connectionString = new NpgsqlConnectionStringBuilder(postgres) { Database = database.Value.Name }.ConnectionString;
+        }
+
         foreach (var arg in new[]
         {
             dll, "--urls", $"http://127.0.0.1:{port}",
-            $"--Database:ConnectionString=Data Source={Path.Combine(folder, "parley.db")}",
+            $"--Database:Provider={(postgres is null ? "Sqlite" : "Postgres")}",
+            $"--Database:ConnectionString={connectionString}",
             "--Demo:Enabled=true",
             "--Logging:LogLevel:Default=Warning",
         })
@@ -78,7 +89,7 @@ internal sealed class ParleyHost : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var host = new ParleyHost(process, folder, log, port);
+        var host = new ParleyHost(process, folder, log, port, database);
         await host.WaitUntilReadyAsync(http);
         return host;
     }
@@ -95,9 +106,14 @@ internal sealed class ParleyHost : IAsyncDisposable
         await _log.DisposeAsync();
     }
 
-    /// <summary>Deletes the temp folder (kept when the caller wants to inspect the database afterwards).</summary>
-    public void DeleteData()
+    /// <summary>Deletes the temp folder and the PostgreSQL database (kept when the caller wants to inspect them afterwards).</summary>
+    public async Task DeleteDataAsync()
     {
+        if (_postgres is { } database)
+        {
+            await PostgresAsync(database.Server, $"DROP DATABASE IF EXISTS {database.Name} WITH (FORCE)");
+        }
+
         try
         {
             Directory.Delete(_folder, recursive: true);
@@ -105,6 +121,14 @@ internal sealed class ParleyHost : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+
+    private static async Task PostgresAsync(string server, string sql)
+    {
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static void Write(StreamWriter log, string? line)

@@ -38,8 +38,8 @@ await using (var noop = await NoOpServer.StartAsync())
 
 Log(outcomes[^1].ToString());
 
-await using var parley = await ParleyHost.StartAsync(options.ParleyDll, client);
-Log($"Parley started (pid {parley.ProcessId}) at {parley.BaseAddress}; data and log in {Path.GetDirectoryName(parley.DatabaseFile)}");
+await using var parley = await ParleyHost.StartAsync(options.ParleyDll, client, options.Postgres);
+Log($"Parley started on {options.Database} (pid {parley.ProcessId}) at {parley.BaseAddress}; log in {parley.LogFile}");
 var serverCpu = new CpuProbe(() => parley.CpuTime);
 
 var customers = await StartCustomersAsync(options.Customers);
@@ -61,7 +61,7 @@ foreach (var rate in options.Rates)
 
 Console.WriteLine();
 Console.WriteLine(Report.Markdown(outcomes, options, backlog));
-parley.DeleteData();
+await parley.DeleteDataAsync();
 return 0;
 
 async Task<List<WidgetCustomer>> StartCustomersAsync(int count)

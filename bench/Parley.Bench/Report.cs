@@ -14,7 +14,7 @@ internal static class Report
     {
         var baseline = outcomes[0];
         var text = new StringBuilder();
-        Line(text, $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {options.DurationSeconds} s per phase ({options.WarmupSeconds} s warm-up for the closed loops).");
+        Line(text, $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; Parley on {options.Database}; {options.DurationSeconds} s per phase ({options.WarmupSeconds} s warm-up for the closed loops).");
         Line(text, $"CPU is in cores busy (1.00 = one core); the baseline server runs inside the generator, so its CPU is in the generator's column; 'other' is the rest of the machine (noise).");
         Line(text, $"");
         Line(text, $"| scenario | load | rate | vs baseline | p50 ms | p99 ms | server CPU | generator CPU | other CPU | notes |");
