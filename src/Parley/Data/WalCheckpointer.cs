@@ -34,11 +34,11 @@ public sealed class WalCheckpointer(
     /// <returns>The pages the log held at the start of the round (0 when the database is not in WAL mode).</returns>
     public async Task<long> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        var (pages, copied) = await CheckpointAsync(connection, "PASSIVE", cancellationToken);
+        var (pages, copied) = await PassiveAsync(connection, cancellationToken);
         if (pages >= options.Value.SqliteWalPages && copied < pages)
         {
             using var pass = await gate.EnterAsync(cancellationToken);
-            await CheckpointAsync(connection, "PASSIVE", cancellationToken);
+            await PassiveAsync(connection, cancellationToken);
         }
 
         return pages;
@@ -79,10 +79,10 @@ public sealed class WalCheckpointer(
     }
 
     /// <returns>The pages in the log and those of them now copied into the database file.</returns>
-    private static async Task<(long Pages, long Copied)> CheckpointAsync(SqliteConnection connection, string mode, CancellationToken cancellationToken)
+    private static async Task<(long Pages, long Copied)> PassiveAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA wal_checkpoint({mode});";
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? (Math.Max(0, reader.GetInt64(1)), Math.Max(0, reader.GetInt64(2))) : (0, 0);
     }
