@@ -27,6 +27,14 @@ public sealed class HybridConversationTests
         // The customer (signed in on the brand's site as Alice) opens the widget and picks a topic.
         await using var phone = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
         var customer = await phone.NewPageAsync();
+        var streams = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        customer.Response += (_, r) =>
+        {
+            if (r.Url.Contains("/api/widget/v1/events?", StringComparison.Ordinal))
+            {
+                streams.Enqueue($"{r.Status} {r.Url}");
+            }
+        };
         await customer.GotoAsync("/demo?user=alice");
         await customer.Locator("#parley-launcher").ClickAsync();
         await customer.Locator(".parley-option", new() { HasText = "Parcels" }).ClickAsync(new() { Timeout = Timeout });
@@ -44,6 +52,10 @@ public sealed class HybridConversationTests
         var reply = customer.Locator(".parley-msg-advisor", new() { HasText = "looking at your parcel" });
         await Assertions.Expect(reply).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Assertions.Expect(reply.Locator(".parley-signature")).ToContainTextAsync("Marie");
+
+        // Live means the event stream, opened with a short-lived ticket: the session token never goes into a URL.
+        Assert.Contains(streams, s => s.StartsWith("200 ", StringComparison.Ordinal) && s.Contains("/events?ticket=", StringComparison.Ordinal));
+        Assert.DoesNotContain(streams, s => s.Contains("access_token", StringComparison.Ordinal));
 
         // After a reload the whole history is still there.
         await customer.ReloadAsync();

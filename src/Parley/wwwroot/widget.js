@@ -457,9 +457,20 @@ form{display:flex;align-items:flex-end;gap:6px;padding:8px;border-top:1px solid 
 
     // ---- realtime ----
     const parse = s => { try { return JSON.parse(s); } catch { return null; } };
+    let ticketing = false;
     function connect() {
-      if (es || !session.token || !hasConversation || typeof EventSource !== 'function') { if (!es) startPolling(); return; }
-      const src = new EventSource(`${API}/events?access_token=${encodeURIComponent(session.token)}`);
+      if (es || ticketing || !session.token || !hasConversation || typeof EventSource !== 'function') { if (!es) startPolling(); return; }
+      // EventSource sends no headers: the stream opens with a one-minute ticket, so the session token stays out of URLs.
+      ticketing = true;
+      request('POST', '/events/tickets').then(t => { ticketing = false; if (!es) openStream(t.ticket); },
+        () => { ticketing = false; startPolling(); reconnectLater(); });
+    }
+    function reconnectLater() {
+      const wait = esDelay; esDelay = Math.min(esDelay * 2, 60000);
+      setTimeout(() => { catchUp().catch(noop).finally(() => { if (!es) connect(); }); }, wait);
+    }
+    function openStream(ticket) {
+      const src = new EventSource(`${API}/events?ticket=${encodeURIComponent(ticket)}`);
       es = src;
       src.addEventListener('open', () => {
         live = true; esDelay = 1000; stopPolling();
@@ -467,10 +478,9 @@ form{display:flex;align-items:flex-end;gap:6px;padding:8px;border-top:1px solid 
       });
       src.addEventListener('error', () => {
         live = false; startPolling();
-        if (src.readyState === EventSource.CLOSED) { // an HTTP error: the browser will not retry by itself
+        if (src.readyState === EventSource.CLOSED) { // an HTTP error (an expired ticket on reconnect): the browser will not retry by itself
           if (es === src) es = null;
-          const wait = esDelay; esDelay = Math.min(esDelay * 2, 60000);
-          setTimeout(() => { catchUp().catch(noop).finally(() => { if (!es) connect(); }); }, wait);
+          reconnectLater();
         }
       });
       src.addEventListener('message', e => { const m = parse(e.data); if (m) batch(() => addMessage(m)); });

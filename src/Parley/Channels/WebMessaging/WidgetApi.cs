@@ -31,6 +31,8 @@ public sealed record SendResponse(long Id, long Seq, bool Duplicate);
 
 public sealed record TypingRequest(bool Typing);
 
+public sealed record StreamTicketResponse(string Ticket, DateTimeOffset ExpiresAt);
+
 public sealed record ReadRequest(long Seq);
 
 public static class WidgetApi
@@ -52,7 +54,8 @@ public static class WidgetApi
         authed.MapGet("/attachments/{id:long}", GetAttachment);
         authed.MapPost("/typing", Typing);
         authed.MapPost("/read", Read);
-        authed.MapGet("/events", Events);
+        authed.MapPost("/events/tickets", IssueStreamTicket);
+        authed.MapGet("/events", Events).WithMetadata(new StreamTicketAccepted());
         return app;
     }
 
@@ -273,6 +276,13 @@ public static class WidgetApi
         var caller = WidgetAuthFilter.Caller(http);
         await actions.CustomerReadAsync(caller.InboxId, caller.ContactId, request.Seq, ct);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>A ticket for opening the event stream from a browser's EventSource, which cannot send the bearer header.</summary>
+    private static Ok<StreamTicketResponse> IssueStreamTicket(HttpContext http, WidgetTokens tokens, TimeProvider clock)
+    {
+        var (ticket, expiresAt) = tokens.IssueStreamTicket(WidgetAuthFilter.Caller(http), clock.GetUtcNow());
+        return TypedResults.Ok(new StreamTicketResponse(ticket, expiresAt));
     }
 
     private static async Task<Results<ServerSentEventsResult<JsonElement>, ProblemHttpResult>> Events(

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Parley.Channels.WebMessaging;
 using Parley.Data;
@@ -33,20 +34,38 @@ public sealed class WidgetSessionTests
     }
 
     [Fact]
-    public async Task The_event_stream_accepts_the_token_as_a_query_value()
+    public async Task The_event_stream_opens_with_a_one_minute_ticket_and_never_takes_the_session_token_from_the_url()
     {
         await using var app = new ParleyApplication();
         using var customer = await app.GuestAsync();
         await customer.OpenAsync();
         using var anonymous = app.CreateClient();
 
-        using var response = await anonymous.GetAsync(
-            $"{WidgetClient.Base}/events?access_token={Uri.EscapeDataString(customer.Session!.Token)}", HttpCompletionOption.ResponseHeadersRead);
+        var issued = await customer.Http.PostAsync($"{WidgetClient.Base}/events/tickets", null);
+        await Expect.StatusAsync(issued, HttpStatusCode.OK);
+        var ticket = (await issued.Content.ReadFromJsonAsync<StreamTicketResponse>(JsonSerializerOptions.Web))!;
+        Assert.InRange(ticket.ExpiresAt - app.Clock.GetUtcNow(), TimeSpan.FromSeconds(59), TimeSpan.FromSeconds(60));
 
-        await Expect.StatusAsync(response, HttpStatusCode.OK);
-        using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
-        Assert.Equal("event: ready", await stream.ReadLineAsync());
-        await Expect.ProblemAsync(await anonymous.GetAsync($"{WidgetClient.Base}/events?access_token=forged.token"), HttpStatusCode.Unauthorized);
+        using (var response = await anonymous.GetAsync($"{WidgetClient.Base}/events?ticket={Uri.EscapeDataString(ticket.Ticket)}", HttpCompletionOption.ResponseHeadersRead))
+        {
+            await Expect.StatusAsync(response, HttpStatusCode.OK);
+            using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.Equal("event: ready", await stream.ReadLineAsync());
+        }
+
+        var token = Uri.EscapeDataString(customer.Session!.Token);
+        await Expect.ProblemAsync(await anonymous.GetAsync($"{WidgetClient.Base}/events?access_token={token}"), HttpStatusCode.Unauthorized);
+        await Expect.ProblemAsync(await anonymous.GetAsync($"{WidgetClient.Base}/events?ticket={token}"), HttpStatusCode.Unauthorized);
+        await Expect.ProblemAsync(await anonymous.GetAsync($"{WidgetClient.Base}/events?ticket=forged.ticket"), HttpStatusCode.Unauthorized);
+
+        // A ticket opens the stream and nothing else.
+        await Expect.ProblemAsync(await anonymous.GetAsync($"{WidgetClient.Base}/messages?ticket={Uri.EscapeDataString(ticket.Ticket)}"), HttpStatusCode.Unauthorized);
+        using var bearer = new HttpRequestMessage(HttpMethod.Get, $"{WidgetClient.Base}/messages");
+        bearer.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ticket.Ticket);
+        await Expect.ProblemAsync(await anonymous.SendAsync(bearer), HttpStatusCode.Unauthorized);
+
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await Expect.ProblemAsync(await anonymous.GetAsync($"{WidgetClient.Base}/events?ticket={Uri.EscapeDataString(ticket.Ticket)}"), HttpStatusCode.Unauthorized);
     }
 
     [Fact]

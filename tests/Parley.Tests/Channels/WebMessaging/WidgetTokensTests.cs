@@ -18,6 +18,32 @@ public sealed class WidgetTokensTests
     }
 
     [Fact]
+    public void A_stream_ticket_opens_the_stream_for_its_caller_for_one_minute_and_is_no_session_token()
+    {
+        var now = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        var (ticket, expiresAt) = _tokens.IssueStreamTicket(new WidgetCaller(3, 42), now);
+
+        Assert.Equal(now + WidgetTokens.StreamTicketLifetime, expiresAt);
+        Assert.Equal(new WidgetCaller(3, 42), _tokens.ValidateStreamTicket(ticket, now));
+        Assert.Equal(new WidgetCaller(3, 42), _tokens.ValidateStreamTicket(ticket, expiresAt.AddSeconds(-1)));
+        Assert.Null(_tokens.ValidateStreamTicket(ticket, expiresAt));
+        Assert.Null(_tokens.Validate(ticket));
+        Assert.Null(_tokens.ValidateStreamTicket(_tokens.Issue(new WidgetCaller(3, 42)), now));
+    }
+
+    [Fact]
+    public void Moving_a_stream_tickets_expiry_breaks_the_signature()
+    {
+        var now = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        var (ticket, expiresAt) = _tokens.IssueStreamTicket(new WidgetCaller(3, 42), now);
+        var signature = ticket[(ticket.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        var later = expiresAt.AddHours(1).ToUnixTimeSeconds();
+        var forged = $"{Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"3.42.events.{later}"))}.{signature}";
+
+        Assert.Null(_tokens.ValidateStreamTicket(forged, now));
+    }
+
+    [Fact]
     public void A_token_signed_with_another_key_is_rejected()
     {
         var other = new WidgetTokens(Enumerable.Repeat((byte)7, 32).ToArray());
