@@ -11,8 +11,8 @@ namespace Parley.Data;
 /// </summary>
 /// <remarks>
 /// A passive checkpoint runs beside the writers and copies the pages logged up to its start. The log file starts
-/// over only after a checkpoint that caught up with the last commit, which a steady stream of writes never lets a
-/// passive one do. So once the log holds <see cref="DatabaseOptions.SqliteWalPages"/> pages, the checkpointer
+/// over only when a writer begins after a checkpoint caught up with the last commit. Under a steady stream of writes
+/// one has always begun meanwhile, even when the passive checkpoint copied everything. So once the log holds <see cref="DatabaseOptions.SqliteWalPages"/> pages, the checkpointer
 /// finishes inside the gate, where no writer appends, and the next writer starts the log over. Every connection
 /// keeps SQLite's automatic checkpoint, at <see cref="FallbackPages"/>, in case this service is not running.
 /// </remarks>
@@ -28,14 +28,14 @@ public sealed class WalCheckpointer(
     public static int FallbackPages(DatabaseOptions options) => 8 * options.SqliteWalPages;
 
     /// <summary>
-    /// One round: a passive checkpoint, then, when the log holds the configured pages and writers appended some while
-    /// it ran, one inside the gate that copies the rest, which leaves the log ready to start over.
+    /// One round: a passive checkpoint, then, when the log holds the configured pages, one inside the gate that copies
+    /// what was appended meanwhile, which leaves the log ready to start over.
     /// </summary>
     /// <returns>The pages the log held at the start of the round (0 when the database is not in WAL mode).</returns>
     public async Task<long> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        var (pages, copied) = await PassiveAsync(connection, cancellationToken);
-        if (pages >= options.Value.SqliteWalPages && copied < pages)
+        var pages = await PassiveAsync(connection, cancellationToken);
+        if (pages >= options.Value.SqliteWalPages)
         {
             using var pass = await gate.EnterAsync(cancellationToken);
             await PassiveAsync(connection, cancellationToken);
@@ -78,12 +78,12 @@ public sealed class WalCheckpointer(
         }
     }
 
-    /// <returns>The pages in the log and those of them now copied into the database file.</returns>
-    private static async Task<(long Pages, long Copied)> PassiveAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    /// <returns>The pages in the log (0 when the database is not in WAL mode).</returns>
+    private static async Task<long> PassiveAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (Math.Max(0, reader.GetInt64(1)), Math.Max(0, reader.GetInt64(2))) : (0, 0);
+        return await reader.ReadAsync(cancellationToken) ? Math.Max(0, reader.GetInt64(1)) : 0;
     }
 }

@@ -13,20 +13,29 @@ public sealed class WalCheckpointerTests : IDisposable
     private const int WalPages = 64;
     private readonly string _folder = Directory.CreateTempSubdirectory("parley-wal-").FullName;
 
+    private readonly IOptions<DatabaseOptions> _options;
+    private readonly IHostEnvironment _environment;
+    private readonly string _connectionString;
+
+    public WalCheckpointerTests()
+    {
+        _options = Options.Create(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(_folder, "wal.db")}", SqliteWalPages = WalPages });
+        _environment = new HostingEnvironment { ContentRootPath = _folder };
+        _connectionString = DataExtensions.SqliteConnectionString(_options.Value, _folder);
+        using var setup = new SqliteConnection(_connectionString);
+        setup.Open();
+        using var command = setup.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL; CREATE TABLE rows (id INTEGER PRIMARY KEY, data BLOB NOT NULL);";
+        command.ExecuteNonQuery();
+    }
+
     [Fact]
     public async Task A_round_copies_a_full_log_back_and_the_next_write_starts_it_over_while_the_writers_own_checkpoint_waits()
     {
-        var options = Options.Create(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(_folder, "wal.db")}", SqliteWalPages = WalPages });
-        IHostEnvironment environment = new HostingEnvironment { ContentRootPath = _folder };
-        var connectionString = DataExtensions.SqliteConnectionString(options.Value, _folder);
-        await using (var setup = new SqliteConnection(connectionString))
-        {
-            await setup.OpenAsync();
-            await Execute(setup, "PRAGMA journal_mode=WAL; CREATE TABLE rows (id INTEGER PRIMARY KEY, data BLOB NOT NULL);");
-        }
-
-        using var gate = new WriteGate(options, environment);
-        var checkpointer = new WalCheckpointer(options, environment, gate, NullLogger<WalCheckpointer>.Instance);
+        var options = _options;
+        var connectionString = _connectionString;
+        using var gate = new WriteGate(_options, _environment);
+        var checkpointer = new WalCheckpointer(_options, _environment, gate, NullLogger<WalCheckpointer>.Instance);
         await using var own = new SqliteConnection(connectionString);
         await own.OpenAsync();
 
@@ -45,6 +54,35 @@ public sealed class WalCheckpointerTests : IDisposable
         await reader.OpenAsync();
         Assert.Equal(41, await Scalar(reader, "SELECT count(*) FROM rows;"));
         Assert.Equal("ok", await Text(reader, "PRAGMA integrity_check;"));
+    }
+
+    [Fact]
+    public async Task A_full_log_starts_over_even_when_a_writer_began_while_the_passive_checkpoint_copied_everything()
+    {
+        using var gate = new WriteGate(_options, _environment);
+        var checkpointer = new WalCheckpointer(_options, _environment, gate, NullLogger<WalCheckpointer>.Instance);
+        await using var own = new SqliteConnection(_connectionString);
+        await own.OpenAsync();
+        await WriteAsync(gate, 40);
+
+        // A writer holds the gate and has begun its transaction (its snapshot predates the checkpoint) when the round starts.
+        Task<long> round;
+        using (var pass = await gate.EnterAsync(CancellationToken.None))
+        {
+            await using var db = await pass.CreateDbContextAsync(null!, CancellationToken.None);
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            await using var transaction = await connection.BeginTransactionAsync();
+            Assert.Equal(40, await Scalar(connection, "SELECT count(*) FROM rows;"));
+            round = checkpointer.CheckpointAsync(own, CancellationToken.None);
+            await Task.Delay(200);
+            await Execute(connection, "INSERT INTO rows (data) VALUES (zeroblob(5000));");
+            await transaction.CommitAsync();
+        }
+
+        Assert.True(await round >= WalPages);
+        await WriteAsync(gate, 1);
+        var after = await checkpointer.CheckpointAsync(own, CancellationToken.None);
+        Assert.True(after < 10, $"the log held {after} pages after the round: it did not start over");
     }
 
     private static async Task WriteAsync(WriteGate gate, int transactions)
