@@ -76,6 +76,25 @@ internal sealed class SqlitePragmas(IOptions<DatabaseOptions> options) : DbConne
     /// <summary>The pragmas, also for connections opened outside EF (the write gate's).</summary>
     public static string Sql(DatabaseOptions options) => $"PRAGMA synchronous={options.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint={WalCheckpointer.FallbackPages(options)};";
 
+    /// <summary>Opens a connection outside EF (the write gate's, the WAL checkpointer's) with the same pragmas.</summary>
+    public static async Task<SqliteConnection> OpenAsync(string connectionString, DatabaseOptions options, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = Sql(options);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)

@@ -41,9 +41,11 @@ internal static class Sql
     }
 
     /// <summary>Sets a parameter's value as the EF mapping stores it (enum by name, time as UTC, null as DBNull).</summary>
-    public static void Set(this DbParameter parameter, object? value) => parameter.Value = value switch
+    public static void Set(this DbParameter parameter, object? value) => parameter.Value = Stored(value) ?? DBNull.Value;
+
+    /// <summary>A value as the EF mapping stores it: enum by name, time as UTC, anything else as it is.</summary>
+    public static object? Stored(object? value) => value switch
     {
-        null => DBNull.Value,
         Enum e => e.ToString(),
         DateTime t => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t.ToUniversalTime(), DateTimeKind.Utc),
         _ => value,

@@ -10,7 +10,7 @@ namespace Parley.Data;
 /// parameter by name on every run, which SQLite answers with a linear search of the statement's names.
 /// </summary>
 /// <remarks>
-/// Values are stored as <see cref="Sql.Set"/> and Microsoft.Data.Sqlite store them (enum by name, UTC time as
+/// Values are stored as <see cref="Sql.Stored"/> and Microsoft.Data.Sqlite store them (enum by name, UTC time as
 /// <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, bool as 0 or 1), so rows written here read back the same through EF Core.
 /// Bindings last until they are bound again: values common to every row are bound once. It runs inside the
 /// connection's current transaction, like any other statement on it.
@@ -30,16 +30,15 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Binds a value to the 1-based parameter position.</summary>
     public void Bind(int position, object? value)
     {
-        var rc = value switch
+        var rc = Sql.Stored(value) switch
         {
             null => raw.sqlite3_bind_null(_statement, position),
             string s => raw.sqlite3_bind_text(_statement, position, s),
             long l => raw.sqlite3_bind_int64(_statement, position, l),
             int i => raw.sqlite3_bind_int64(_statement, position, i),
             bool b => raw.sqlite3_bind_int64(_statement, position, b ? 1 : 0),
-            Enum e => raw.sqlite3_bind_text(_statement, position, e.ToString()),
-            DateTime t => raw.sqlite3_bind_text(_statement, position, Text(t)),
-            _ => throw new ArgumentException($"No SQLite binding for {value.GetType().Name}.", nameof(value)),
+            DateTime t => raw.sqlite3_bind_text(_statement, position, t.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture)),
+            var other => throw new ArgumentException($"No SQLite binding for {other.GetType().Name}.", nameof(value)),
         };
         SqliteException.ThrowExceptionForRC(rc, _db);
     }
@@ -58,8 +57,4 @@ internal sealed class SqliteStatement : IDisposable
     }
 
     public void Dispose() => _statement.Dispose();
-
-    private static string Text(DateTime time) =>
-        (time.Kind == DateTimeKind.Utc ? time : DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc))
-            .ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture);
 }

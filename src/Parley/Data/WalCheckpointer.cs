@@ -12,9 +12,10 @@ namespace Parley.Data;
 /// <remarks>
 /// A passive checkpoint runs beside the writers and copies the pages logged up to its start. The log file starts
 /// over only when a writer begins after a checkpoint caught up with the last commit. Under a steady stream of writes
-/// one has always begun meanwhile, even when the passive checkpoint copied everything. So once the log holds <see cref="DatabaseOptions.SqliteWalPages"/> pages, the checkpointer
-/// finishes inside the gate, where no writer appends, and the next writer starts the log over. Every connection
-/// keeps SQLite's automatic checkpoint, at <see cref="FallbackPages"/>, in case this service is not running.
+/// one has always begun meanwhile, even when the passive checkpoint copied everything. So once the log holds
+/// <see cref="DatabaseOptions.SqliteWalPages"/> pages, the checkpointer finishes inside the gate, where no writer
+/// appends, and the next writer starts the log over. Every connection keeps SQLite's automatic checkpoint, at
+/// <see cref="FallbackPages"/>, in case this service is not running.
 /// </remarks>
 public sealed class WalCheckpointer(
     IOptions<DatabaseOptions> options,
@@ -51,13 +52,8 @@ public sealed class WalCheckpointer(
             return;
         }
 
-        await using var connection = new SqliteConnection(DataExtensions.SqliteConnectionString(options.Value, environment.ContentRootPath));
-        await connection.OpenAsync(stoppingToken);
-        await using (var setup = connection.CreateCommand())
-        {
-            setup.CommandText = SqlitePragmas.Sql(options.Value);
-            await setup.ExecuteNonQueryAsync(stoppingToken);
-        }
+        await using var connection = await SqlitePragmas.OpenAsync(
+            DataExtensions.SqliteConnectionString(options.Value, environment.ContentRootPath), options.Value, stoppingToken);
 
         while (!stoppingToken.IsCancellationRequested)
         {

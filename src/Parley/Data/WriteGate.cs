@@ -19,7 +19,7 @@ public sealed class WriteGate : IDisposable
 {
     private readonly SemaphoreSlim? _semaphore;
     private readonly string? _connectionString;
-    private readonly string _pragmas;
+    private readonly DatabaseOptions _options;
     private SqliteConnection? _connection;
     private PooledDbContextFactory<ParleyDb>? _contexts;
 
@@ -31,7 +31,7 @@ public sealed class WriteGate : IDisposable
             _connectionString = DataExtensions.SqliteConnectionString(options.Value, environment.ContentRootPath);
         }
 
-        _pragmas = SqlitePragmas.Sql(options.Value);
+        _options = options.Value;
     }
 
     public async ValueTask<Pass> EnterAsync(CancellationToken cancellationToken)
@@ -60,13 +60,7 @@ public sealed class WriteGate : IDisposable
 
         if (_connection is null)
         {
-            var connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText = _pragmas;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
+            var connection = await SqlitePragmas.OpenAsync(_connectionString!, _options, cancellationToken);
 
             // Pooled: a new context per pass costs more than the statements of a small batch.
             _contexts = new PooledDbContextFactory<ParleyDb>(new DbContextOptionsBuilder<ParleyDb>().UseSqlite(connection).Options, poolSize: 8);

@@ -32,11 +32,9 @@ public sealed class WalCheckpointerTests : IDisposable
     [Fact]
     public async Task A_round_copies_a_full_log_back_and_the_next_write_starts_it_over_while_the_writers_own_checkpoint_waits()
     {
-        var options = _options;
-        var connectionString = _connectionString;
         using var gate = new WriteGate(_options, _environment);
         var checkpointer = new WalCheckpointer(_options, _environment, gate, NullLogger<WalCheckpointer>.Instance);
-        await using var own = new SqliteConnection(connectionString);
+        await using var own = new SqliteConnection(_connectionString);
         await own.OpenAsync();
 
         // Two pages and a bit per transaction, on the gate's connection, as the engine's writers do.
@@ -48,9 +46,9 @@ public sealed class WalCheckpointerTests : IDisposable
         var after = await checkpointer.CheckpointAsync(own, CancellationToken.None);
         Assert.True(after < 10, $"the log held {after} pages after the round: it did not start over");
 
-        Assert.Equal(WalCheckpointer.FallbackPages(options.Value), await InGateAsync(gate, c => Scalar(c, "PRAGMA wal_autocheckpoint;")));
+        Assert.Equal(WalCheckpointer.FallbackPages(_options.Value), await InGateAsync(gate, c => Scalar(c, "PRAGMA wal_autocheckpoint;")));
 
-        await using var reader = new SqliteConnection(connectionString);
+        await using var reader = new SqliteConnection(_connectionString);
         await reader.OpenAsync();
         Assert.Equal(41, await Scalar(reader, "SELECT count(*) FROM rows;"));
         Assert.Equal("ok", await Text(reader, "PRAGMA integrity_check;"));
