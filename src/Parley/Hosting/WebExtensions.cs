@@ -26,6 +26,7 @@ public static class WebExtensions
         services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = AttachmentRules.MaxBytes + (1024 * 1024));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddParleyRateLimits();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddHostedService<DemoWorkspace>();
         return builder;
@@ -39,6 +40,7 @@ public static class WebExtensions
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseCors();
+        app.UseRateLimiter();
         app.Use(LimitBodySize);
         // The widget API authenticates with its own bearer tokens (WidgetAuthFilter), takes no cookies and no forms that need
         // antiforgery: the console's cookie sign-in, authorization and antiforgery run for everything else.
