@@ -10,8 +10,11 @@ public sealed class ParleyServer : WebApplicationFactory<Program>
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("parley-browser-").FullName;
 
-    public ParleyServer()
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public ParleyServer(IReadOnlyDictionary<string, string?>? settings = null)
     {
+        _settings = settings ?? new Dictionary<string, string?>();
         Port = FreePort();
         UseKestrel(Port);
     }
@@ -26,6 +29,10 @@ public sealed class ParleyServer : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(_folder, "parley.db")}");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Password", "browser-test");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override void Dispose(bool disposing)

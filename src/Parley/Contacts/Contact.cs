@@ -7,6 +7,9 @@ public sealed class Contact
     public string? Name { get; set; }
     public string? Email { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Widget tokens issued before this time are refused (see WidgetSessions.RevokeAsync).</summary>
+    public DateTime? SessionsRevokedAt { get; set; }
 }
 
 /// <summary>How a contact is known on one inbox: a browser's guest id, a site's user id, a page-scoped id...</summary>

@@ -31,6 +31,11 @@ public sealed class ConversationActions(
             return ActionOutcome.Fail($"A reply has 1 to {MaxReplyLength} characters.");
         }
 
+        if (Hosting.InputText.Problem(text, "The reply", multiline: true) is { } problem)
+        {
+            return ActionOutcome.Fail(problem);
+        }
+
         return await ChangeAsync(advisor, conversationId, async (db, conversation, events) =>
         {
             if (conversation.AssigneeId is { } assignee && assignee != advisor.Id && !advisor.CanSupervise)

@@ -1,6 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Parley.Channels;
-using Parley.Channels.WebMessaging;
+using Parley.Contacts;
 using Parley.Data;
 using Parley.Routing;
 
@@ -13,7 +12,8 @@ public static class EngineExtensions
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddMemoryCache();
+        // Bounded: every entry has size 1, so the cache never holds more than this many entries whoever calls.
+        services.AddMemoryCache(o => o.SizeLimit = 100_000);
         services.AddSingleton<ConversationEventHub>();
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<RoutingSignal>();
@@ -23,11 +23,8 @@ public static class EngineExtensions
         services.AddSingleton<InboundWriter>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<ConversationActions>();
-        services.AddSingleton<IChannelConnector, WebMessagingConnector>();
         services.AddSingleton<ChannelConnectors>();
-        services.AddSingleton<InboxDirectory>();
-        services.AddSingleton<WidgetSessions>();
-        services.AddSingleton(sp => new WidgetTokens(SharedKey(sp.GetRequiredService<IDbContextFactory<ParleyDb>>(), WidgetTokens.SettingKey)));
+        services.AddSingleton<ContactDirectory>();
         services.AddSingleton<InboundProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundProcessor>());
         services.AddSingleton<Router>();
@@ -35,29 +32,5 @@ public static class EngineExtensions
         services.AddSingleton<OutboundDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboundDispatcher>());
         return builder;
-    }
-
-    /// <summary>A random key created once per database, so every node of a cluster signs alike.</summary>
-    private static byte[] SharedKey(IDbContextFactory<ParleyDb> dbs, string name)
-    {
-        using var db = dbs.CreateDbContext();
-        var existing = db.Settings.AsNoTracking().FirstOrDefault(s => s.Key == name);
-        if (existing is null)
-        {
-            try
-            {
-                db.Settings.Add(new Setting { Key = name, Value = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) });
-                db.SaveChanges();
-            }
-            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-            {
-                // Another node created it first.
-            }
-
-            db.ChangeTracker.Clear();
-            existing = db.Settings.AsNoTracking().First(s => s.Key == name);
-        }
-
-        return Convert.FromBase64String(existing.Value);
     }
 }

@@ -32,7 +32,8 @@ public static class DemoPage
             if (user is { Length: > 0 and <= 40 } && user.All(char.IsAsciiLetterOrDigit))
             {
                 var name = char.ToUpperInvariant(user[0]) + user[1..];
-                attributes = $"data-user-id=\"{WebUtility.HtmlEncode(user)}\" data-user-hash=\"{IdentityVerification.Sign(inbox.IdentitySecret, user)}\" data-user-name=\"{WebUtility.HtmlEncode(name)}\"";
+                attributes = $"data-user-id=\"{WebUtility.HtmlEncode(user)}\" data-user-hash=\"{IdentityVerification.Sign(inbox.IdentitySecret, user)}\" "
+                    + $"data-user-name=\"{WebUtility.HtmlEncode(name)}\" data-user-profile-hash=\"{IdentityVerification.SignProfile(inbox.IdentitySecret, user, name, null)}\"";
             }
 
             var html = Template.Value.Replace("{{INBOX}}", WebUtility.HtmlEncode(inbox.PublicKey), StringComparison.Ordinal)

@@ -78,18 +78,19 @@ public static class RateLimits
     }
 
     /// <summary>A 429 ProblemDetails with Retry-After (seconds), as every limit answers.</summary>
-    public static Task TooManyAsync(HttpContext http, RateLimitLease? lease)
-    {
-        var retryAfter = lease is not null && lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
-        return TooManyAsync(http, retryAfter);
-    }
+    public static Task TooManyAsync(HttpContext http, RateLimitLease? lease) => TooMany(http, lease).ExecuteAsync(http);
 
-    public static Task TooManyAsync(HttpContext http, TimeSpan retryAfter)
+    public static Task TooManyAsync(HttpContext http, TimeSpan retryAfter) => TooMany(http, retryAfter).ExecuteAsync(http);
+
+    /// <summary>The 429 result of a refused lease; sets Retry-After on the response.</summary>
+    public static IResult TooMany(HttpContext http, RateLimitLease? lease) =>
+        TooMany(http, lease is not null && lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1));
+
+    public static IResult TooMany(HttpContext http, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return TooMany(seconds).ExecuteAsync(http);
+        return TooMany(seconds);
     }
 
     public static IResult TooMany(int retryAfterSeconds) => Results.Problem(

@@ -1,6 +1,7 @@
 /* Parley web messaging widget. Embed: <script src="https://HOST/widget.js" data-inbox="KEY" defer></script>
-   Optional: data-user-id + data-user-hash (+ data-user-name, data-user-email) for a signed-in customer,
-   data-color for the accent colour. API: window.Parley.open(), window.Parley.close(). */
+   Optional: data-user-id + data-user-hash for a signed-in customer (+ data-user-name, data-user-email and
+   data-user-profile-hash to keep their profile up to date), data-color for the accent colour.
+   API: window.Parley.open(), window.Parley.close(). */
 (() => {
   'use strict';
   const script = document.currentScript;
@@ -10,7 +11,9 @@
   if (!inboxKey) { console.warn('Parley: the widget script needs data-inbox.'); return; }
 
   const API = new URL(script.src).origin + '/api/widget/v1';
-  const user = ds.userId && ds.userHash ? { id: ds.userId, hash: ds.userHash, name: ds.userName, email: ds.userEmail } : null;
+  const user = ds.userId && ds.userHash
+    ? { id: ds.userId, hash: ds.userHash, name: ds.userName, email: ds.userEmail, profileHash: ds.userProfileHash }
+    : null;
   const KEY = `parley:${inboxKey}:${user ? 'user:' + user.id : 'guest'}`;
   const TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf'];
   const KINDS = new Set(['customer', 'bot', 'advisor', 'system']);
@@ -22,8 +25,10 @@
   const save = (s, k, v) => { try { if (v == null) s.removeItem(k); else s.setItem(k, JSON.stringify(v)); } catch { /* memory only */ } };
   const ls = (() => { try { return window.localStorage; } catch { return null; } })();
   const stored = (ls && load(ls, KEY)) || {};
-  const session = { token: typeof stored.token === 'string' ? stored.token : null, guestId: user ? null : stored.guestId || null };
-  const persist = () => ls && save(ls, KEY, user ? { token: session.token } : { guestId: session.guestId, token: session.token });
+  // A short-lived session token and the refresh token that renews it (a guest's only way back to its conversation).
+  const str = v => (typeof v === 'string' ? v : null);
+  const session = { token: str(stored.token), renewAt: Number(stored.renewAt) || 0, refreshToken: str(stored.refreshToken) };
+  const persist = () => ls && save(ls, KEY, { token: session.token, renewAt: session.renewAt, refreshToken: session.refreshToken });
 
   // ---- state ----
   let info = null;
@@ -74,7 +79,7 @@
     if (auth) headers.Authorization = 'Bearer ' + used;
     const res = await fetch(API + path, { method, headers, body: payload, credentials: 'omit', cache: 'no-store' });
     if (res.status === 401 && auth && opts.renew !== false) {
-      if (session.token === used) { session.token = null; persist(); }
+      if (session.token === used) { session.token = null; session.renewAt = 0; persist(); }
       return request(method, path, body, { ...opts, renew: false });
     }
     if (!res.ok) {
@@ -86,35 +91,45 @@
     return res.status === 204 || !(res.headers.get('content-type') || '').includes('json') ? null : res.json();
   }
 
+  // Renewed when four fifths of its life are over (measured on this device's clock), so a call never carries an expired one.
+  const fresh = () => session.token && Date.now() < session.renewAt;
   let sessionPromise = null;
   function ensureSession() {
-    if (session.token) return Promise.resolve();
+    if (fresh()) return Promise.resolve();
     if (fatal) return Promise.reject(fatal);
-    if (!sessionPromise) sessionPromise = createSession().finally(() => { sessionPromise = null; });
+    if (!sessionPromise) sessionPromise = renewSession().finally(() => { sessionPromise = null; });
     return sessionPromise;
   }
 
-  async function createSession() {
-    const body = { inbox: inboxKey };
-    if (user) Object.assign(body, { userId: user.id, userHash: user.hash, name: user.name || undefined, email: user.email || undefined });
-    else if (session.guestId) body.guestId = session.guestId;
-    let r;
-    try {
-      r = await request('POST', '/sessions', body, { auth: false });
-    } catch (e) {
-      if (e.status === 400 && body.guestId) { // a stored guest id the server no longer accepts
-        session.guestId = null; delete body.guestId;
-        r = await request('POST', '/sessions', body, { auth: false });
-      } else {
-        if (e.status === 401 || e.status === 404) {
-          fatal = new HttpError(e.status, { detail: e.status === 401 ? 'We could not verify your account; please sign in again.' : 'This chat is not available.' });
-        }
-        throw e;
+  async function renewSession() {
+    if (session.refreshToken) {
+      try {
+        return useSession(await request('POST', '/sessions/refresh', { refreshToken: session.refreshToken }, { auth: false }));
+      } catch (e) {
+        if (e.status !== 401) throw e; // a network error or a rate limit: try again later with the same refresh token
+        session.refreshToken = null; // expired or revoked: a signed-in customer signs in again, a guest starts anew
       }
     }
+    const body = { inbox: inboxKey };
+    if (user) {
+      Object.assign(body, { userId: user.id, userHash: user.hash });
+      if (user.profileHash) Object.assign(body, { name: user.name || undefined, email: user.email || undefined, profileHash: user.profileHash });
+    }
+    try {
+      useSession(await request('POST', '/sessions', body, { auth: false }));
+    } catch (e) {
+      if (e.status === 401 || e.status === 404 || e.status === 400) {
+        fatal = new HttpError(e.status, { detail: e.status === 401 ? 'We could not verify your account; please sign in again.' : 'This chat is not available.' });
+      }
+      throw e;
+    }
+  }
+
+  function useSession(r) {
     const previous = session.token;
     session.token = r.token;
-    if (!user && r.guestId) session.guestId = r.guestId;
+    session.renewAt = Date.now() + Math.max(1000, (Number(r.expiresIn) || 300) * 800);
+    session.refreshToken = r.refreshToken;
     persist();
     if (previous !== r.token) onNewToken();
   }
@@ -696,7 +711,7 @@ form{display:flex;align-items:flex-end;gap:6px;padding:8px;border-top:1px solid 
     request('GET', `/inboxes/${encodeURIComponent(inboxKey)}`, undefined, { auth: false })
       .then(r => { info = r; renderInfo(); }, e => { if (e.status === 404) fatal = e; });
     // A returning customer: show the existing conversation (and an unread badge) without opening it.
-    if (session.token) {
+    if (session.token || session.refreshToken) {
       catchUp().then(r => { if (!r) connect(); }, noop);
     }
   }

@@ -162,15 +162,17 @@ public sealed class HybridConversationTests
     }
 
     [Fact]
-    public async Task A_guest_coming_back_with_its_guest_id_finds_its_conversation()
+    public async Task A_guest_coming_back_with_its_refresh_token_finds_its_conversation()
     {
         await using var app = new ParleyApplication();
         using var first = await app.GuestAsync();
         var conversation = await first.OpenAsync();
-        using var again = await app.GuestAsync(first.Session!.GuestId);
+        using var again = await app.ReturningGuestAsync(first.Session!.RefreshToken);
         using var stranger = await app.GuestAsync();
 
-        Assert.Equal(first.Session.ContactId, again.Session!.ContactId);
+        Assert.Null(first.Session.ContactId); // a guest's session stores nothing until the conversation opens
+        var contactId = await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversation.ConversationId).Select(c => c.ContactId).FirstAsync());
+        Assert.Equal(contactId, again.Session!.ContactId);
         Assert.Equal(conversation.ConversationId, (await again.OpenAsync()).ConversationId);
         Assert.NotEqual(conversation.ConversationId, (await stranger.OpenAsync()).ConversationId);
         Assert.Equal(HttpStatusCode.OK, (await stranger.Http.GetAsync($"{WidgetClient.Base}/messages")).StatusCode);

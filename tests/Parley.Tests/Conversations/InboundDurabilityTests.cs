@@ -69,11 +69,11 @@ public sealed class InboundDurabilityTests
         await using var database = TestDatabase.Create(provider);
         var clock = new TestClock();
         long conversationId;
-        string guestId;
+        string refreshToken;
         await using (var crashed = new ParleyApplication(database, clock, processInbound: false))
         {
             using var customer = await crashed.GuestAsync();
-            guestId = customer.Session!.GuestId!;
+            refreshToken = customer.Session!.RefreshToken;
             conversationId = (await customer.OpenAsync()).ConversationId;
             await customer.SendAsync("Parcels", "parcels", "m1");
             await customer.SendAsync("It was due yesterday", clientMessageId: "m2");
@@ -87,7 +87,7 @@ public sealed class InboundDurabilityTests
 
         await using var restarted = new ParleyApplication(database, clock);
         await restarted.Service<ConversationActions>().SetPresenceAsync(await restarted.AdvisorAsync("luca@parley.local"), Presence.Online, CancellationToken.None);
-        using var back = await restarted.GuestAsync(guestId);
+        using var back = await restarted.ReturningGuestAsync(refreshToken);
 
         // The customer's retry of a message the first host acknowledged is still a duplicate.
         Assert.True((await back.SendAsync("Tracking 123", clientMessageId: "m3")).Duplicate);
@@ -125,12 +125,12 @@ public sealed class InboundDurabilityTests
     {
         await using var database = TestDatabase.Create(provider);
         var clock = new TestClock();
-        string guestId;
+        string refreshToken;
         long conversationId;
         await using (var first = new ParleyApplication(database, clock))
         {
             using var customer = await first.GuestAsync();
-            guestId = customer.Session!.GuestId!;
+            refreshToken = customer.Session!.RefreshToken;
             conversationId = (await customer.OpenAsync()).ConversationId;
             await customer.SendAsync("Parcels", "parcels");
             await customer.WaitForAsync(m => m.Status == "queued", "the handoff to the parcels queue");
@@ -138,7 +138,7 @@ public sealed class InboundDurabilityTests
 
         // No processor from here on: only the accepting transaction can settle a message.
         await using var app = new ParleyApplication(database, clock, processInbound: false);
-        using var back = await app.GuestAsync(guestId);
+        using var back = await app.ReturningGuestAsync(refreshToken);
         var before = await app.DbAsync(db => db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversationId));
         clock.Advance(TimeSpan.FromMinutes(5));
 

@@ -81,12 +81,23 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         return new AdvisorSession(advisor.Id, advisor.DisplayName, advisor.Role, accounts.ToHashSet());
     });
 
-    public async Task<WidgetClient> GuestAsync(string? guestId = null)
+    public async Task<WidgetClient> GuestAsync()
     {
         var client = Widget();
-        await client.StartGuestAsync(guestId);
+        await client.StartGuestAsync();
         return client;
     }
+
+    /// <summary>A guest coming back with the refresh token its widget kept.</summary>
+    public async Task<WidgetClient> ReturningGuestAsync(string refreshToken)
+    {
+        var client = Widget();
+        await client.ResumeAsync(refreshToken);
+        return client;
+    }
+
+    /// <summary>Settings applied after the defaults (for example a low rate limit for the test that checks it).</summary>
+    public Dictionary<string, string?> Settings { get; init; } = [];
 
     public WidgetClient Widget() => new(KestrelAddress is null ? CreateClient() : new HttpClient { BaseAddress = KestrelAddress });
 
@@ -111,6 +122,18 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", _database.ConnectionString);
         builder.UseSetting("Demo:Enabled", Demo ? "true" : "false");
         builder.UseSetting("Demo:Password", Password);
+
+        // Every request of a test comes from one client: limits that a real customer never reaches would trip tests that
+        // open many sessions; the rate limit tests set their own.
+        builder.UseSetting("RateLimits:WidgetSessions:PermitLimit", "100000");
+        builder.UseSetting("RateLimits:WidgetInbox:PermitLimit", "100000");
+        builder.UseSetting("RateLimits:WidgetCalls:PermitLimit", "100000");
+        builder.UseSetting("RateLimits:Login:PermitLimit", "100000");
+        builder.UseSetting("RateLimits:LoginPerEmail:PermitLimit", "100000");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureLogging(logging =>
         {
             logging.ClearProviders();

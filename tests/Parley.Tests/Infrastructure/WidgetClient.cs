@@ -16,12 +16,18 @@ public sealed class WidgetClient(HttpClient http) : IDisposable
 
     public SessionResponse? Session { get; private set; }
 
-    public async Task<SessionResponse> StartGuestAsync(string? guestId = null) =>
-        await StartAsync(new SessionRequest(DemoWorkspace.InboxKey, guestId, null, null, null, null));
+    public async Task<SessionResponse> StartGuestAsync() =>
+        await StartAsync(new SessionRequest(DemoWorkspace.InboxKey, null, null, null, null, null));
 
-    public async Task<SessionResponse> StartAsync(SessionRequest request)
+    public Task<SessionResponse> StartAsync(SessionRequest request) => UseSessionAsync(Http.PostAsJsonAsync($"{Base}/sessions", request));
+
+    /// <summary>A returning customer: new tokens for a refresh token kept from an earlier session, as the widget does.</summary>
+    public Task<SessionResponse> ResumeAsync(string refreshToken) =>
+        UseSessionAsync(Http.PostAsJsonAsync($"{Base}/sessions/refresh", new RefreshRequest(refreshToken)));
+
+    private async Task<SessionResponse> UseSessionAsync(Task<HttpResponseMessage> call)
     {
-        var response = await Http.PostAsJsonAsync($"{Base}/sessions", request);
+        var response = await call;
         await Expect.StatusAsync(response, HttpStatusCode.OK);
         Session = (await response.Content.ReadFromJsonAsync<SessionResponse>(JsonSerializerOptions.Web))!;
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Session.Token);

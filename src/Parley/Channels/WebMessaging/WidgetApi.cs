@@ -4,7 +4,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Parley.Contacts;
 using Parley.Conversations;
+using Parley.Hosting;
 using Parley.Data;
 
 namespace Parley.Channels.WebMessaging;
@@ -17,9 +19,14 @@ public sealed record OpeningHours(string Day, string From, string To);
 
 public sealed record AttachmentLimits(long MaxBytes, IReadOnlyList<string> Types);
 
-public sealed record SessionRequest(string? Inbox, string? GuestId, string? UserId, string? UserHash, string? Name, string? Email);
+public sealed record SessionRequest(string? Inbox, string? GuestId, string? UserId, string? UserHash, string? Name, string? Email, string? ProfileHash = null);
 
-public sealed record SessionResponse(string Token, long ContactId, string? GuestId, bool Verified);
+public sealed record RefreshRequest(string? RefreshToken);
+
+/// <param name="ExpiresIn">The session token's life in seconds, for a client whose clock is not the server's.</param>
+/// <param name="ContactId">The contact, once there is one: a guest's is created when they open the conversation or write.</param>
+public sealed record SessionResponse(
+    string Token, DateTimeOffset ExpiresAt, int ExpiresIn, string RefreshToken, DateTimeOffset RefreshExpiresAt, long? ContactId, string? GuestId, bool Verified);
 
 public sealed record ConversationResponse(long ConversationId, string Status, long LastSeq);
 
@@ -43,8 +50,9 @@ public static class WidgetApi
     public static IEndpointRouteBuilder MapWidgetApi(this IEndpointRouteBuilder app)
     {
         var open = app.MapGroup("/api/widget/v1").WithTags("Widget").RequireCors(CorsPolicy);
-        open.MapGet("/inboxes/{publicKey}", GetInbox);
-        open.MapPost("/sessions", CreateSession);
+        open.MapGet("/inboxes/{publicKey}", GetInbox).RequireRateLimiting(RateLimits.WidgetInbox);
+        open.MapPost("/sessions", CreateSession).RequireRateLimiting(RateLimits.WidgetSessions);
+        open.MapPost("/sessions/refresh", RefreshSession).RequireRateLimiting(RateLimits.WidgetSessions);
 
         var authed = app.MapGroup("/api/widget/v1").WithTags("Widget").RequireCors(CorsPolicy).AddEndpointFilter<WidgetAuthFilter>();
         authed.MapPost("/conversation", OpenConversation);
@@ -61,10 +69,15 @@ public static class WidgetApi
 
     private static async Task<Results<Ok<InboxInfo>, ProblemHttpResult>> GetInbox(string publicKey, InboxDirectory inboxes, TimeProvider clock, CancellationToken ct)
     {
+        if (!InboxDirectory.IsWellFormedKey(publicKey))
+        {
+            return MalformedKey();
+        }
+
         var inbox = await inboxes.FindByKeyAsync(publicKey, ct);
         if (inbox is null)
         {
-            return TypedResults.Problem("No inbox has this key.", statusCode: StatusCodes.Status404NotFound, title: "Unknown inbox");
+            return UnknownInbox();
         }
 
         var settings = InboxSettings.Parse(inbox.SettingsJson);
@@ -83,17 +96,16 @@ public static class WidgetApi
     }
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> CreateSession(
-        SessionRequest request, InboxDirectory inboxes, WidgetSessions sessions, WidgetTokens tokens, CancellationToken ct)
+        SessionRequest request, InboxDirectory inboxes, ContactDirectory contacts, WidgetSessions sessions, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Inbox))
         {
             return BadRequest("The inbox key is required.");
         }
 
-        var inbox = await inboxes.FindByKeyAsync(request.Inbox, ct);
-        if (inbox is null)
+        if (!InboxDirectory.IsWellFormedKey(request.Inbox))
         {
-            return TypedResults.Problem("No inbox has this key.", statusCode: StatusCodes.Status404NotFound, title: "Unknown inbox");
+            return MalformedKey();
         }
 
         if (request.Name?.Length > 200 || request.Email?.Length > 320)
@@ -101,39 +113,82 @@ public static class WidgetApi
             return BadRequest("Name or email is too long.");
         }
 
-        if (request.UserId is not null)
+        if (InputText.FirstProblem(("userId", request.UserId, false), ("name", request.Name, false), ("email", request.Email, false)) is { } textProblem)
         {
-            if (request.UserId.Length is 0 or > 200)
-            {
-                return BadRequest("userId must be 1 to 200 characters.");
-            }
-
-            if (!IdentityVerification.IsValid(inbox.IdentitySecret, request.UserId, request.UserHash))
-            {
-                return TypedResults.Problem("userHash is not the HMAC-SHA256 of userId with this inbox's identity secret.",
-                    statusCode: StatusCodes.Status401Unauthorized, title: "Identity not verified");
-            }
-
-            var userContact = await sessions.ContactForAsync(inbox, $"user:{request.UserId}", true, request.Name, request.Email, ct);
-            return TypedResults.Ok(new SessionResponse(tokens.Issue(new WidgetCaller(inbox.Id, userContact)), userContact, null, true));
+            return BadRequest(textProblem);
         }
 
-        if (request.GuestId is not null && !WidgetSessions.IsValidGuestId(request.GuestId))
+        if (request.GuestId is not null)
         {
-            return BadRequest("guestId must be 16 to 64 letters, digits, '-' or '_'.");
+            return BadRequest("guestId is not accepted: a returning guest resumes with its refresh token (POST /sessions/refresh).");
         }
 
-        var guestId = request.GuestId ?? WidgetSessions.NewGuestId();
-        var contact = await sessions.ContactForAsync(inbox, $"guest:{guestId}", false, null, null, ct);
-        return TypedResults.Ok(new SessionResponse(tokens.Issue(new WidgetCaller(inbox.Id, contact)), contact, guestId, false));
+        var inbox = await inboxes.FindByKeyAsync(request.Inbox, ct);
+        if (inbox is null)
+        {
+            return UnknownInbox();
+        }
+
+        if (request.UserId is null)
+        {
+            // A guest's session stores nothing: the contact comes with the first message or the opened conversation.
+            var guestId = WidgetSessions.NewGuestId();
+            var guest = await sessions.IssueAsync(inbox.Id, WidgetClaims.GuestSubject(guestId), ct);
+            return TypedResults.Ok(Response(guest, null, guestId, false));
+        }
+
+        if (request.UserId.Length is 0 or > 200)
+        {
+            return BadRequest("userId must be 1 to 200 characters.");
+        }
+
+        if (!IdentityVerification.IsValid(inbox.IdentitySecret, request.UserId, request.UserHash))
+        {
+            return TypedResults.Problem("userHash is not the HMAC-SHA256 of userId with this inbox's identity secret.",
+                statusCode: StatusCodes.Status401Unauthorized, title: "Identity not verified");
+        }
+
+        // The user hash proves who the customer is, not what their name is: a profile changes the contact only when the
+        // site signed it too, so whoever replays a user hash cannot rewrite the customer's name or email.
+        ContactProfile? profile = null;
+        if (request.ProfileHash is not null)
+        {
+            if (!IdentityVerification.IsValidProfile(inbox.IdentitySecret, request.UserId, request.Name, request.Email, request.ProfileHash))
+            {
+                return TypedResults.Problem("profileHash is not the HMAC-SHA256 of userId, name and email (joined by line feeds) with this inbox's identity secret.",
+                    statusCode: StatusCodes.Status401Unauthorized, title: "Profile not verified");
+            }
+
+            profile = new ContactProfile(request.Name, request.Email);
+        }
+
+        var contact = await contacts.FindOrCreateAsync(inbox, WidgetSessions.UserExternalId(request.UserId), verified: true, profile, ct);
+        var issued = await sessions.IssueAsync(inbox.Id, WidgetClaims.ContactSubject(contact), ct);
+        return TypedResults.Ok(Response(issued, contact, null, true));
     }
 
-    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> OpenConversation(
-        HttpContext http, InboxDirectory inboxes, ConversationEngine engine, CancellationToken ct)
+    /// <summary>A new token pair for a valid refresh token: the widget calls it before its session token expires.</summary>
+    private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> RefreshSession(RefreshRequest request, WidgetSessions sessions, CancellationToken ct)
     {
-        var caller = WidgetAuthFilter.Caller(http);
-        var inbox = await inboxes.FindAsync(caller.InboxId, ct);
-        if (inbox is null)
+        var claims = await sessions.ValidateAsync(request.RefreshToken, TokenPurpose.Refresh, ct);
+        var caller = claims is null ? null : await sessions.ResolveAsync(claims, ct);
+        if (claims is null || caller is null)
+        {
+            return TypedResults.Problem("The refresh token is not valid, has expired or was revoked: start a new session.",
+                statusCode: StatusCodes.Status401Unauthorized, title: "Invalid refresh token");
+        }
+
+        var issued = await sessions.IssueAsync(claims.InboxId, claims.Subject, ct);
+        return TypedResults.Ok(Response(issued, caller.HasContact ? caller.ContactId : null, claims.GuestId, claims.GuestId is null));
+    }
+
+    private static SessionResponse Response(IssuedSession issued, long? contactId, string? guestId, bool verified) =>
+        new(issued.Token, issued.ExpiresAt, (int)issued.Lifetime.TotalSeconds, issued.RefreshToken, issued.RefreshExpiresAt, contactId, guestId, verified);
+
+    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> OpenConversation(
+        HttpContext http, InboxDirectory inboxes, WidgetSessions sessions, ConversationEngine engine, CancellationToken ct)
+    {
+        if (await CallerWithContactAsync(http, inboxes, sessions, ct) is not ({ } inbox, { } caller))
         {
             return Unauthorized();
         }
@@ -143,7 +198,7 @@ public static class WidgetApi
     }
 
     private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendMessage(
-        SendRequest request, HttpContext http, InboxDirectory inboxes, ConversationEngine engine, CancellationToken ct)
+        SendRequest request, HttpContext http, InboxDirectory inboxes, WidgetSessions sessions, ConversationEngine engine, CancellationToken ct)
     {
         if (ValidateClientId(request.ClientMessageId) is { } idError)
         {
@@ -161,9 +216,12 @@ public static class WidgetApi
             return BadRequest($"Text is limited to {MaxTextLength} characters and replyTo to 100.");
         }
 
-        var caller = WidgetAuthFilter.Caller(http);
-        var inbox = await inboxes.FindAsync(caller.InboxId, ct);
-        if (inbox is null)
+        if (InputText.FirstProblem(("text", text, true), ("replyTo", request.ReplyTo, false)) is { } textProblem)
+        {
+            return BadRequest(textProblem);
+        }
+
+        if (await CallerWithContactAsync(http, inboxes, sessions, ct) is not ({ } inbox, { } caller))
         {
             return Unauthorized();
         }
@@ -174,7 +232,7 @@ public static class WidgetApi
     }
 
     private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendAttachment(
-        HttpContext http, InboxDirectory inboxes, ConversationEngine engine, CancellationToken ct)
+        HttpContext http, InboxDirectory inboxes, WidgetSessions sessions, ConversationEngine engine, CancellationToken ct)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -224,9 +282,7 @@ public static class WidgetApi
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported file type");
         }
 
-        var caller = WidgetAuthFilter.Caller(http);
-        var inbox = await inboxes.FindAsync(caller.InboxId, ct);
-        if (inbox is null)
+        if (await CallerWithContactAsync(http, inboxes, sessions, ct) is not ({ } inbox, { } caller))
         {
             return Unauthorized();
         }
@@ -279,9 +335,9 @@ public static class WidgetApi
     }
 
     /// <summary>A ticket for opening the event stream from a browser's EventSource, which cannot send the bearer header.</summary>
-    private static Ok<StreamTicketResponse> IssueStreamTicket(HttpContext http, WidgetTokens tokens, TimeProvider clock)
+    private static async Task<Ok<StreamTicketResponse>> IssueStreamTicket(HttpContext http, WidgetSessions sessions, CancellationToken ct)
     {
-        var (ticket, expiresAt) = tokens.IssueStreamTicket(WidgetAuthFilter.Caller(http), clock.GetUtcNow());
+        var (ticket, expiresAt) = await sessions.IssueStreamTicketAsync(WidgetAuthFilter.Caller(http), ct);
         return TypedResults.Ok(new StreamTicketResponse(ticket, expiresAt));
     }
 
@@ -351,7 +407,28 @@ public static class WidgetApi
     private static ProblemHttpResult? ValidateClientId(string? clientMessageId) =>
         string.IsNullOrWhiteSpace(clientMessageId) || clientMessageId.Length > 100
             ? BadRequest("clientMessageId (1 to 100 characters) is required, so that a retry is stored once.")
-            : null;
+            : InputText.Problem(clientMessageId, "clientMessageId") is { } problem ? BadRequest(problem) : null;
+
+    /// <summary>The caller's inbox and the caller with a contact (a guest's is created now); null when the inbox is gone.</summary>
+    private static async Task<(Inbox, WidgetCaller)?> CallerWithContactAsync(HttpContext http, InboxDirectory inboxes, WidgetSessions sessions, CancellationToken ct)
+    {
+        var caller = WidgetAuthFilter.Caller(http);
+        var inbox = await inboxes.FindAsync(caller.InboxId, ct);
+        if (inbox is null)
+        {
+            return null;
+        }
+
+        caller = await sessions.EnsureContactAsync(inbox, caller, ct);
+        WidgetAuthFilter.SetCaller(http, caller);
+        return (inbox, caller);
+    }
+
+    private static ProblemHttpResult MalformedKey() =>
+        BadRequest($"This is not an inbox key: 1 to {InboxDirectory.MaxKeyLength} letters, digits, '-' or '_'.");
+
+    private static ProblemHttpResult UnknownInbox() =>
+        TypedResults.Problem("No inbox has this key.", statusCode: StatusCodes.Status404NotFound, title: "Unknown inbox");
 
     /// <summary>
     /// Channel message ids are unique per inbox, but a client's id is only unique for that customer: scope it to the

@@ -38,7 +38,7 @@ internal static class WidgetMessages
             return TypedResults.Ok(new MessagesResponse("none", 0, 0, []));
         }
 
-        cache.Set(key, conversation.Id, TimeSpan.FromMinutes(10));
+        cache.Set(key, conversation.Id, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) });
         if (waitSeconds > 0 && conversation.LastSeq <= after)
         {
             using var late = subscription is null ? hub.SubscribeConversation(conversation.Id) : null;

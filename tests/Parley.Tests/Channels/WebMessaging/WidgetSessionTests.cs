@@ -10,28 +10,48 @@ namespace Parley.Tests.Channels.WebMessaging;
 
 public sealed class WidgetSessionTests
 {
-    [Fact]
-    public async Task A_verified_customer_profile_follows_the_site_and_a_guest_cannot_set_one()
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_verified_customers_profile_changes_only_with_the_sites_signature_of_it(DatabaseProvider provider)
     {
-        await using var app = new ParleyApplication();
+        await using var app = new ParleyApplication(provider);
         var inbox = await app.DemoInboxAsync();
         var hash = IdentityVerification.Sign(inbox.IdentitySecret, "bob");
+        string Profile(string? name, string? email) => IdentityVerification.SignProfile(inbox.IdentitySecret, "bob", name, email);
         using var first = app.Widget();
         using var later = app.Widget();
+        using var replay = app.Widget();
 
-        var session = await first.StartAsync(new SessionRequest("demo-website", null, "bob", hash, "Bob", "bob@old.example"));
-        await later.StartAsync(new SessionRequest("demo-website", null, "bob", hash, null, "bob@new.example"));
+        var session = await first.StartAsync(new SessionRequest("demo-website", null, "bob", hash, "Bob", "bob@old.example", Profile("Bob", "bob@old.example")));
+        await later.StartAsync(new SessionRequest("demo-website", null, "bob", hash, "Bob", "bob@new.example", Profile("Bob", "bob@new.example")));
+        Assert.Equal(("Bob", "bob@new.example"), await NameAndEmailAsync(app, session.ContactId!.Value));
 
-        var contact = await app.DbAsync(db => db.Contacts.AsNoTracking().FirstAsync(c => c.Id == session.ContactId));
-        Assert.Equal(("Bob", "bob@new.example"), (contact.Name, contact.Email));
+        // Whoever holds the user hash (it is in the page) cannot rewrite the profile: unsigned fields are ignored, and a
+        // profile hash of other fields is refused.
+        var replayed = await replay.StartAsync(new SessionRequest("demo-website", null, "bob", hash, "<img src=x onerror=alert(1)>", "attacker@evil.example"));
+        Assert.Equal(session.ContactId, replayed.ContactId);
+        await Expect.ProblemAsync(await replay.Http.PostAsJsonAsync($"{WidgetClient.Base}/sessions",
+            new SessionRequest("demo-website", null, "bob", hash, "Mallory", "attacker@evil.example", Profile("Bob", "bob@new.example"))), HttpStatusCode.Unauthorized);
+        Assert.Equal(("Bob", "bob@new.example"), await NameAndEmailAsync(app, session.ContactId.Value));
         Assert.True(await app.DbAsync(db => db.ContactIdentities.AnyAsync(i => i.ContactId == session.ContactId && i.ExternalId == "user:bob" && i.Verified)));
 
+        // A first sign-in without a signed profile creates the contact without one.
+        using var carol = app.Widget();
+        var carolSession = await carol.StartAsync(new SessionRequest("demo-website", null, "carol", IdentityVerification.Sign(inbox.IdentitySecret, "carol"), "Mallory", "attacker@evil.example"));
+        Assert.Equal(((string?)null, (string?)null), await NameAndEmailAsync(app, carolSession.ContactId!.Value));
+
+        // A guest has no contact until it opens the conversation, and never a profile.
         using var guest = app.Widget();
         var guestSession = await guest.StartAsync(new SessionRequest("demo-website", null, null, null, "Mallory", "bob@new.example"));
         Assert.False(guestSession.Verified);
-        Assert.NotEqual(session.ContactId, guestSession.ContactId);
-        Assert.Null((await app.DbAsync(db => db.Contacts.AsNoTracking().FirstAsync(c => c.Id == guestSession.ContactId))).Email);
+        Assert.Null(guestSession.ContactId);
+        var opened = await guest.OpenAsync();
+        var guestContact = await app.DbAsync(db => db.Conversations.Where(c => c.Id == opened.ConversationId).Select(c => c.ContactId).FirstAsync());
+        Assert.NotEqual(session.ContactId, guestContact);
+        Assert.Equal(((string?)null, (string?)null), await NameAndEmailAsync(app, guestContact));
     }
+
+    private static Task<(string?, string?)> NameAndEmailAsync(ParleyApplication app, long contactId) =>
+        app.DbAsync(async db => await db.Contacts.AsNoTracking().Where(c => c.Id == contactId).Select(c => new { c.Name, c.Email }).FirstAsync() is var c ? (c.Name, c.Email) : default);
 
     [Fact]
     public async Task The_event_stream_opens_with_a_one_minute_ticket_and_never_takes_the_session_token_from_the_url()

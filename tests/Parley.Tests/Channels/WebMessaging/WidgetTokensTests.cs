@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Security.Cryptography;
 using System.Text;
 using Parley.Channels.WebMessaging;
 
@@ -6,68 +7,97 @@ namespace Parley.Tests.Channels.WebMessaging;
 
 public sealed class WidgetTokensTests
 {
-    private static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
-    private readonly WidgetTokens _tokens = new(Key);
+    private static readonly byte[] Key1 = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+    private static readonly byte[] Key2 = Enumerable.Range(101, 32).Select(i => (byte)i).ToArray();
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+    private readonly WidgetTokens _tokens = new(new Dictionary<int, byte[]> { [1] = Key1 }, 1);
 
     [Fact]
-    public void An_issued_token_validates_to_its_caller()
+    public void An_issued_token_validates_to_its_claims_until_it_expires()
     {
-        var token = _tokens.Issue(new WidgetCaller(3, 42));
+        var (token, expiresAt) = _tokens.Issue(TokenPurpose.Session, 3, "c42", Now, Hour);
 
-        Assert.Equal(new WidgetCaller(3, 42), _tokens.Validate(token));
+        Assert.Equal(Now + Hour, expiresAt);
+        var claims = _tokens.Validate(token, TokenPurpose.Session, Now.AddMinutes(59));
+        Assert.Equal(new WidgetClaims(3, "c42", Now, Now + Hour), claims);
+        Assert.Equal(42, claims!.ContactId);
+        Assert.Null(_tokens.Validate(token, TokenPurpose.Session, Now + Hour));
     }
 
     [Fact]
-    public void A_stream_ticket_opens_the_stream_for_its_caller_for_one_minute_and_is_no_session_token()
+    public void A_guest_token_names_its_guest_and_no_contact()
     {
-        var now = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-        var (ticket, expiresAt) = _tokens.IssueStreamTicket(new WidgetCaller(3, 42), now);
+        var (token, _) = _tokens.Issue(TokenPurpose.Session, 3, WidgetClaims.GuestSubject("0123456789abcdef"), Now, Hour);
+        var claims = _tokens.Validate(token, TokenPurpose.Session, Now)!;
 
-        Assert.Equal(now + WidgetTokens.StreamTicketLifetime, expiresAt);
-        Assert.Equal(new WidgetCaller(3, 42), _tokens.ValidateStreamTicket(ticket, now));
-        Assert.Equal(new WidgetCaller(3, 42), _tokens.ValidateStreamTicket(ticket, expiresAt.AddSeconds(-1)));
-        Assert.Null(_tokens.ValidateStreamTicket(ticket, expiresAt));
-        Assert.Null(_tokens.Validate(ticket));
-        Assert.Null(_tokens.ValidateStreamTicket(_tokens.Issue(new WidgetCaller(3, 42)), now));
+        Assert.Equal(("0123456789abcdef", (long?)null), (claims.GuestId, claims.ContactId));
     }
 
     [Fact]
-    public void Moving_a_stream_tickets_expiry_breaks_the_signature()
+    public void Each_purpose_is_good_for_nothing_else()
     {
-        var now = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-        var (ticket, expiresAt) = _tokens.IssueStreamTicket(new WidgetCaller(3, 42), now);
-        var signature = ticket[(ticket.IndexOf('.', StringComparison.Ordinal) + 1)..];
-        var later = expiresAt.AddHours(1).ToUnixTimeSeconds();
-        var forged = $"{Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"3.42.events.{later}"))}.{signature}";
+        var (session, _) = _tokens.Issue(TokenPurpose.Session, 3, "c42", Now, Hour);
+        var (refresh, _) = _tokens.Issue(TokenPurpose.Refresh, 3, "c42", Now, Hour);
+        var (ticket, ticketExpires) = _tokens.IssueStreamTicket(new WidgetClaims(3, "c42", Now, Now + Hour), Now);
 
-        Assert.Null(_tokens.ValidateStreamTicket(forged, now));
+        Assert.Equal(Now + WidgetTokens.StreamTicketLifetime, ticketExpires);
+        Assert.NotNull(_tokens.Validate(ticket, TokenPurpose.Stream, ticketExpires.AddSeconds(-1)));
+        Assert.Null(_tokens.Validate(ticket, TokenPurpose.Stream, ticketExpires));
+        Assert.Null(_tokens.Validate(ticket, TokenPurpose.Session, Now));
+        Assert.Null(_tokens.Validate(refresh, TokenPurpose.Session, Now));
+        Assert.Null(_tokens.Validate(session, TokenPurpose.Refresh, Now));
+        Assert.Null(_tokens.Validate(session, TokenPurpose.Stream, Now));
     }
 
     [Fact]
-    public void A_token_signed_with_another_key_is_rejected()
+    public void After_a_rotation_the_new_key_signs_and_tokens_of_the_old_one_still_validate_until_it_is_retired()
     {
-        var other = new WidgetTokens(Enumerable.Repeat((byte)7, 32).ToArray());
+        var (old, _) = _tokens.Issue(TokenPurpose.Session, 3, "c42", Now, Hour);
+        var rotated = new WidgetTokens(new Dictionary<int, byte[]> { [1] = Key1, [2] = Key2 }, 2);
+        var retired = new WidgetTokens(new Dictionary<int, byte[]> { [2] = Key2 }, 2);
+        var (fresh, _) = rotated.Issue(TokenPurpose.Session, 3, "c42", Now, Hour);
 
-        Assert.Null(_tokens.Validate(other.Issue(new WidgetCaller(3, 42))));
+        Assert.Equal(2, WidgetTokens.KeyIdOf(fresh));
+        Assert.NotNull(rotated.Validate(old, TokenPurpose.Session, Now));
+        Assert.NotNull(rotated.Validate(fresh, TokenPurpose.Session, Now));
+        Assert.Null(_tokens.Validate(fresh, TokenPurpose.Session, Now)); // a node that does not know key 2 yet
+        Assert.Null(retired.Validate(old, TokenPurpose.Session, Now));
+        Assert.NotNull(retired.Validate(fresh, TokenPurpose.Session, Now));
     }
 
     [Fact]
-    public void Changing_the_contact_in_the_payload_breaks_the_signature()
+    public void A_token_claiming_another_key_id_does_not_validate_with_this_key()
     {
-        var token = _tokens.Issue(new WidgetCaller(3, 42));
+        var (token, _) = _tokens.Issue(TokenPurpose.Session, 3, "c42", Now, Hour);
+        var payload = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(token.AsSpan(0, token.IndexOf('.', StringComparison.Ordinal))));
+        var relabelled = $"{Base64Url.EncodeToString(Encoding.ASCII.GetBytes("2" + payload[1..]))}{token[token.IndexOf('.', StringComparison.Ordinal)..]}";
+        var ring = new WidgetTokens(new Dictionary<int, byte[]> { [1] = Key1, [2] = Key2 }, 2);
+
+        Assert.Null(ring.Validate(relabelled, TokenPurpose.Session, Now));
+    }
+
+    [Fact]
+    public void Moving_the_expiry_or_the_subject_breaks_the_signature()
+    {
+        var (token, _) = _tokens.Issue(TokenPurpose.Session, 3, "c42", Now, Hour);
         var signature = token[(token.IndexOf('.', StringComparison.Ordinal) + 1)..];
-        var forged = $"{Base64Url.EncodeToString(Encoding.ASCII.GetBytes("3.43"))}.{signature}";
+        var issued = Now.ToUnixTimeSeconds();
+        string Forge(string payload) => $"{Base64Url.EncodeToString(Encoding.ASCII.GetBytes(payload))}.{signature}";
 
-        Assert.Null(_tokens.Validate(forged));
+        Assert.NotNull(_tokens.Validate(Forge($"1.s.3.c42.{issued}.{issued + 3600}"), TokenPurpose.Session, Now)); // the genuine payload
+        Assert.Null(_tokens.Validate(Forge($"1.s.3.c42.{issued}.{issued + 999_999}"), TokenPurpose.Session, Now));
+        Assert.Null(_tokens.Validate(Forge($"1.s.3.c43.{issued}.{issued + 3600}"), TokenPurpose.Session, Now));
     }
 
     [Fact]
     public void Flipping_one_signature_character_is_rejected()
     {
-        var token = _tokens.Issue(new WidgetCaller(3, 42));
+        var (token, _) = _tokens.Issue(TokenPurpose.Session, 3, "c42", Now, Hour);
         var last = token[^1] == 'A' ? 'B' : 'A';
 
-        Assert.Null(_tokens.Validate(token[..^1] + last));
+        Assert.NotNull(_tokens.Validate(token, TokenPurpose.Session, Now));
+        Assert.Null(_tokens.Validate(token[..^1] + last, TokenPurpose.Session, Now));
     }
 
     [Theory]
@@ -78,22 +108,30 @@ public sealed class WidgetTokensTests
     [InlineData("!!!.###")]
     public void Malformed_tokens_are_rejected_without_throwing(string? token)
     {
-        Assert.Null(_tokens.Validate(token));
+        Assert.Null(_tokens.Validate(token, TokenPurpose.Session, Now));
+        Assert.Null(WidgetTokens.KeyIdOf(token));
     }
 
     [Fact]
-    public void Overlong_tokens_are_rejected()
+    public void Overlong_tokens_are_rejected_even_when_correctly_signed()
     {
-        Assert.Null(_tokens.Validate(new string('a', 100) + "." + new string('b', 101)));
+        var (longToken, _) = _tokens.Issue(TokenPurpose.Session, 3, WidgetClaims.GuestSubject(new string('a', 300)), Now, Hour);
+        var (shortToken, _) = _tokens.Issue(TokenPurpose.Session, 3, WidgetClaims.GuestSubject(new string('a', 64)), Now, Hour);
+
+        Assert.True(longToken.Length > WidgetTokens.MaxLength);
+        Assert.NotNull(_tokens.Validate(shortToken, TokenPurpose.Session, Now));
+        Assert.Null(_tokens.Validate(longToken, TokenPurpose.Session, Now));
     }
 
     [Fact]
-    public void A_correctly_signed_payload_that_is_not_two_numbers_is_rejected()
+    public void A_correctly_signed_payload_of_the_wrong_shape_is_rejected()
     {
-        var payload = Encoding.ASCII.GetBytes("3.42.1");
-        var forged = $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(System.Security.Cryptography.HMACSHA256.HashData(Key, payload))}";
-
-        Assert.Null(_tokens.Validate(forged));
+        foreach (var text in new[] { "1.s.3.42", "1.x.3.c42.1.2", "1.s.3..1.2", "1.s.three.c42.1.2" })
+        {
+            var payload = Encoding.ASCII.GetBytes(text);
+            var forged = $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(HMACSHA256.HashData(Key1, payload))}";
+            Assert.Null(_tokens.Validate(forged, TokenPurpose.Session, DateTimeOffset.FromUnixTimeSeconds(0)));
+        }
     }
 }
 
@@ -136,5 +174,18 @@ public sealed class IdentityVerificationTests
     public void Missing_short_or_non_hex_hashes_are_rejected(string? hash)
     {
         Assert.False(IdentityVerification.IsValid(Secret, "alice", hash));
+    }
+
+    [Fact]
+    public void A_profile_hash_covers_the_user_id_the_name_and_the_email()
+    {
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes("alice\nAlice\nalice@example.com")));
+        var hash = IdentityVerification.SignProfile(Secret, "alice", "Alice", "alice@example.com");
+
+        Assert.Equal(expected, hash);
+        Assert.True(IdentityVerification.IsValidProfile(Secret, "alice", "Alice", "alice@example.com", hash));
+        Assert.False(IdentityVerification.IsValidProfile(Secret, "alice", "Alice", "attacker@evil.example", hash));
+        Assert.False(IdentityVerification.IsValidProfile(Secret, "alice", "<img src=x>", "alice@example.com", hash));
+        Assert.False(IdentityVerification.IsValidProfile(Secret, "alice", "Alice", "alice@example.com", IdentityVerification.Sign(Secret, "alice")));
     }
 }

@@ -1,0 +1,105 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Parley.Channels.WebMessaging;
+using Parley.Data;
+using Parley.Identity;
+
+namespace Parley.Contacts;
+
+/// <summary>Console actions on contacts and on the widget's signing keys, for the signed-in supervisors and admins.</summary>
+public static class ContactsApi
+{
+    public sealed record RevokedSessions(long ContactId, DateTimeOffset RevokedAt);
+
+    public sealed record WidgetKey(int Id, bool Current);
+
+    public static IEndpointRouteBuilder MapContactsApi(this IEndpointRouteBuilder app)
+    {
+        var console = app.MapGroup("/api/console").WithTags("Console").ExcludeFromDescription();
+        console.MapPost("/contacts/{id:long}/revoke-sessions", RevokeSessionsAsync);
+        console.MapGet("/widget-keys", ListKeysAsync);
+        console.MapPost("/widget-keys", RotateKeyAsync);
+        console.MapDelete("/widget-keys/{id:int}", RetireKeyAsync);
+        return app;
+    }
+
+    /// <summary>Ends every widget session of a contact at once: a blocked customer, a lost device.</summary>
+    private static async Task<Results<Ok<RevokedSessions>, ProblemHttpResult>> RevokeSessionsAsync(
+        long id, HttpContext http, IDbContextFactory<ParleyDb> dbs, WidgetSessions sessions, TimeProvider clock, CancellationToken ct)
+    {
+        var advisor = await SignedInAsync(http, dbs, ct);
+        if (advisor is null)
+        {
+            return NotSignedIn();
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var accountId = await db.Contacts.Where(c => c.Id == id).Select(c => (long?)c.AccountId).FirstOrDefaultAsync(ct);
+        if (accountId is null || !advisor.CanAccess(accountId.Value))
+        {
+            return TypedResults.Problem("No such contact in your accounts.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        }
+
+        if (!advisor.CanSupervise)
+        {
+            return Forbidden("Only supervisors and admins end a customer's sessions.");
+        }
+
+        await sessions.RevokeAsync(id, ct);
+        return TypedResults.Ok(new RevokedSessions(id, clock.GetUtcNow()));
+    }
+
+    private static async Task<Results<Ok<List<WidgetKey>>, ProblemHttpResult>> ListKeysAsync(
+        HttpContext http, IDbContextFactory<ParleyDb> dbs, WidgetKeyRing ring, CancellationToken ct) =>
+        await AdminAsync(http, dbs, ct) is { } problem
+            ? problem
+            : TypedResults.Ok((await ring.ListAsync(ct)).Select(k => new WidgetKey(k.Id, k.Current)).ToList());
+
+    /// <summary>A new signing key: sessions signed with the older ones go on, and move to the new key at their next refresh.</summary>
+    private static async Task<Results<Ok<List<WidgetKey>>, ProblemHttpResult>> RotateKeyAsync(
+        HttpContext http, IDbContextFactory<ParleyDb> dbs, WidgetKeyRing ring, CancellationToken ct)
+    {
+        if (await AdminAsync(http, dbs, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        await ring.RotateAsync(ct);
+        return TypedResults.Ok((await ring.ListAsync(ct)).Select(k => new WidgetKey(k.Id, k.Current)).ToList());
+    }
+
+    /// <summary>Retires an older key: every session it signed ends (refresh tokens included).</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RetireKeyAsync(
+        int id, HttpContext http, IDbContextFactory<ParleyDb> dbs, WidgetKeyRing ring, CancellationToken ct)
+    {
+        if (await AdminAsync(http, dbs, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        return await ring.RetireAsync(id, ct)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem("No such older key: the current key cannot be retired (rotate first).",
+                statusCode: StatusCodes.Status409Conflict, title: "Cannot retire this key");
+    }
+
+    private static async Task<ProblemHttpResult?> AdminAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
+        await SignedInAsync(http, dbs, ct) switch
+        {
+            null => NotSignedIn(),
+            { Role: not AdvisorRole.Admin } => Forbidden("Only admins manage the widget's signing keys."),
+            _ => null,
+        };
+
+    private static async Task<AdvisorSession?> SignedInAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
+        long.TryParse(http.User.FindFirst(IdentityExtensions.AdvisorIdClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? await CurrentAdvisor.LoadAsync(dbs, id, ct)
+            : null;
+
+    private static ProblemHttpResult NotSignedIn() =>
+        TypedResults.Problem("Sign in to the console first.", statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in");
+
+    private static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed");
+}
