@@ -27,6 +27,7 @@ public static class WebExtensions
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = AttachmentRules.MaxBytes + (1024 * 1024));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.AddParleyRateLimits();
+        builder.AddParleyProxies();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddHostedService<DemoWorkspace>();
         return builder;
@@ -36,6 +37,7 @@ public static class WebExtensions
 
     public static WebApplication UseParleyWeb(this WebApplication app)
     {
+        app.UseParleyProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
