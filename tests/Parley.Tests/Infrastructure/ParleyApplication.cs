@@ -53,6 +53,9 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
     /// <summary>Seed the demo workspace (brand, inbox demo-website, queues, five advisors); on by default.</summary>
     public bool Demo { get; init; } = true;
 
+    /// <summary>Configuration for this host on top of the test defaults (for example <c>["RateLimits:Login:PermitLimit"] = "2"</c>).</summary>
+    public Dictionary<string, string?> Settings { get; init; } = [];
+
     /// <summary>Set by <see cref="StartKestrel"/>: the address of a real Kestrel server (TestServer does not enforce body size limits).</summary>
     public Uri? KestrelAddress { get; private set; }
 
@@ -111,6 +114,11 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", _database.ConnectionString);
         builder.UseSetting("Demo:Enabled", Demo ? "true" : "false");
         builder.UseSetting("Demo:Password", Password);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging =>
         {
             logging.ClearProviders();
