@@ -24,7 +24,12 @@ public sealed class AdvisorSignIn(
     // once, so that not even the first unknown email pays for it).
     private readonly string _nobodysHash = hasher.HashPassword(s_nobody, SessionStamps.NewStamp());
 
-    public static string NormaliseEmail(string? typed) => (typed ?? string.Empty).Trim().ToLowerInvariant();
+    /// <summary>Trimmed and lower case; anything longer than an email can be is cut just past the limit (still nobody's).</summary>
+    public static string NormaliseEmail(string? typed)
+    {
+        var email = (typed ?? string.Empty).AsSpan().Trim();
+        return email[..Math.Min(email.Length, MaxEmailLength + 1)].ToString().ToLowerInvariant();
+    }
 
     public async Task<Advisor?> CheckAsync(string email, string password, CancellationToken ct)
     {

@@ -28,6 +28,5 @@ public sealed class LoginLimiter : IDisposable
 
     public void Dispose() => _limiter.Dispose();
 
-    private static int Bucket(string email) =>
-        (int)((uint)string.GetHashCode(email.AsSpan(0, Math.Min(email.Length, AdvisorSignIn.MaxEmailLength))) % Buckets);
+    private static int Bucket(string email) => (int)((uint)email.GetHashCode(StringComparison.Ordinal) % Buckets);
 }
