@@ -29,6 +29,18 @@ public sealed class Advisor
     public Presence Presence { get; set; }
     public DateTime PresenceChangedAt { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// Every session cookie carries it; changing it (sign-out, password or role change) ends every session of the
+    /// advisor at once (see <see cref="SessionStamps"/>).
+    /// </summary>
+    public string SecurityStamp { get; set; } = SessionStamps.NewStamp();
+
+    /// <summary>Wrong passwords since the last successful sign-in or the last lock (see <see cref="AdvisorSignIn"/>).</summary>
+    public int FailedLoginCount { get; set; }
+
+    /// <summary>Until then, sign-in is refused even with the right password.</summary>
+    public DateTime? LockedUntil { get; set; }
 }
 
 public sealed class AdvisorAccount

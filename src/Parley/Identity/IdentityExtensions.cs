@@ -1,10 +1,8 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Parley.Data;
+using Microsoft.Extensions.Options;
 
 namespace Parley.Identity;
 
@@ -12,9 +10,15 @@ public static class IdentityExtensions
 {
     public const string AdvisorIdClaim = "parley:advisor";
 
+    /// <summary>The advisor's security stamp when the cookie was issued (see <see cref="SessionStamps"/>).</summary>
+    public const string SecurityStampClaim = "parley:stamp";
+
     public static WebApplicationBuilder AddParleyIdentity(this WebApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        var services = builder.Services;
+        services.AddOptions<AdvisorLockoutOptions>().BindConfiguration(AdvisorLockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdvisorSessionOptions>().BindConfiguration(AdvisorSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
                 options.LoginPath = "/login";
@@ -24,71 +28,23 @@ public static class IdentityExtensions
                 options.Cookie.SameSite = SameSiteMode.Lax;
                 options.ExpireTimeSpan = TimeSpan.FromHours(12);
                 options.SlidingExpiration = true;
+                options.EventsType = typeof(AdvisorCookieEvents);
             });
-        builder.Services.AddAuthorization();
-        builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddSingleton<IPasswordHasher<Advisor>, PasswordHasher<Advisor>>();
-        builder.Services.AddScoped<CurrentAdvisor>();
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<AdvisorSessionOptions>>((cookie, session) => cookie.Cookie.SecurePolicy = session.Value.CookieSecurePolicy);
+        // The forms' antiforgery cookie was never Secure; Always is not an option for it, as antiforgery then refuses every
+        // request that does not look like HTTPS (behind a TLS proxy without forwarded headers: all of them).
+        services.Configure<AntiforgeryOptions>(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, AdvisorAuthenticationStateProvider>();
+        services.AddSingleton<IPasswordHasher<Advisor>, PasswordHasher<Advisor>>();
+        services.AddSingleton<SessionStamps>();
+        services.AddSingleton<AdvisorCookieEvents>();
+        services.AddSingleton<AdvisorSecurity>();
+        services.AddSingleton<AdvisorSignIn>();
+        services.AddSingleton<LoginLimiter>();
+        services.AddScoped<CurrentAdvisor>();
         return builder;
     }
-
-    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/account/login", LoginAsync).AllowAnonymous();
-        app.MapPost("/account/logout", async (HttpContext http, IDbContextFactory<ParleyDb> dbs, Conversations.ConversationActions actions, CancellationToken ct) =>
-        {
-            if (await FormForgedAsync(http) is { } forged)
-            {
-                return forged;
-            }
-
-            // Signing out ends availability: routing must not keep allocating to someone who left.
-            if (long.TryParse(http.User.FindFirst(AdvisorIdClaim)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
-                && await CurrentAdvisor.LoadAsync(dbs, id, ct) is { } advisor)
-            {
-                await actions.SetPresenceAsync(advisor, Presence.Offline, ct);
-            }
-
-            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return Results.LocalRedirect("/login");
-        }).RequireAuthorization();
-        return app;
-    }
-
-    private static async Task<IResult> LoginAsync(
-        HttpContext http, IDbContextFactory<ParleyDb> dbs, IPasswordHasher<Advisor> hasher, CancellationToken ct)
-    {
-        // Without this, another site could post its own credentials here and sign a visitor in as someone else.
-        if (await FormForgedAsync(http) is { } forged)
-        {
-            return forged;
-        }
-
-        var form = await http.Request.ReadFormAsync(ct);
-        var email = form["email"].ToString().Trim().ToLowerInvariant();
-        var password = form["password"].ToString();
-        var returnUrl = form["returnUrl"].ToString();
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var advisor = await db.Advisors.AsNoTracking().FirstOrDefaultAsync(a => a.Email == email, ct);
-        var verified = advisor is not null && hasher.VerifyHashedPassword(advisor, advisor.PasswordHash, password) != PasswordVerificationResult.Failed;
-        if (!verified)
-        {
-            return Results.LocalRedirect("/login?error=1");
-        }
-
-        var identity = new ClaimsIdentity(
-            [new Claim(AdvisorIdClaim, advisor!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, advisor.DisplayName)],
-            CookieAuthenticationDefaults.AuthenticationScheme);
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return Results.LocalRedirect(Uri.IsWellFormedUriString(returnUrl, UriKind.Relative) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            ? returnUrl
-            : "/console");
-    }
-
-    /// <summary>The account forms carry an antiforgery token; a post without a valid one gets a 400 ProblemDetails.</summary>
-    private static async Task<IResult?> FormForgedAsync(HttpContext http) =>
-        await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http)
-            ? null
-            : Results.Problem("The form expired or did not come from Parley: reload the page and try again.",
-                statusCode: StatusCodes.Status400BadRequest, title: "Invalid form");
 }

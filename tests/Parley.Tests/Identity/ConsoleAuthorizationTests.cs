@@ -20,7 +20,7 @@ public sealed class ConsoleAuthorizationTests
         await using var app = new ParleyApplication();
         using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-        var response = await LoginAsync(client, email, password);
+        var response = await ConsoleLogin.LoginAsync(client, email, password);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/login?error=1", response.Headers.Location?.OriginalString);
@@ -54,7 +54,7 @@ public sealed class ConsoleAuthorizationTests
         await using var app = new ParleyApplication();
         using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-        var response = await LoginAsync(client, "  MARIE@parley.local ", ParleyApplication.Password, returnUrl);
+        var response = await ConsoleLogin.LoginAsync(client, "  MARIE@parley.local ", ParleyApplication.Password, returnUrl);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(expected, response.Headers.Location?.OriginalString);
@@ -162,22 +162,4 @@ public sealed class ConsoleAuthorizationTests
         await db.SaveChangesAsync();
         return new AdvisorSession(advisor.Id, advisor.DisplayName, advisor.Role, new HashSet<long> { account.Id });
     });
-
-    /// <summary>Signs in as the login page's form does: its antiforgery token (and cookie) included.</summary>
-    private static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password, string returnUrl = "") =>
-        await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = await AntiforgeryTokenAsync(client),
-            ["email"] = email,
-            ["password"] = password,
-            ["returnUrl"] = returnUrl,
-        }));
-
-    private static async Task<string> AntiforgeryTokenAsync(HttpClient client)
-    {
-        var page = await client.GetStringAsync("/login");
-        var match = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"");
-        Assert.True(match.Success, "the login page carries an antiforgery token");
-        return System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);
-    }
 }

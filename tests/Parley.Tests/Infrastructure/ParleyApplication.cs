@@ -53,6 +53,9 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
     /// <summary>Seed the demo workspace (brand, inbox demo-website, queues, five advisors); on by default.</summary>
     public bool Demo { get; init; } = true;
 
+    /// <summary>Configuration for this host on top of the test defaults (for example <c>["RateLimits:Login:PermitLimit"] = "2"</c>).</summary>
+    public Dictionary<string, string?> Settings { get; init; } = [];
+
     /// <summary>Set by <see cref="StartKestrel"/>: the address of a real Kestrel server (TestServer does not enforce body size limits).</summary>
     public Uri? KestrelAddress { get; private set; }
 
@@ -96,8 +99,6 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>Settings applied after the defaults (for example a low rate limit for the test that checks it).</summary>
-    public Dictionary<string, string?> Settings { get; init; } = [];
 
     public WidgetClient Widget() => new(KestrelAddress is null ? CreateClient() : new HttpClient { BaseAddress = KestrelAddress });
 
@@ -134,6 +135,7 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
         builder.ConfigureLogging(logging =>
         {
             logging.ClearProviders();
