@@ -187,16 +187,28 @@ public sealed class ConversationWriter(
         var open = settings.BusinessHours.IsOpen(now);
         var opensText = open ? null : settings.BusinessHours.NextOpening(now) is { } next ? BusinessHoursSchedule.Describe(next, now) : null;
         var queueId = conversation.QueueId;
-        var available = open && await db.AdvisorQueues
-            .Where(q => q.QueueId == queueId)
-            .Join(db.Advisors.Where(a => a.Presence == Presence.Online), q => q.AdvisorId, a => a.Id, (q, a) => a)
-            .AnyAsync(a => db.Conversations.Count(c => c.AssigneeId == a.Id
-                && (c.Status == ConversationStatus.Assigned || c.Status == ConversationStatus.WaitingForCustomer)) < a.Capacity, cancellationToken);
+        var available = open && await AdvisorFreeAsync(db, queueId, cancellationToken);
         var position = available ? 0 : await db.Conversations.CountAsync(
             c => c.QueueId == queueId && c.Status == ConversationStatus.Queued && c.Id != conversation.Id
                 && (c.Priority > conversation.Priority || (c.Priority == conversation.Priority && c.QueuedAt <= conversation.QueuedAt)),
             cancellationToken) + 1;
         return new QueueOutlook(open, available, position, opensText, settings.ExpectedReplyMinutes);
+    }
+
+    /// <summary>Whether an online advisor of the queue has room (<see cref="AdvisorLoad"/>).</summary>
+    private static async Task<bool> AdvisorFreeAsync(ParleyDb db, long? queueId, CancellationToken cancellationToken)
+    {
+        var online = await db.AdvisorQueues
+            .Where(q => q.QueueId == queueId)
+            .Join(db.Advisors.Where(a => a.Presence == Presence.Online), q => q.AdvisorId, a => a.Id, (q, a) => new { a.Id, a.Capacity })
+            .ToListAsync(cancellationToken);
+        if (online.Count == 0)
+        {
+            return false;
+        }
+
+        var loads = await AdvisorLoad.OfAsync(db, online.Select(a => a.Id).ToList(), cancellationToken);
+        return online.Any(a => loads.GetValueOrDefault(a.Id) < a.Capacity);
     }
 
     /// <summary>A message added in a unit of work not yet saved: published as <see cref="MessageAdded"/> after the commit.</summary>

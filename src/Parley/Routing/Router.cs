@@ -46,14 +46,19 @@ public sealed class Router(
             {
                 a.Id,
                 a.Capacity,
-                Load = db.Conversations.Count(c => c.AssigneeId == a.Id
-                    && (c.Status == ConversationStatus.Assigned || c.Status == ConversationStatus.WaitingForCustomer)),
                 Queues = db.AdvisorQueues.Where(q => q.AdvisorId == a.Id).Select(q => q.QueueId).ToList(),
             })
             .ToListAsync(cancellationToken);
+        if (online.Count == 0)
+        {
+            return 0;
+        }
+
+        // Read without a lock, so possibly stale by the time of an assignment: AssignOneAsync checks again.
+        var loads = await AdvisorLoad.OfAsync(db, online.Select(a => a.Id).ToList(), cancellationToken);
         var advisors = online
-            .Where(a => a.Load < a.Capacity && a.Queues.Count > 0)
-            .Select(a => new AvailableAdvisor(a.Id, a.Queues.ToHashSet(), a.Capacity, a.Load))
+            .Select(a => new AvailableAdvisor(a.Id, a.Queues.ToHashSet(), a.Capacity, loads.GetValueOrDefault(a.Id)))
+            .Where(a => a.Load < a.Capacity && a.QueueIds.Count > 0)
             .ToList();
         if (advisors.Count == 0)
         {
@@ -69,13 +74,19 @@ public sealed class Router(
             .ToListAsync(cancellationToken);
 
         var assigned = 0;
+        var refused = false;
         foreach (var allocation in AllocationPlanner.Plan(waiting, advisors))
         {
             try
             {
-                if (await AssignOneAsync(allocation, cancellationToken))
+                switch (await AssignOneAsync(allocation, cancellationToken))
                 {
-                    assigned++;
+                    case Outcome.Assigned:
+                        assigned++;
+                        break;
+                    case Outcome.AdvisorFull:
+                        refused = true;
+                        break;
                 }
             }
             catch (DbUpdateConcurrencyException)
@@ -84,27 +95,71 @@ public sealed class Router(
             }
         }
 
+        if (refused)
+        {
+            // Planned on stale loads: others may still have room for what stayed queued. A fresh pass plans again.
+            signal.Ring();
+        }
+
         return assigned;
     }
 
-    private async Task<bool> AssignOneAsync(Allocation allocation, CancellationToken cancellationToken)
+    internal enum Outcome
+    {
+        Assigned,
+        NoLongerQueued,
+        AdvisorFull,
+    }
+
+    /// <summary>Assigns one planned conversation, if it is still queued and the advisor still has room.</summary>
+    internal async Task<Outcome> AssignOneAsync(Allocation allocation, CancellationToken cancellationToken)
     {
         using var pass = await gate.EnterAsync(cancellationToken);
         await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // The plan used loads read without a lock: another pass, here or on another node, may have filled the advisor
+        // since. Holding the advisor's row (PostgreSQL; on SQLite the write gate excludes every other writer) makes
+        // this count and the assignment one step, so two passes cannot both take the advisor's last place.
+        await LockAdvisorAsync(db, allocation.AdvisorId, cancellationToken);
+        var advisor = await db.Advisors.AsNoTracking().FirstAsync(a => a.Id == allocation.AdvisorId, cancellationToken);
+        var load = (await AdvisorLoad.OfAsync(db, [advisor.Id], cancellationToken)).GetValueOrDefault(advisor.Id);
+        if (load >= advisor.Capacity)
+        {
+            return Outcome.AdvisorFull;
+        }
+
         await ConversationWriter.LockAsync(db, [allocation.ConversationId], cancellationToken);
         var conversation = await db.Conversations.FirstAsync(c => c.Id == allocation.ConversationId, cancellationToken);
         if (conversation.Status != ConversationStatus.Queued)
         {
-            return false;
+            return Outcome.NoLongerQueued;
         }
 
-        var advisor = await db.Advisors.AsNoTracking().FirstAsync(a => a.Id == allocation.AdvisorId, cancellationToken);
         var events = new List<ConversationEvent>();
         await writer.AssignAsync(db, conversation, advisor, events, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         writer.Publish(events);
-        return true;
+        return Outcome.Assigned;
+    }
+
+    /// <summary>
+    /// Takes the advisor's row lock until the transaction ends (PostgreSQL). No other transaction holds an advisor's row
+    /// together with a conversation's, and routing takes the advisor's first, so the two locks cannot deadlock.
+    /// </summary>
+    private static async Task LockAdvisorAsync(ParleyDb db, long advisorId, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return;
+        }
+
+        await using var command = db.Command("SELECT id FROM advisors WHERE id = @id FOR UPDATE");
+        command.Add("@id", advisorId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+        }
     }
 }

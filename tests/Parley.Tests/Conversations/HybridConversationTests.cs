@@ -60,14 +60,24 @@ public sealed class HybridConversationTests
         var reply = Assert.Single(replied.Messages);
         Assert.Equal(("advisor", "Marie", "Hello, I'm looking at your parcel.", 5L), (reply.AuthorKind, reply.AuthorName, reply.Text, reply.Seq));
 
-        // Resolved, then the customer writes again: reopened in the same queue, back to Marie, nothing lost.
+        // Resolved, then the customer writes again: reopened in its last queue (Parcels), where routing gives it to the
+        // least loaded advisor online, nothing lost. Marie has taken another customer meanwhile and Luca (Parcels, Bank)
+        // is free, so it goes to Luca; Sofia, free too, is not in Parcels: she would get it only in another queue.
         Assert.True((await actions.ResolveAsync(marie, opened.ConversationId, CancellationToken.None)).Ok);
         Assert.Equal("resolved", (await customer.MessagesAsync()).Status);
+        using var other = await app.GuestAsync();
+        Assert.True((await actions.TakeOverAsync(marie, (await other.OpenAsync()).ConversationId, CancellationToken.None)).Ok);
+        var luca = await app.AdvisorAsync("luca@parley.local");
+        await actions.SetPresenceAsync(luca, Presence.Online, CancellationToken.None);
+        await actions.SetPresenceAsync(await app.AdvisorAsync("sofia@parley.local"), Presence.Online, CancellationToken.None);
         await customer.SendAsync("One more thing: it was redirected?");
         var reopened = await customer.WaitForAsync(m => m.Status == "assigned" && m.Messages.Count >= 7, "the reassignment after reopening");
         Assert.Equal([1L, 2, 3, 4, 5, 6, 7], reopened.Messages.Select(m => m.Seq));
         Assert.Equal("One more thing: it was redirected?", reopened.Messages[5].Text);
-        Assert.Equal("Marie joined the conversation.", reopened.Messages[6].Text);
+        Assert.Equal("Luca joined the conversation.", reopened.Messages[6].Text);
+        conversation = await app.DbAsync(db => db.Conversations.AsNoTracking().FirstAsync(c => c.Id == opened.ConversationId));
+        var parcels = await app.DbAsync(db => db.Queues.Where(q => q.Name == "Parcels").Select(q => q.Id).FirstAsync());
+        Assert.Equal((parcels, luca.Id), (conversation.QueueId!.Value, conversation.AssigneeId!.Value));
 
         var events = await app.DbAsync(db => db.ReportingEvents.Where(e => e.ConversationId == opened.ConversationId)
             .OrderBy(e => e.Id).Select(e => e.Name).ToListAsync());

@@ -137,12 +137,13 @@ public sealed class ReceiptsAndPollingTests
         Assert.True((await actions.AdvisorReadAsync(marie, conversationId, sent.Seq, CancellationToken.None)).Ok);
         Assert.Equal(sent.Seq, (await customer.MessagesAsync()).AdvisorReadSeq);
 
-        // Another advisor reading does not move the receipt.
+        // Another advisor reading does not move the receipt; the customer's new message leaves it room to move.
+        var unread = await customer.SendAsync("Is it on its way?");
         var luca = await app.AdvisorAsync("luca@parley.local");
-        await actions.ReplyAsync(marie, conversationId, "One moment", CancellationToken.None);
-        var latest = (await customer.MessagesAsync()).Messages[^1].Seq;
-        await actions.AdvisorReadAsync(luca, conversationId, latest + 5, CancellationToken.None);
-        Assert.True((await customer.MessagesAsync()).AdvisorReadSeq <= latest);
+        Assert.True((await actions.AdvisorReadAsync(luca, conversationId, unread.Seq, CancellationToken.None)).Ok);
+        Assert.Equal(sent.Seq, (await customer.MessagesAsync()).AdvisorReadSeq);
+        Assert.True((await actions.AdvisorReadAsync(marie, conversationId, unread.Seq, CancellationToken.None)).Ok);
+        Assert.Equal(unread.Seq, (await customer.MessagesAsync()).AdvisorReadSeq);
     }
 
     [Fact]
