@@ -28,11 +28,11 @@ public sealed class ProcessingOrderTests
     {
         await using var database = TestDatabase.Create(provider);
         var clock = new TestClock();
-        string guestId;
+        string refreshToken;
         await using (var paused = new ParleyApplication(database, clock, processInbound: false))
         {
             using var customer = await paused.GuestAsync();
-            guestId = customer.Session!.GuestId!;
+            refreshToken = customer.Session!.RefreshToken;
             await customer.OpenAsync();
             foreach (var (text, replyTo) in Sent)
             {
@@ -42,7 +42,7 @@ public sealed class ProcessingOrderTests
 
         // The restarted host's sweep finds all three waiting and hands them to a partition loop together.
         await using var app = new ParleyApplication(database, clock);
-        using var back = await app.GuestAsync(guestId);
+        using var back = await app.ReturningGuestAsync(refreshToken);
         await AssertHandledInOrderAsync(app, back);
     }
 
@@ -74,7 +74,8 @@ public sealed class ProcessingOrderTests
     {
         await using var app = new ParleyApplication(DatabaseProvider.Sqlite);
         using var customer = await app.GuestAsync();
-        await customer.OpenAsync();
+        var conversationId = (await customer.OpenAsync()).ConversationId;
+        var contactId = await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ContactId).FirstAsync());
         var inbox = await app.DemoInboxAsync();
         var engine = app.Service<ConversationEngine>();
 
@@ -88,7 +89,7 @@ public sealed class ProcessingOrderTests
             {
                 var (text, replyTo) = Sent[i];
                 accepted.Add(engine.AcceptAsync(
-                    new InboundMessage(inbox, customer.Session!.ContactId, $"order-{i}", ContentType.Text, text, replyTo), CancellationToken.None));
+                    new InboundMessage(inbox, contactId, $"order-{i}", ContentType.Text, text, replyTo), CancellationToken.None));
             }
 
             Assert.DoesNotContain(accepted, a => a.IsCompleted);
