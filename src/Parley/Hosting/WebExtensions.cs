@@ -42,6 +42,8 @@ public static class WebExtensions
 
     public static WebApplication UseParleyWeb(this WebApplication app)
     {
+        // First, so that every response the app writes carries them, errors included.
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ClientErrors.WriteStatusPageAsync);
         app.UseRequestLimits();

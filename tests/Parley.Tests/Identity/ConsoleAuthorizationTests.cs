@@ -164,20 +164,6 @@ public sealed class ConsoleAuthorizationTests
     });
 
     /// <summary>Signs in as the login page's form does: its antiforgery token (and cookie) included.</summary>
-    private static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password, string returnUrl = "") =>
-        await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = await AntiforgeryTokenAsync(client),
-            ["email"] = email,
-            ["password"] = password,
-            ["returnUrl"] = returnUrl,
-        }));
-
-    private static async Task<string> AntiforgeryTokenAsync(HttpClient client)
-    {
-        var page = await client.GetStringAsync("/login");
-        var match = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"");
-        Assert.True(match.Success, "the login page carries an antiforgery token");
-        return System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);
-    }
+    private static Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password, string returnUrl = "") =>
+        ConsoleLogin.LoginAsync(client, email, password, returnUrl);
 }
