@@ -17,7 +17,8 @@ public static class ConsoleExtensions
 
     public static WebApplication MapParleyConsole(this WebApplication app)
     {
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor would add its own frame-ancestors 'self'; SecurityHeaders sets the console's framing rules, stricter ('none').
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapGet("/console/attachments/{id:long}", GetAttachmentAsync).RequireAuthorization().ExcludeFromDescription();
         return app;
     }

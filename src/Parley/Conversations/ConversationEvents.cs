@@ -33,58 +33,97 @@ public sealed record AdvisorPresenceChanged(long AccountId, long AdvisorId) : Co
 /// In-process publish/subscribe of conversation events. Subscribers get a bounded channel each, so a slow
 /// reader never blocks the engine (it drops its oldest events and catches up from the database).
 /// Several nodes will relay events through the database's notifications; the subscriber side stays the same.
+/// A key's entry leaves the map with its last subscriber, so a long-running node keeps no trace of past conversations.
 /// </summary>
 public sealed class ConversationEventHub
 {
-    private readonly ConcurrentDictionary<long, ConcurrentDictionary<Subscription, byte>> _byConversation = new();
-    private readonly ConcurrentDictionary<long, ConcurrentDictionary<Subscription, byte>> _byAccount = new();
+    private readonly ConcurrentDictionary<long, Subscribers> _byConversation = new();
+    private readonly ConcurrentDictionary<long, Subscribers> _byAccount = new();
 
     public Subscription SubscribeConversation(long conversationId) => Subscribe(_byConversation, conversationId);
 
     public Subscription SubscribeAccount(long accountId) => Subscribe(_byAccount, accountId);
 
+    /// <summary>How many conversations and accounts have subscribers (for tests: entries must not outlive them).</summary>
+    internal (int Conversations, int Accounts) KeyCount => (_byConversation.Count, _byAccount.Count);
+
     public void Publish(ConversationEvent e)
     {
         if (e.ConversationId != 0 && _byConversation.TryGetValue(e.ConversationId, out var conversationSubscribers))
         {
-            foreach (var subscriber in conversationSubscribers.Keys)
-            {
-                subscriber.Writer.TryWrite(e);
-            }
+            conversationSubscribers.Publish(e);
         }
 
         if (_byAccount.TryGetValue(e.AccountId, out var accountSubscribers))
         {
-            foreach (var subscriber in accountSubscribers.Keys)
+            accountSubscribers.Publish(e);
+        }
+    }
+
+    /// <summary>Runs between finding a key's set and joining it: lets a test put a leaver exactly there.</summary>
+    internal Action<long>? BeforeJoin { get; set; }
+
+    private Subscription Subscribe(ConcurrentDictionary<long, Subscribers> map, long key)
+    {
+        while (true)
+        {
+            var set = map.GetOrAdd(key, _ => new Subscribers());
+            BeforeJoin?.Invoke(key);
+            lock (set)
+            {
+                // Retired: its last subscriber left and took it out of the map after we found it; take the current one.
+                if (set.Retired)
+                {
+                    continue;
+                }
+
+                var subscription = new Subscription(s => Unsubscribe(map, key, set, s));
+                set.Members.TryAdd(subscription, 0);
+                return subscription;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Leaves the set, and retires it when it is then empty. Joining and leaving a set hold its lock, so a subscriber
+    /// either joined before the check (the set stays) or finds it retired and joins the map's new set: none is lost.
+    /// </summary>
+    private static void Unsubscribe(ConcurrentDictionary<long, Subscribers> map, long key, Subscribers set, Subscription subscription)
+    {
+        lock (set)
+        {
+            set.Members.TryRemove(subscription, out _);
+            if (set.Members.IsEmpty && !set.Retired)
+            {
+                set.Retired = true;
+                map.TryRemove(new KeyValuePair<long, Subscribers>(key, set));
+            }
+        }
+    }
+
+    /// <summary>The subscribers of one key. Publishing reads them without the lock; joining and leaving take it.</summary>
+    private sealed class Subscribers
+    {
+        public ConcurrentDictionary<Subscription, byte> Members { get; } = new();
+
+        /// <summary>Out of the map for good (guarded by the lock on this set).</summary>
+        public bool Retired { get; set; }
+
+        public void Publish(ConversationEvent e)
+        {
+            foreach (var (subscriber, _) in Members)
             {
                 subscriber.Writer.TryWrite(e);
             }
         }
     }
 
-    private static Subscription Subscribe(ConcurrentDictionary<long, ConcurrentDictionary<Subscription, byte>> map, long key)
-    {
-        var set = map.GetOrAdd(key, _ => new ConcurrentDictionary<Subscription, byte>());
-        var subscription = new Subscription(() =>
-        {
-            if (map.TryGetValue(key, out var current))
-            {
-                foreach (var s in current.Keys.Where(s => s.Disposed))
-                {
-                    current.TryRemove(s, out _);
-                }
-            }
-        });
-        set.TryAdd(subscription, 0);
-        return subscription;
-    }
-
-    public sealed class Subscription(Action cleanup) : IDisposable
+    public sealed class Subscription(Action<Subscription> leave) : IDisposable
     {
         private readonly Channel<ConversationEvent> _channel = Channel.CreateBounded<ConversationEvent>(
             new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-        internal bool Disposed { get; private set; }
+        private int _disposed;
 
         internal ChannelWriter<ConversationEvent> Writer => _channel.Writer;
 
@@ -92,14 +131,13 @@ public sealed class ConversationEventHub
 
         public void Dispose()
         {
-            if (Disposed)
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
             {
                 return;
             }
 
-            Disposed = true;
             _channel.Writer.TryComplete();
-            cleanup();
+            leave(this);
         }
     }
 }

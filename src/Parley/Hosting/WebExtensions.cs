@@ -18,13 +18,19 @@ public static class WebExtensions
     {
         var services = builder.Services;
         services.AddProblemDetails();
+        services.AddExceptionHandler<ClientErrors>();
         services.AddOpenApi();
         // The widget runs on the brand's own site: its API answers any origin, as it is authorised by a
         // bearer token, never by cookies.
         services.AddCors(o => o.AddPolicy(Channels.WebMessaging.WidgetApi.CorsPolicy, p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));
-        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        // A parameter that does not bind throws, so that ClientErrors answers with the reason instead of a bare 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = AttachmentRules.MaxBytes + (1024 * 1024));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = AttachmentRules.MaxBytes + (1024 * 1024);
+            RequestLimits.RaiseKestrelLimits(k.Limits);
+        });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.AddParleyRateLimits();
         builder.AddParleyProxies();
@@ -38,8 +44,11 @@ public static class WebExtensions
     public static WebApplication UseParleyWeb(this WebApplication app)
     {
         app.UseParleyProxies();
+        // First, so that every response the app writes carries them, errors included.
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(ClientErrors.WriteStatusPageAsync);
+        app.UseRequestLimits();
         app.UseRouting();
         app.UseCors();
         app.UseRateLimiter();

@@ -78,9 +78,22 @@ public static class AccountEndpoints
     }
 
     /// <summary>The account forms carry an antiforgery token; a post without a valid one gets a 400 ProblemDetails.</summary>
-    private static async Task<IResult?> FormForgedAsync(HttpContext http) =>
-        await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http)
+    private static async Task<IResult?> FormForgedAsync(HttpContext http)
+    {
+        bool valid;
+        try
+        {
+            valid = await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            // The form could not even be read (a malformed multipart body, say): the caller's doing, not a 500.
+            valid = false;
+        }
+
+        return valid
             ? null
             : Results.Problem("The form expired or did not come from Parley: reload the page and try again.",
                 statusCode: StatusCodes.Status400BadRequest, title: "Invalid form");
+    }
 }

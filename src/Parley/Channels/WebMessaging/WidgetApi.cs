@@ -275,11 +275,9 @@ public static class WidgetApi
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);
         var data = buffer.ToArray();
-        var type = AttachmentRules.Detect(data);
-        if (type is null)
+        if (AttachmentRules.Check(data, file.FileName, out var refusal) is not { } accepted)
         {
-            return TypedResults.Problem("Only PNG, JPEG, GIF, WebP images and PDF documents are accepted.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported file type");
+            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported file type");
         }
 
         if (await CallerWithContactAsync(http, inboxes, sessions, ct) is not ({ } inbox, { } caller))
@@ -287,9 +285,8 @@ public static class WidgetApi
             return Unauthorized();
         }
 
-        var fileName = AttachmentRules.SafeFileName(file.FileName);
-        var result = await engine.AcceptAsync(new InboundMessage(inbox, caller.ContactId, ChannelMessageId(caller, clientMessageId), ContentType.Attachment, fileName,
-            Attachment: new NewAttachment(fileName, type, data)), ct);
+        var result = await engine.AcceptAsync(new InboundMessage(inbox, caller.ContactId, ChannelMessageId(caller, clientMessageId), ContentType.Attachment, accepted.FileName,
+            Attachment: new NewAttachment(accepted.FileName, accepted.ContentType, data)), ct);
         return TypedResults.Accepted((string?)null, new SendResponse(result.MessageId, result.Seq, result.Duplicate));
     }
 

@@ -155,3 +155,37 @@ public sealed class WidgetAbuseTests
         Assert.Empty(app.LoggedErrors);
     }
 }
+
+/// <summary>A file is what its bytes are: a polyglot is refused, and a real image keeps an image's name.</summary>
+public sealed class WidgetUploadTests
+{
+    [Fact]
+    public async Task A_gif_that_is_also_html_is_refused_and_a_gif_named_html_is_stored_and_served_as_a_gif()
+    {
+        await using var app = new ParleyApplication();
+        using var customer = await app.GuestAsync();
+        await customer.OpenAsync();
+        var gif = "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"u8.ToArray();
+        var polyglot = gif.Concat("<html><script>alert(document.cookie)</script></html>"u8.ToArray()).ToArray();
+
+        var refused = await customer.Http.PostAsync($"{WidgetClient.Base}/attachments", Upload(polyglot, "poly.html", "image/gif"));
+        await Expect.ProblemAsync(refused, HttpStatusCode.UnsupportedMediaType);
+
+        var accepted = await customer.Http.PostAsync($"{WidgetClient.Base}/attachments", Upload(gif, "poly.html", "text/html"));
+        await Expect.StatusAsync(accepted, HttpStatusCode.Accepted);
+        var message = (await customer.MessagesAsync()).Messages.Single(m => m.Attachment is not null);
+        Assert.Equal(("poly.gif", "image/gif"), (message.Attachment!.FileName, message.Attachment.ContentType));
+        var download = await customer.Http.GetAsync($"{WidgetClient.Base}/attachments/{message.Attachment.Id}");
+        await Expect.StatusAsync(download, HttpStatusCode.OK);
+        Assert.Equal("image/gif", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", download.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal(1, await app.DbAsync(db => db.Attachments.CountAsync()));
+    }
+
+    private static MultipartFormDataContent Upload(byte[] data, string fileName, string contentType)
+    {
+        var file = new ByteArrayContent(data);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        return new MultipartFormDataContent { { new StringContent(Guid.NewGuid().ToString()), "clientMessageId" }, { file, "file", fileName } };
+    }
+}
