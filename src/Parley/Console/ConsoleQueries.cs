@@ -40,7 +40,8 @@ public sealed record ConversationHeader(
     string? AssigneeName,
     long LastSeq,
     long CustomerReadSeq,
-    long AdvisorReadSeq);
+    long AdvisorReadSeq,
+    long ContactId);
 
 /// <summary>The console's reads. Every query is limited to the accounts of the signed-in advisor.</summary>
 public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
@@ -141,7 +142,7 @@ public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
             c.Id, c.AccountId, ContactName(contact?.Name, c.ContactId), contact?.Email, c.Channel, c.Status,
             c.QueueId is { } q ? names.Queues.GetValueOrDefault(q) : null,
             c.AssigneeId, c.AssigneeId is { } a ? names.Advisors.GetValueOrDefault(a) : null,
-            c.LastSeq, c.CustomerReadSeq, c.AdvisorReadSeq);
+            c.LastSeq, c.CustomerReadSeq, c.AdvisorReadSeq, c.ContactId);
     }
 
     /// <summary>The messages after <paramref name="afterSeq"/>, in order (the whole history from 0).</summary>

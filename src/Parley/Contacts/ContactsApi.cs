@@ -26,7 +26,7 @@ public static class ContactsApi
 
     /// <summary>Ends every widget session of a contact at once: a blocked customer, a lost device.</summary>
     private static async Task<Results<Ok<RevokedSessions>, ProblemHttpResult>> RevokeSessionsAsync(
-        long id, HttpContext http, IDbContextFactory<ParleyDb> dbs, WidgetSessions sessions, TimeProvider clock, CancellationToken ct)
+        long id, HttpContext http, IDbContextFactory<ParleyDb> dbs, ContactActions contacts, TimeProvider clock, CancellationToken ct)
     {
         var advisor = await SignedInAsync(http, dbs, ct);
         if (advisor is null)
@@ -34,20 +34,12 @@ public static class ContactsApi
             return NotSignedIn();
         }
 
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var accountId = await db.Contacts.Where(c => c.Id == id).Select(c => (long?)c.AccountId).FirstOrDefaultAsync(ct);
-        if (accountId is null || !advisor.CanAccess(accountId.Value))
+        return await contacts.RevokeSessionsAsync(advisor, id, ct) switch
         {
-            return TypedResults.Problem("No such contact in your accounts.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
-        }
-
-        if (!advisor.CanSupervise)
-        {
-            return Forbidden("Only supervisors and admins end a customer's sessions.");
-        }
-
-        await sessions.RevokeAsync(id, ct);
-        return TypedResults.Ok(new RevokedSessions(id, clock.GetUtcNow()));
+            RevokeOutcome.Revoked => TypedResults.Ok(new RevokedSessions(id, clock.GetUtcNow())),
+            RevokeOutcome.Forbidden => Forbidden("Only supervisors and admins end a customer's sessions."),
+            _ => TypedResults.Problem("No such contact in your accounts.", statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+        };
     }
 
     private static async Task<Results<Ok<List<WidgetKey>>, ProblemHttpResult>> ListKeysAsync(

@@ -25,6 +25,7 @@ public static class EngineExtensions
         services.AddSingleton<ConversationActions>();
         services.AddSingleton<ChannelConnectors>();
         services.AddSingleton<ContactDirectory>();
+        services.AddSingleton<ContactActions>();
         services.AddSingleton<InboundProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundProcessor>());
         services.AddSingleton<Router>();
