@@ -38,7 +38,7 @@ await using (var noop = await NoOpServer.StartAsync())
 
 Log(outcomes[^1].ToString());
 
-await using var parley = await ParleyHost.StartAsync(options.ParleyDll, client, options.Postgres);
+await using var parley = await ParleyHost.StartAsync(options.ParleyDll, client, options.Postgres, liftWidgetLimits: true);
 Log($"Parley started on {options.Database} (pid {parley.ProcessId}) at {parley.BaseAddress}; log in {parley.LogFile}");
 var serverCpu = new CpuProbe(() => parley.CpuTime);
 
