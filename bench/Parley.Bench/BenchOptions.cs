@@ -3,13 +3,17 @@ using System.Globalization;
 namespace Parley.Bench;
 
 /// <summary>
-/// The command line: <c>[--duration 20] [--customers 64] [--rates 100,500] [--parley path/to/Parley.dll] [--postgres "Host=…"]</c>.
+/// The command line: <c>[--attack] [--duration 20] [--customers 64] [--rates 100,500] [--parley path/to/Parley.dll] [--postgres "Host=…"]</c>.
 /// With <c>--postgres</c> (an Npgsql connection string of a role that may create databases) Parley runs on a fresh
-/// PostgreSQL database, dropped afterwards, instead of SQLite.
+/// PostgreSQL database, dropped afterwards, instead of SQLite. With <c>--attack</c> the bench replays the abuse findings
+/// instead (see <see cref="AttackReplay"/>); <c>--duration</c> is then the attack's length, 30 s unless given.
 /// </summary>
-internal sealed record BenchOptions(int DurationSeconds, int Customers, IReadOnlyList<int> Rates, string? ParleyDll, int WarmupSeconds, string? Postgres = null)
+internal sealed record BenchOptions(
+    int DurationSeconds, int Customers, IReadOnlyList<int> Rates, string? ParleyDll, int WarmupSeconds, string? Postgres = null, bool Attack = false)
 {
-    public const string Usage = "usage: Parley.Bench [--duration 20] [--customers 64] [--rates 100,500] [--warmup 3] [--parley path/to/Parley.dll] [--postgres \"Host=…;Username=…;Password=…\"]";
+    public const string Usage = "usage: Parley.Bench [--attack] [--duration 20] [--customers 64] [--rates 100,500] [--warmup 3] [--parley path/to/Parley.dll] [--postgres \"Host=…;Username=…;Password=…\"]";
+
+    public const int AttackDefaultSeconds = 30;
 
     public string Database => Postgres is null ? "SQLite" : "PostgreSQL";
 
@@ -20,8 +24,16 @@ internal sealed record BenchOptions(int DurationSeconds, int Customers, IReadOnl
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions(20, 64, [100, 500], null, 3);
+        var durationGiven = false;
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--attack")
+            {
+                options = options with { Attack = true };
+                continue;
+            }
+
+            durationGiven |= args[i] == "--duration";
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
             options = args[i] switch
             {
@@ -36,7 +48,7 @@ internal sealed record BenchOptions(int DurationSeconds, int Customers, IReadOnl
             i++;
         }
 
-        return options;
+        return options.Attack && !durationGiven ? options with { DurationSeconds = AttackDefaultSeconds } : options;
     }
 
     private static int Positive(string value, string name) =>
