@@ -71,21 +71,23 @@ internal static class AttackLoad
     /// <summary>Random key text, sliced at random offsets, so that each key is new without drawing 60,000 random characters a request.</summary>
     private static readonly string KeyPool = RandomText(2 * SessionKeyLength);
 
-    public static IReadOnlyList<AttackKind> Kinds { get; } = Enum.GetValues<AttackKind>();
+    public static IReadOnlyList<AttackKind> AllKinds { get; } = Enum.GetValues<AttackKind>();
 
-    public static AttackKind KindOf(int worker) => Kinds[worker % Kinds.Count];
+    /// <summary>Which kind worker <paramref name="worker"/> runs: the kinds are dealt round-robin.</summary>
+    public static AttackKind KindOf(int worker, IReadOnlyList<AttackKind> kinds) => kinds[worker % kinds.Count];
 
-    public static int WorkersOf(AttackKind kind) => Enumerable.Range(0, Workers).Count(w => KindOf(w) == kind);
+    public static int WorkersOf(AttackKind kind, IReadOnlyList<AttackKind> kinds) => Enumerable.Range(0, Workers).Count(w => KindOf(w, kinds) == kind);
 
-    public static Dictionary<AttackKind, StatusTally> NewTallies() => Kinds.ToDictionary(k => k, _ => new StatusTally());
+    public static Dictionary<AttackKind, StatusTally> NewTallies(IReadOnlyList<AttackKind> kinds) => kinds.ToDictionary(k => k, _ => new StatusTally());
 
-    public static async Task RunAsync(Uri baseAddress, TimeSpan duration, IReadOnlyDictionary<AttackKind, StatusTally> tallies, CancellationToken abort)
+    public static async Task RunAsync(Uri baseAddress, IReadOnlyDictionary<AttackKind, StatusTally> tallies, TimeSpan duration, CancellationToken abort)
     {
+        var kinds = AllKinds.Where(tallies.ContainsKey).ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
         stop.CancelAfter(duration);
         var workers = Enumerable.Range(0, Workers).Select(w => Task.Run(async () =>
         {
-            var kind = KindOf(w);
+            var kind = KindOf(w, kinds);
             using var http = LoopbackClients.Create(LoopbackClients.Source(w + 1), cookies: kind is AttackKind.LoginKnownEmail or AttackKind.LoginUnknownEmail);
             await WorkAsync(kind, http, baseAddress, tallies[kind], stop.Token);
         })).ToList();

@@ -41,7 +41,7 @@ internal static class AttackReplay
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        BenchLog.Write($"Parley.Bench --attack: {Environment.ProcessorCount} cores; {options.DurationSeconds} s of attack by {AttackLoad.Workers} workers, Parley's default limits");
+        BenchLog.Write($"Parley.Bench --attack: {Environment.ProcessorCount} cores; {options.DurationSeconds} s of attack by {AttackLoad.Workers} workers ({string.Join(", ", options.AttackKinds)}), Parley's default limits");
         using var probe = LoopbackClients.Create(LoopbackClients.Source(0));
         await using var parley = await ParleyHost.StartAsync(options.ParleyDll, probe, options.Postgres, liftWidgetLimits: false);
         BenchLog.Write($"Parley started on {options.Database} (pid {parley.ProcessId}) at {parley.BaseAddress}; log in {parley.LogFile}");
@@ -54,11 +54,11 @@ internal static class AttackReplay
         var databaseBefore = await DatabaseProbe.MeasureAsync(parley);
         BenchLog.Write($"Before the attack: RSS {Mb(memoryBefore.Rss)} MB (high-water {Mb(memoryBefore.Hwm)} MB), database {databaseBefore.Bytes:N0} bytes, {databaseBefore.Contacts} contacts");
 
-        var tallies = AttackLoad.NewTallies();
+        var tallies = AttackLoad.NewTallies(options.AttackKinds);
         var cpu = new CpuProbe(() => parley.CpuTime);
         cpu.Start();
         var clock = Stopwatch.StartNew();
-        var attack = AttackLoad.RunAsync(parley.BaseAddress, options.Duration, tallies, memory.OverCap);
+        var attack = AttackLoad.RunAsync(parley.BaseAddress, tallies, options.Duration, memory.OverCap);
         var during = customer.RunAsync("during the attack", options.Duration, memory.OverCap);
         while (await Task.WhenAny(attack, Task.Delay(ProgressEvery)) != attack)
         {

@@ -36,7 +36,7 @@ internal static class AttackReport
                 kind is AttackKind.LoginKnownEmail or AttackKind.LoginUnknownEmail ? $"302 = back to the form (wrong password); signed in: {tally.SignedIn}" : null,
             }.Where(n => n is not null));
             var cells = string.Join(" | ", Columns.Select(c => tally[c].ToString("N0", CultureInfo.InvariantCulture)));
-            Line(text, $"| {Describe(kind)} | {AttackLoad.WorkersOf(kind)} | {tally.Answered:N0} | {tally.Answered / r.AttackElapsed.TotalSeconds:F0} | {cells} | {other.Sum(s => s.Count):N0} | {tally.NoAnswer:N0} | {notes} |");
+            Line(text, $"| {Describe(kind)} | {AttackLoad.WorkersOf(kind, o.AttackKinds)} | {tally.Answered:N0} | {tally.Answered / r.AttackElapsed.TotalSeconds:F0} | {cells} | {other.Sum(s => s.Count):N0} | {tally.NoAnswer:N0} | {notes} |");
         }
 
         Line(text, $"");
