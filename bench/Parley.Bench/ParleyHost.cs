@@ -8,7 +8,9 @@ namespace Parley.Bench;
 
 /// <summary>
 /// Parley as a child process on a loopback port, with a throw-away SQLite folder (or PostgreSQL database) and the demo
-/// workspace (whose advisors are all offline, so every handed-off conversation stays queued).
+/// workspace (whose advisors are all offline, so every handed-off conversation stays queued). The engine benchmark lifts
+/// the widget's per-session and per-address limits (all its customers come from 127.0.0.1 and post far faster than a
+/// person); the attack replay keeps Parley's defaults.
 /// </summary>
 internal sealed class ParleyHost : IAsyncDisposable
 {
@@ -17,16 +19,22 @@ internal sealed class ParleyHost : IAsyncDisposable
     private readonly StreamWriter _log;
     private readonly (string Server, string Name)? _postgres;
 
-    private ParleyHost(Process process, string folder, StreamWriter log, int port, (string Server, string Name)? postgres)
+    private ParleyHost(Process process, string folder, StreamWriter log, int port, (string Server, string Name)? postgres, string connectionString)
     {
         _process = process;
         _folder = folder;
         _log = log;
         _postgres = postgres;
+        ConnectionString = connectionString;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The connection string Parley was given (SQLite's <c>Data Source=…</c>, or Npgsql's).</summary>
+    public string ConnectionString { get; }
+
+    public bool OnPostgres => _postgres is not null;
 
     public string LogFile => Path.Combine(_folder, "parley.log");
 
@@ -42,7 +50,7 @@ internal sealed class ParleyHost : IAsyncDisposable
         }
     }
 
-    public static async Task<ParleyHost> StartAsync(string? dll, HttpClient http, string? postgres)
+    public static async Task<ParleyHost> StartAsync(string? dll, HttpClient http, string? postgres, bool liftWidgetLimits)
     {
         dll ??= DefaultDll();
         if (!File.Exists(dll))
@@ -80,6 +88,12 @@ internal sealed class ParleyHost : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+        if (liftWidgetLimits)
+        {
+            start.ArgumentList.Add("--RateLimits:WidgetCalls:PermitLimit=100000000");
+            start.ArgumentList.Add("--RateLimits:WidgetSessions:PermitLimit=100000000");
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
@@ -89,7 +103,7 @@ internal sealed class ParleyHost : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var host = new ParleyHost(process, folder, log, port, database);
+        var host = new ParleyHost(process, folder, log, port, database, connectionString);
         await host.WaitUntilReadyAsync(http);
         return host;
     }

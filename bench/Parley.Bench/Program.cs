@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using Parley.Bench;
 
@@ -12,6 +11,11 @@ catch (ArgumentException e)
 {
     Console.Error.WriteLine(e.Message);
     return 2;
+}
+
+if (options.Attack)
+{
+    return await AttackReplay.RunAsync(options);
 }
 
 // One client for every scenario, so the baseline and Parley are driven by the same connection handling.
@@ -38,7 +42,7 @@ await using (var noop = await NoOpServer.StartAsync())
 
 Log(outcomes[^1].ToString());
 
-await using var parley = await ParleyHost.StartAsync(options.ParleyDll, client, options.Postgres);
+await using var parley = await ParleyHost.StartAsync(options.ParleyDll, client, options.Postgres, liftWidgetLimits: true);
 Log($"Parley started on {options.Database} (pid {parley.ProcessId}) at {parley.BaseAddress}; log in {parley.LogFile}");
 var serverCpu = new CpuProbe(() => parley.CpuTime);
 
@@ -90,4 +94,4 @@ async Task<TimeSpan> WaitUntilProcessedAsync()
     return clock.Elapsed;
 }
 
-static void Log(string line) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}] {line}"));
+static void Log(string line) => BenchLog.Write(line);

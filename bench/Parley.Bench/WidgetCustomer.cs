@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -35,6 +36,9 @@ internal sealed class WidgetCustomer
     /// <summary>The highest seq this customer has seen or sent.</summary>
     public long LastSeq { get; private set; }
 
+    /// <summary>The status of the last POST /messages answer (to tell a refusal's cause).</summary>
+    public HttpStatusCode? LastStatus { get; private set; }
+
     /// <summary>Starts a guest session and opens its conversation (the bot greets and shows the topic picker).</summary>
     public static async Task<WidgetCustomer> StartAsync(HttpClient http, Uri baseAddress, CancellationToken ct)
     {
@@ -63,6 +67,7 @@ internal sealed class WidgetCustomer
         };
         request.Headers.Authorization = _auth;
         using var response = await _http.SendAsync(request, ct);
+        LastStatus = response.StatusCode;
         if (!response.IsSuccessStatusCode)
         {
             return null;
@@ -107,7 +112,8 @@ internal sealed class WidgetCustomer
 
     public sealed record SendResponse(long Id, long Seq, bool Duplicate);
 
-    private sealed record SessionResponse(string Token, long ContactId);
+    /// <summary>Only the token: a guest has no contact yet (contactId is null), and older servers answer other fields.</summary>
+    private sealed record SessionResponse(string Token);
 
     private sealed record ConversationResponse(long ConversationId, string Status, long LastSeq);
 
