@@ -43,6 +43,17 @@ public sealed class RateLimitOptions
 
     /// <summary>POST /account/login, per email typed (known or not).</summary>
     public WindowLimit LoginPerEmail { get; set; } = new() { PermitLimit = 10, WindowSeconds = 300 };
+
+    /// <summary>Password checks on one node: how many run at once, and how many sign-ins may wait for a turn.</summary>
+    public ConcurrencyLimit PasswordChecks { get; set; } = new() { AtOnce = 1, Queue = 8 };
+}
+
+/// <summary>At most <see cref="AtOnce"/> at a time, <see cref="Queue"/> more waiting; the rest are refused.</summary>
+public sealed class ConcurrencyLimit
+{
+    public int AtOnce { get; set; }
+
+    public int Queue { get; set; }
 }
 
 public static class RateLimits

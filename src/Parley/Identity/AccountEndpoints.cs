@@ -38,6 +38,13 @@ public static class AccountEndpoints
             return Results.Empty;
         }
 
+        using var turn = await limiter.AcquireCheckAsync(ct);
+        if (!turn.IsAcquired)
+        {
+            await RateLimits.TooManyAsync(http, TimeSpan.FromSeconds(1));
+            return Results.Empty;
+        }
+
         var advisor = await signIn.CheckAsync(email, form["password"].ToString(), ct);
         if (advisor is null)
         {

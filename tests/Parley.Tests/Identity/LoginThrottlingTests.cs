@@ -122,6 +122,28 @@ public sealed class LoginThrottlingTests
         Assert.Equal(1, hasher.Verifications);
     }
 
+    [Fact]
+    public async Task Password_checks_run_one_at_a_time_and_a_sign_in_past_the_queue_is_refused_without_hashing()
+    {
+        await using var app = new ParleyApplication { Settings = { ["RateLimits:PasswordChecks:Queue"] = "0" } };
+        var hasher = new CountingHasher { Gate = new SemaphoreSlim(0) };
+        await using var host = app.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+            services.AddSingleton<IPasswordHasher<Advisor>>(sp => hasher.Around(sp.GetRequiredService<IOptions<PasswordHasherOptions>>()))));
+        using var one = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var two = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        // A slow check holds the node's one turn: another sign-in meanwhile is refused at once, without hashing.
+        var first = ConsoleLogin.LoginAsync(one, Marie, "wrong-password");
+        await Expect.UntilAsync(() => Task.FromResult(hasher.Verifications == 1), "the first password check");
+        await AssertTooManyAsync(await ConsoleLogin.LoginAsync(two, "luca@parley.local", "wrong-password"));
+        Assert.Equal(1, hasher.Verifications);
+
+        hasher.Gate.Release(2);
+        Assert.Equal("/login?error=1", (await first).Headers.Location?.OriginalString);
+        Assert.Equal("/login?error=1", (await ConsoleLogin.LoginAsync(two, "luca@parley.local", "wrong-password")).Headers.Location?.OriginalString);
+        Assert.Equal((2, 1), (hasher.Verifications, hasher.MostAtOnce));
+    }
+
     private static Task<(int Failed, DateTime? LockedUntil)> LockStateAsync(ParleyApplication app) =>
         app.DbAsync(db => db.Advisors.AsNoTracking().Where(a => a.Email == Marie)
             .Select(a => new ValueTuple<int, DateTime?>(a.FailedLoginCount, a.LockedUntil)).SingleAsync());
@@ -141,8 +163,16 @@ public sealed class LoginThrottlingTests
     {
         private PasswordHasher<Advisor>? _inner;
         private int _verifications;
+        private int _running;
+        private int _mostAtOnce;
 
         public int Verifications => Volatile.Read(ref _verifications);
+
+        /// <summary>The most verifications that ran at the same time.</summary>
+        public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+        /// <summary>When set, each verification waits for a release of it (a slow hash, held by the test).</summary>
+        public SemaphoreSlim? Gate { get; init; }
 
         public CountingHasher Around(IOptions<PasswordHasherOptions> options)
         {
@@ -155,7 +185,28 @@ public sealed class LoginThrottlingTests
         public PasswordVerificationResult VerifyHashedPassword(Advisor user, string hashedPassword, string providedPassword)
         {
             Interlocked.Increment(ref _verifications);
-            return _inner!.VerifyHashedPassword(user, hashedPassword, providedPassword);
+            var running = Interlocked.Increment(ref _running);
+            InterlockedMax(ref _mostAtOnce, running);
+            try
+            {
+                Gate?.Wait(TimeSpan.FromSeconds(20));
+                return _inner!.VerifyHashedPassword(user, hashedPassword, providedPassword);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+            }
+        }
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+            {
+                if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+                {
+                    return;
+                }
+            }
         }
     }
 }
