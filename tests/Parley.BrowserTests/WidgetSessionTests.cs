@@ -51,4 +51,53 @@ public sealed class WidgetSessionTests
         Assert.Contains("refreshToken", stored, StringComparison.Ordinal);
         Assert.DoesNotContain("guestId", stored, StringComparison.Ordinal);
     }
+
+    [ChromiumFact]
+    public async Task A_supervisor_ends_a_customers_chat_sessions_from_the_console_after_confirming()
+    {
+        await using var server = new ParleyServer();
+        server.StartServer();
+        await using var browser = await Browser.LaunchAsync();
+        await using var phone = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var customer = await phone.NewPageAsync();
+        await customer.GotoAsync("/demo");
+        await customer.Locator("#parley-launcher").ClickAsync();
+        await customer.Locator(".parley-option", new() { HasText = "Parcels" }).ClickAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(customer.Locator(".parley-msg-customer", new() { HasText = "Parcels" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+
+        await using var desk = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var console = await desk.NewPageAsync();
+        await console.GotoAsync("/console");
+        await console.Locator("#email").FillAsync("supervisor@parley.local");
+        await console.Locator("#password").FillAsync("browser-test");
+        await console.Locator("#sign-in").ClickAsync();
+        await console.Locator(".conv-row").First.ClickAsync(new() { Timeout = Timeout });
+
+        // Nothing happens on the first click: the supervisor confirms, or cancels.
+        await console.Locator("#end-sessions").ClickAsync(new() { Timeout = Timeout });
+        await console.Locator("#end-sessions-cancel").ClickAsync();
+        Assert.Equal(200, await StatusWithStoredTokenAsync(customer));
+        await console.Locator("#end-sessions").ClickAsync();
+        await console.Locator("#end-sessions-confirm").ClickAsync();
+        await Assertions.Expect(console.Locator("#end-sessions-done")).ToBeVisibleAsync(new() { Timeout = Timeout });
+
+        Assert.Equal(401, await StatusWithStoredTokenAsync(customer));
+        Assert.Equal(401, await customer.EvaluateAsync<int>("""
+            async () => {
+              const stored = JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('parley:'))));
+              const r = await fetch('/api/widget/v1/sessions/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                body: JSON.stringify({ refreshToken: stored.refreshToken }) });
+              return r.status;
+            }
+            """));
+    }
+
+    /// <summary>What the widget's stored session token gets now from GET /messages.</summary>
+    private static Task<int> StatusWithStoredTokenAsync(IPage page) => page.EvaluateAsync<int>("""
+        async () => {
+          const stored = JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('parley:'))));
+          const r = await fetch('/api/widget/v1/messages', { headers: { Authorization: 'Bearer ' + stored.token } });
+          return r.status;
+        }
+        """);
 }

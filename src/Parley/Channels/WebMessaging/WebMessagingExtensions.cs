@@ -13,6 +13,7 @@ public static class WebMessagingExtensions
         services.AddSingleton<IChannelConnector, WebMessagingConnector>();
         services.AddSingleton<InboxDirectory>();
         services.AddSingleton<WidgetKeyRing>();
+        services.AddSingleton<WidgetRevocations>();
         services.AddSingleton<WidgetSessions>();
         services.AddSingleton<WidgetCallLimiter>();
         return builder;

@@ -36,13 +36,14 @@ public sealed record IssuedSession(string Token, DateTimeOffset ExpiresAt, TimeS
 public sealed class WidgetSessions(
     ContactDirectory contacts,
     WidgetKeyRing ring,
+    WidgetRevocations revocations,
     IDbContextFactory<ParleyDb> dbs,
     IMemoryCache cache,
     TimeProvider clock,
     IOptions<WidgetSessionOptions> options)
 {
-    /// <summary>How long a node may go on accepting a revoked contact's tokens (its cache of the contact's revocation time).</summary>
-    public static readonly TimeSpan RevocationDelay = TimeSpan.FromSeconds(5);
+    /// <summary>How long another node may go on accepting a revoked contact's tokens (until its next read of the revocations).</summary>
+    public static readonly TimeSpan RevocationDelay = WidgetRevocations.PollInterval;
 
     public static string NewGuestId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
@@ -71,25 +72,25 @@ public sealed class WidgetSessions(
     /// <summary>The caller of valid claims; null when the contact's sessions were revoked after the token was issued, or it is gone.</summary>
     public async Task<WidgetCaller?> ResolveAsync(WidgetClaims claims, CancellationToken ct)
     {
+        // Which contact a subject is never changes once known: cached while in use. Whether it was revoked comes from
+        // the node's revocation list, which every node rereads every few seconds.
         var key = ("widget-contact", claims.InboxId, claims.Subject);
-        if (!cache.TryGetValue(key, out (long ContactId, DateTime? RevokedAt) found))
+        if (!cache.TryGetValue(key, out long contactId))
         {
-            var lookup = claims.ContactId is { } contactId
-                ? await ByIdAsync(contactId, ct)
-                : await contacts.FindAsync(claims.InboxId, GuestExternalId(claims.GuestId!), ct);
+            var lookup = claims.ContactId is { } id ? await ExistingAsync(id, ct) : await contacts.FindAsync(claims.InboxId, GuestExternalId(claims.GuestId!), ct);
             if (lookup is null)
             {
                 // A guest who has not written yet has no contact; a signed-in customer's contact always exists.
                 return claims.GuestId is null ? null : new WidgetCaller(claims.InboxId, 0, claims);
             }
 
-            found = lookup.Value;
-            cache.Set(key, found, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RevocationDelay });
+            contactId = lookup.Value.ContactId;
+            cache.Set(key, contactId, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
         }
 
-        return found.RevokedAt is { } revoked && claims.IssuedAt.UtcDateTime <= revoked
+        return await revocations.RevokedAtAsync(contactId, ct) is { } revoked && claims.IssuedAt.UtcDateTime <= revoked
             ? null
-            : new WidgetCaller(claims.InboxId, found.ContactId, claims);
+            : new WidgetCaller(claims.InboxId, contactId, claims);
     }
 
     /// <summary>The caller with a contact: a guest's is created on first need (opening the conversation, writing).</summary>
@@ -110,23 +111,17 @@ public sealed class WidgetSessions(
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var changed = await db.Contacts.Where(c => c.Id == contactId).ExecuteUpdateAsync(u => u.SetProperty(c => c.SessionsRevokedAt, now), ct);
-        var identities = await db.ContactIdentities.AsNoTracking().Where(i => i.ContactId == contactId).ToListAsync(ct);
-        foreach (var identity in identities)
+        if (changed > 0)
         {
-            cache.Remove(("widget-contact", identity.InboxId, WidgetClaims.ContactSubject(contactId)));
-            if (identity.ExternalId.StartsWith("guest:", StringComparison.Ordinal))
-            {
-                cache.Remove(("widget-contact", identity.InboxId, WidgetClaims.GuestSubject(identity.ExternalId["guest:".Length..])));
-            }
+            revocations.Add(contactId, now);
         }
 
         return changed > 0;
     }
 
-    private async Task<(long, DateTime?)?> ByIdAsync(long contactId, CancellationToken ct)
+    private async Task<(long ContactId, DateTime? SessionsRevokedAt)?> ExistingAsync(long contactId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var contact = await db.Contacts.AsNoTracking().Where(c => c.Id == contactId).Select(c => new { c.Id, c.SessionsRevokedAt }).FirstOrDefaultAsync(ct);
-        return contact is null ? null : (contact.Id, contact.SessionsRevokedAt);
+        return await db.Contacts.AsNoTracking().AnyAsync(c => c.Id == contactId, ct) ? (contactId, null) : null;
     }
 }

@@ -61,6 +61,26 @@ public sealed class WidgetSessionLifecycleTests
         Assert.Equal(0, await app.DbAsync(db => db.Messages.CountAsync(m => m.ConversationId == conversation.ConversationId && m.Text == "still there?")));
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_revocation_on_one_node_holds_on_the_others_within_seconds(DatabaseProvider provider)
+    {
+        await using var database = TestDatabase.Create(provider);
+        await using var node1 = new ParleyApplication(database);
+        await using var node2 = new ParleyApplication(database, node1.Clock);
+        using var customer = await node1.GuestAsync();
+        var conversation = await customer.OpenAsync();
+        await customer.MessagesAsync(); // node 1 has the contact and the revocations in memory now
+        var contactId = await node1.DbAsync(db => db.Conversations.Where(c => c.Id == conversation.ConversationId).Select(c => c.ContactId).FirstAsync());
+        node1.Clock.Advance(TimeSpan.FromSeconds(5));
+
+        using var supervisor = await ConsoleLogin.SignedInAsync(node2, "supervisor@parley.local");
+        await Expect.StatusAsync(await supervisor.PostAsync($"/api/console/contacts/{contactId}/revoke-sessions", null), HttpStatusCode.OK);
+
+        await Expect.UntilAsync(
+            async () => (await customer.Http.GetAsync($"{WidgetClient.Base}/messages")).StatusCode == HttpStatusCode.Unauthorized,
+            "node 1 to refuse the revoked session", WidgetSessions.RevocationDelay * 3);
+    }
+
     [Fact]
     public async Task Only_supervisors_and_admins_of_the_contacts_account_revoke_its_sessions()
     {
