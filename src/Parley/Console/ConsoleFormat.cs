@@ -45,6 +45,10 @@ public static class ConsoleFormat
         return local.ToString(local.Date == today ? "HH:mm" : "d MMM HH:mm", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A CSS class part for an enum value: its camelCase name, as the stylesheet and the JSON spell it (msg-customer).</summary>
+    public static string CssName<T>(T value)
+        where T : struct, Enum => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+
     public static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     public static string FileSize(long bytes) => bytes switch

@@ -114,7 +114,7 @@ public sealed class ConversationActions(
             {
                 conversation.AdvisorReadSeq = Math.Min(seq, conversation.LastSeq);
                 writer.Touch(conversation);
-                events.Add(new ReadUpTo(conversation.AccountId, conversation.Id, "advisor", conversation.AdvisorReadSeq));
+                events.Add(new ReadUpTo(conversation.AccountId, conversation.Id, AuthorKind.Advisor, conversation.AdvisorReadSeq));
             }
 
             return Task.FromResult(ActionOutcome.Success);
@@ -129,7 +129,7 @@ public sealed class ConversationActions(
             return ActionOutcome.Fail("Conversation not found.");
         }
 
-        hub.Publish(new TypingChanged(conversation.AccountId, conversation.Id, "advisor", advisor.DisplayName, typing));
+        hub.Publish(new TypingChanged(conversation.AccountId, conversation.Id, AuthorKind.Advisor, advisor.DisplayName, typing));
         return ActionOutcome.Success;
     }
 
@@ -152,7 +152,7 @@ public sealed class ConversationActions(
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.DeliveryStatus, DeliveryStatus.Read), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        hub.Publish(new ReadUpTo(conversation.AccountId, conversation.Id, "customer", upTo));
+        hub.Publish(new ReadUpTo(conversation.AccountId, conversation.Id, AuthorKind.Customer, upTo));
     }
 
     public async Task SetPresenceAsync(AdvisorSession advisor, Presence presence, CancellationToken ct)

@@ -22,10 +22,10 @@ public sealed record ConversationSnapshot(ConversationStatus Status, long LastSe
 public sealed record ConversationChanged(long AccountId, long ConversationId, ConversationStatus Status, long? QueueId, long? AssigneeId)
     : ConversationEvent(AccountId, ConversationId);
 
-public sealed record TypingChanged(long AccountId, long ConversationId, string AuthorKind, string? AuthorName, bool Typing)
+public sealed record TypingChanged(long AccountId, long ConversationId, AuthorKind AuthorKind, string? AuthorName, bool Typing)
     : ConversationEvent(AccountId, ConversationId);
 
-public sealed record ReadUpTo(long AccountId, long ConversationId, string Reader, long Seq) : ConversationEvent(AccountId, ConversationId);
+public sealed record ReadUpTo(long AccountId, long ConversationId, AuthorKind Reader, long Seq) : ConversationEvent(AccountId, ConversationId);
 
 public sealed record AdvisorPresenceChanged(long AccountId, long AdvisorId) : ConversationEvent(AccountId, 0);
 

@@ -234,7 +234,7 @@ public sealed class ConversationWriter(
                 case ConversationChanged { Status: ConversationStatus.Queued or ConversationStatus.Resolved }:
                     routing.Ring();
                     break;
-                case MessageAdded { Message.DeliveryStatus: "pending" }:
+                case MessageAdded { Message.DeliveryStatus: DeliveryStatus.Pending }:
                     outbound.Ring();
                     break;
             }

@@ -1,28 +1,49 @@
+using System.Text.Json.Serialization;
+
 namespace Parley.Conversations;
 
+// The enums that travel to the widget and the console are written by name in JSON (camelCase), with every serializer's
+// options: the API's, and the event stream's plain web defaults.
+
+[JsonConverter(typeof(JsonStringEnumConverter<AuthorKind>))]
 public enum AuthorKind
 {
+    [JsonStringEnumMemberName("customer")]
     Customer,
+    [JsonStringEnumMemberName("bot")]
     Bot,
+    [JsonStringEnumMemberName("advisor")]
     Advisor,
+    [JsonStringEnumMemberName("system")]
     System,
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<ContentType>))]
 public enum ContentType
 {
+    [JsonStringEnumMemberName("text")]
     Text,
+    [JsonStringEnumMemberName("quickReplies")]
     QuickReplies,
+    [JsonStringEnumMemberName("listPicker")]
     ListPicker,
+    [JsonStringEnumMemberName("attachment")]
     Attachment,
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<DeliveryStatus>))]
 public enum DeliveryStatus
 {
     /// <summary>Stored, waiting for the outbound dispatcher (outbound) or the engine (inbound).</summary>
+    [JsonStringEnumMemberName("pending")]
     Pending,
+    [JsonStringEnumMemberName("sent")]
     Sent,
+    [JsonStringEnumMemberName("delivered")]
     Delivered,
+    [JsonStringEnumMemberName("read")]
     Read,
+    [JsonStringEnumMemberName("failed")]
     Failed,
 }
 

@@ -21,30 +21,20 @@ public sealed record MessageDto(
     long Id,
     long ConversationId,
     long Seq,
-    string AuthorKind,
+    AuthorKind AuthorKind,
     string? AuthorName,
-    string ContentType,
+    ContentType ContentType,
     string? Text,
     IReadOnlyList<MessageOption>? Options,
     AttachmentInfo? Attachment,
     string? ReplyTo,
-    string DeliveryStatus,
+    DeliveryStatus DeliveryStatus,
     DateTime CreatedAt)
 {
     public static MessageDto From(Message m)
     {
         var payload = MessagePayload.Parse(m.PayloadJson);
-        return new MessageDto(m.Id, m.ConversationId, m.Seq, Camel(m.AuthorKind), m.AuthorName, Camel(m.ContentType), m.Text,
-            payload?.Options, payload?.Attachment, m.ReplyTo, Camel(m.DeliveryStatus), m.CreatedAt);
-    }
-
-    private static string Camel<T>(T value) where T : struct, Enum
-    {
-        var name = value.ToString();
-        return string.Create(name.Length, name, (span, n) =>
-        {
-            n.AsSpan().CopyTo(span);
-            span[0] = char.ToLowerInvariant(span[0]);
-        });
+        return new MessageDto(m.Id, m.ConversationId, m.Seq, m.AuthorKind, m.AuthorName, m.ContentType, m.Text,
+            payload?.Options, payload?.Attachment, m.ReplyTo, m.DeliveryStatus, m.CreatedAt);
     }
 }

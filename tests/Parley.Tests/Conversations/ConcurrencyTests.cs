@@ -25,7 +25,7 @@ public sealed class ConcurrencyTests
             "every message processed");
         var all = (await customer.MessagesAsync()).Messages;
         Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(m => m.Seq));
-        Assert.Equal(20, all.Count(m => m.AuthorKind == "customer"));
+        Assert.Equal(20, all.Count(m => m.AuthorKind == AuthorKind.Customer));
         Assert.Equal(all.Count, await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.LastSeq).FirstAsync()));
         Assert.True(app.LoggedErrors.IsEmpty, string.Join("\n", app.LoggedErrors));
     }
@@ -49,8 +49,8 @@ public sealed class ConcurrencyTests
             async () => await app.DbAsync(db => db.Messages.CountAsync(m => m.ConversationId == conversationId && !m.Processed)) == 0,
             "every message processed");
         var all = (await customer.MessagesAsync()).Messages;
-        Assert.Equal(10, all.Count(m => m.AuthorKind == "customer"));
-        Assert.Equal(10, all.Count(m => m.AuthorKind == "advisor" && m.AuthorName == "Marie"));
+        Assert.Equal(10, all.Count(m => m.AuthorKind == AuthorKind.Customer));
+        Assert.Equal(10, all.Count(m => m.AuthorKind == AuthorKind.Advisor && m.AuthorName == "Marie"));
         Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(m => m.Seq));
         Assert.True(app.LoggedErrors.IsEmpty, string.Join("\n", app.LoggedErrors));
     }
@@ -68,7 +68,7 @@ public sealed class ConcurrencyTests
         var reopened = await customer.WaitForAsync(m => m.Messages.Count >= 3, "the bot's greeting");
 
         Assert.Equal("withBot", reopened.Status);
-        Assert.Equal("listPicker", reopened.Messages[2].ContentType);
+        Assert.Equal(ContentType.ListPicker, reopened.Messages[2].ContentType);
         Assert.Equal(reopened.Messages[0].Text, reopened.Messages[2].Text);
     }
 }

@@ -33,11 +33,11 @@ public sealed class ConversationEventHubTests
         using var stays = hub.SubscribeConversation(7);
         hub.SubscribeConversation(7).Dispose();
 
-        hub.Publish(new ReadUpTo(1, 7, "advisor", 3));
+        hub.Publish(new ReadUpTo(1, 7, AuthorKind.Advisor, 3));
 
         Assert.Equal((1, 0), hub.KeyCount);
         Assert.True(stays.Reader.TryRead(out var e));
-        Assert.Equal(new ReadUpTo(1, 7, "advisor", 3), e);
+        Assert.Equal(new ReadUpTo(1, 7, AuthorKind.Advisor, 3), e);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class ConversationEventHubTests
         hub.SubscribeConversation(7).Dispose();
         using var later = hub.SubscribeConversation(7);
 
-        hub.Publish(new ReadUpTo(1, 7, "advisor", 3));
+        hub.Publish(new ReadUpTo(1, 7, AuthorKind.Advisor, 3));
 
         Assert.True(later.Reader.TryRead(out _));
     }
@@ -65,7 +65,7 @@ public sealed class ConversationEventHubTests
         };
         using var joiner = hub.SubscribeConversation(7);
 
-        hub.Publish(new ReadUpTo(1, 7, "advisor", 3));
+        hub.Publish(new ReadUpTo(1, 7, AuthorKind.Advisor, 3));
 
         Assert.True(joiner.Reader.TryRead(out _), "The joiner is in a set the hub no longer holds.");
         Assert.Equal((1, 0), hub.KeyCount);
@@ -104,7 +104,7 @@ public sealed class ConversationEventHubTests
 
         for (var id = 1; id <= Conversations; id++)
         {
-            hub.Publish(new ReadUpTo(1, id, "advisor", id));
+            hub.Publish(new ReadUpTo(1, id, AuthorKind.Advisor, id));
         }
 
         var lost = Enumerable.Range(1, Conversations).Where(id => !stayers[id - 1].Reader.TryRead(out var e) || e is not ReadUpTo { Seq: var seq } || seq != id).ToList();

@@ -25,8 +25,8 @@ public sealed class HybridConversationTests
         Assert.Equal("withBot", opened.Status);
         Assert.Equal(1, opened.LastSeq);
         var greeting = Assert.Single((await customer.MessagesAsync()).Messages);
-        Assert.Equal("bot", greeting.AuthorKind);
-        Assert.Equal("listPicker", greeting.ContentType);
+        Assert.Equal(AuthorKind.Bot, greeting.AuthorKind);
+        Assert.Equal(ContentType.ListPicker, greeting.ContentType);
         Assert.Equal("Posta bot (automated)", greeting.AuthorName);
         Assert.Equal(["parcels", "bank", "mobile"], greeting.Options!.Select(o => o.Id));
         Assert.Equal(opened.ConversationId, (await customer.OpenAsync()).ConversationId); // opening again is the same conversation
@@ -39,7 +39,7 @@ public sealed class HybridConversationTests
         Assert.Equal("queued", queued.Status);
         Assert.Equal("parcels", queued.Messages[1].ReplyTo);
         var notice = queued.Messages[2];
-        Assert.Equal("bot", notice.AuthorKind);
+        Assert.Equal(AuthorKind.Bot, notice.AuthorKind);
         Assert.Contains("about Parcels", notice.Text, StringComparison.Ordinal);
         Assert.Contains("You are number 1 in the queue", notice.Text, StringComparison.Ordinal);
         Assert.Contains("about 10 minutes", notice.Text, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class HybridConversationTests
         var marie = await app.AdvisorAsync("marie@parley.local");
         await actions.SetPresenceAsync(marie, Presence.Online, CancellationToken.None);
         var assigned = await customer.WaitForAsync(m => m.Status == "assigned" && m.Messages.Count >= 4, "the assignment");
-        Assert.Equal("system", assigned.Messages[3].AuthorKind);
+        Assert.Equal(AuthorKind.System, assigned.Messages[3].AuthorKind);
         Assert.Equal("Marie joined the conversation.", assigned.Messages[3].Text);
         var conversation = await app.DbAsync(db => db.Conversations.AsNoTracking().FirstAsync(c => c.Id == opened.ConversationId));
         Assert.Equal(marie.Id, conversation.AssigneeId);
@@ -58,7 +58,7 @@ public sealed class HybridConversationTests
         var replied = await customer.MessagesAsync(after: 4);
         Assert.Equal("waitingForCustomer", replied.Status);
         var reply = Assert.Single(replied.Messages);
-        Assert.Equal(("advisor", "Marie", "Hello, I'm looking at your parcel.", 5L), (reply.AuthorKind, reply.AuthorName, reply.Text, reply.Seq));
+        Assert.Equal((AuthorKind.Advisor, "Marie", "Hello, I'm looking at your parcel.", 5L), (reply.AuthorKind, reply.AuthorName, reply.Text, reply.Seq));
 
         // Resolved, then the customer writes again: reopened in its last queue (Parcels), where routing gives it to the
         // least loaded advisor online, nothing lost. Marie has taken another customer meanwhile and Luca (Parcels, Bank)

@@ -60,7 +60,7 @@ public sealed class InboundDurabilityTests
         // A client's ids are only unique for that client: another customer's equal id must not swallow the message.
         Assert.False(b.Duplicate, "A second customer's message was taken for a duplicate of another customer's message with the same client id.");
         Assert.NotEqual(a.Id, b.Id);
-        Assert.Equal("hi", Assert.Single((await two.MessagesAsync()).Messages, m => m.AuthorKind == "customer").Text);
+        Assert.Equal("hi", Assert.Single((await two.MessagesAsync()).Messages, m => m.AuthorKind == AuthorKind.Customer).Text);
     }
 
     [Theory, OnSqlite, OnPostgres]
@@ -93,9 +93,9 @@ public sealed class InboundDurabilityTests
         Assert.True((await back.SendAsync("Tracking 123", clientMessageId: "m3")).Duplicate);
 
         var after = await back.WaitForAsync(m => m.Status == "assigned", "the handoff and assignment after the restart");
-        var customerTexts = after.Messages.Where(m => m.AuthorKind == "customer").Select(m => m.Text).ToList();
+        var customerTexts = after.Messages.Where(m => m.AuthorKind == AuthorKind.Customer).Select(m => m.Text).ToList();
         Assert.Equal(["Parcels", "It was due yesterday", "Tracking 123"], customerTexts);
-        Assert.Contains(after.Messages, m => m.AuthorKind == "bot" && m.Text!.Contains("about Parcels", StringComparison.Ordinal));
+        Assert.Contains(after.Messages, m => m.AuthorKind == AuthorKind.Bot && m.Text!.Contains("about Parcels", StringComparison.Ordinal));
         Assert.Contains(after.Messages, m => m.Text == "Luca joined the conversation.");
         Assert.Equal(Enumerable.Range(1, after.Messages.Count).Select(i => (long)i), after.Messages.Select(m => m.Seq));
         await Expect.UntilAsync(
@@ -115,8 +115,8 @@ public sealed class InboundDurabilityTests
         var answered = await customer.WaitForAsync(m => m.Messages.Count >= 2, "the bot's answer");
 
         Assert.Equal(1, sent.Seq);
-        Assert.Equal("customer", answered.Messages[0].AuthorKind);
-        Assert.Equal("listPicker", answered.Messages[1].ContentType);
+        Assert.Equal(AuthorKind.Customer, answered.Messages[0].AuthorKind);
+        Assert.Equal(ContentType.ListPicker, answered.Messages[1].ContentType);
         Assert.Equal("withBot", answered.Status);
     }
 

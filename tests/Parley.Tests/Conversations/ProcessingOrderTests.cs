@@ -110,8 +110,8 @@ public sealed class ProcessingOrderTests
 
         var messages = (await customer.MessagesAsync()).Messages;
         var transcript = string.Join("\n", messages.Select(m => $"{m.Seq} {m.AuthorKind}: {m.Text}"));
-        Assert.Equal(Sent.Select(s => s.Text), messages.Where(m => m.AuthorKind == "customer").Select(m => m.Text));
-        var bot = messages.Where(m => m.AuthorKind == "bot").Skip(1).Select(m => m.Text!).ToList();
+        Assert.Equal(Sent.Select(s => s.Text), messages.Where(m => m.AuthorKind == AuthorKind.Customer).Select(m => m.Text));
+        var bot = messages.Where(m => m.AuthorKind == AuthorKind.Bot).Skip(1).Select(m => m.Text!).ToList();
         Assert.True(bot.Count == 2, $"Expected the bot to ask again, then hand over to Bank. Transcript:\n{transcript}");
         Assert.StartsWith("Sorry, I didn't get that.", bot[0], StringComparison.Ordinal);
         Assert.Contains("about Bank", bot[1], StringComparison.Ordinal);

@@ -88,10 +88,10 @@ public sealed class ReceiptsAndPollingTests
         var pick = await customer.SendAsync("Parcels", "parcels");
         var answer = await poll;
         // The poll may wake on the customer's own message (then the notice comes with the next one) or on the handoff.
-        var next = answer.Messages.Any(m => m.AuthorKind == "bot") ? answer : await customer.MessagesAsync(after: pick.Seq, waitSeconds: 20);
+        var next = answer.Messages.Any(m => m.AuthorKind == AuthorKind.Bot) ? answer : await customer.MessagesAsync(after: pick.Seq, waitSeconds: 20);
 
         Assert.Equal(Enumerable.Range(1, next.Messages.Count).Select(i => next.Messages[0].Seq + i - 1), next.Messages.Select(m => m.Seq));
-        Assert.Equal("bot", next.Messages[^1].AuthorKind);
+        Assert.Equal(AuthorKind.Bot, next.Messages[^1].AuthorKind);
         Assert.Equal("queued", next.Status);
         Assert.Equal(next.Messages[^1].Seq, (await customer.MessagesAsync()).Messages[^1].Seq);
     }
@@ -120,15 +120,15 @@ public sealed class ReceiptsAndPollingTests
         Assert.True((await actions.ReplyAsync(marie, conversationId, "Hello", CancellationToken.None)).Ok);
         var before = await customer.MessagesAsync();
         var replySeq = before.Messages[^1].Seq;
-        Assert.Equal("sent", before.Messages[^1].DeliveryStatus);
+        Assert.Equal(DeliveryStatus.Sent, before.Messages[^1].DeliveryStatus);
 
         // The customer read everything: the business side's messages turn "read".
         var response = await customer.Http.PostAsJsonAsync($"{WidgetClient.Base}/read", new { seq = replySeq + 100 });
         await Expect.StatusAsync(response, HttpStatusCode.NoContent);
         var read = await customer.MessagesAsync();
         Assert.Equal(replySeq, read.CustomerReadSeq);
-        Assert.All(read.Messages.Where(m => m.AuthorKind is "bot" or "advisor"), m => Assert.Equal("read", m.DeliveryStatus));
-        Assert.All(read.Messages.Where(m => m.AuthorKind == "customer"), m => Assert.Equal("delivered", m.DeliveryStatus));
+        Assert.All(read.Messages.Where(m => m.AuthorKind is AuthorKind.Bot or AuthorKind.Advisor), m => Assert.Equal(DeliveryStatus.Read, m.DeliveryStatus));
+        Assert.All(read.Messages.Where(m => m.AuthorKind == AuthorKind.Customer), m => Assert.Equal(DeliveryStatus.Delivered, m.DeliveryStatus));
 
         // The customer writes; the advisor reads it: the widget sees advisorReadSeq move.
         var sent = await customer.SendAsync("Thanks, my tracking number is 123");
@@ -159,7 +159,7 @@ public sealed class ReceiptsAndPollingTests
         // Customer typing → the advisors of the account.
         await Expect.StatusAsync(await customer.Http.PostAsJsonAsync($"{WidgetClient.Base}/typing", new { typing = true }), HttpStatusCode.NoContent);
         var typing = await NextAsync<TypingChanged>(console);
-        Assert.Equal((conversationId, "customer", true), (typing.ConversationId, typing.AuthorKind, typing.Typing));
+        Assert.Equal((conversationId, AuthorKind.Customer, true), (typing.ConversationId, typing.AuthorKind, typing.Typing));
 
         // Advisor typing → the widget's event stream.
         using var events = await customer.Http.GetAsync($"{WidgetClient.Base}/events", HttpCompletionOption.ResponseHeadersRead);

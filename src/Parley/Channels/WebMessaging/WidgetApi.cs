@@ -313,7 +313,7 @@ public static class WidgetApi
             .FirstOrDefaultAsync(ct);
         if (conversation is not null)
         {
-            hub.Publish(new TypingChanged(conversation.AccountId, conversation.Id, "customer", null, request.Typing));
+            hub.Publish(new TypingChanged(conversation.AccountId, conversation.Id, AuthorKind.Customer, null, request.Typing));
         }
 
         return TypedResults.NoContent();
@@ -394,9 +394,9 @@ public static class WidgetApi
     private static SseItem<JsonElement>? ToWidgetEvent(ConversationEvent e) => e switch
     {
         MessageAdded m => new SseItem<JsonElement>(JsonSerializer.SerializeToElement(m.Message, JsonSerializerOptions.Web), "message"),
-        TypingChanged { AuthorKind: "advisor" } t => new SseItem<JsonElement>(
+        TypingChanged { AuthorKind: AuthorKind.Advisor } t => new SseItem<JsonElement>(
             JsonSerializer.SerializeToElement(new { t.AuthorKind, t.AuthorName, t.Typing }, JsonSerializerOptions.Web), "typing"),
-        ReadUpTo { Reader: "advisor" } r => new SseItem<JsonElement>(JsonSerializer.SerializeToElement(new { advisorReadSeq = r.Seq }), "read"),
+        ReadUpTo { Reader: AuthorKind.Advisor } r => new SseItem<JsonElement>(JsonSerializer.SerializeToElement(new { advisorReadSeq = r.Seq }), "read"),
         ConversationChanged c => new SseItem<JsonElement>(JsonSerializer.SerializeToElement(new { status = Camel(c.Status) }), "status"),
         _ => null,
     };

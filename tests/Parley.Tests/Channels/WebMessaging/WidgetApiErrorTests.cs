@@ -1,3 +1,4 @@
+using Parley.Conversations;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -153,7 +154,7 @@ public sealed class WidgetApiErrorTests(ErrorTestHost host) : IClassFixture<Erro
         await Expect.StatusAsync(response, HttpStatusCode.Accepted);
         var sent = (await response.Content.ReadFromJsonAsync<SendResponse>())!;
         var message = Assert.Single((await _customer.MessagesAsync(after: sent.Seq - 1)).Messages, m => m.Id == sent.Id);
-        Assert.Equal(("attachment", "label.png", "image/png", 12L), (message.ContentType, message.Attachment!.FileName, message.Attachment.ContentType, message.Attachment.Size));
+        Assert.Equal((ContentType.Attachment, "label.png", "image/png", 12L), (message.ContentType, message.Attachment!.FileName, message.Attachment.ContentType, message.Attachment.Size));
 
         var file = await _customer.Http.GetAsync($"{WidgetClient.Base}/attachments/{message.Attachment.Id}");
         await Expect.StatusAsync(file, HttpStatusCode.OK);
