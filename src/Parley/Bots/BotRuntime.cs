@@ -61,15 +61,19 @@ public static class BotRuntime
         return new BotTurn([TopicPicker(settings, "Sorry, I didn't get that. Please choose a topic from the list:")], State(misunderstood), null);
     }
 
-    /// <summary>What the bot says once the conversation is in a queue.</summary>
-    public static BotMessage HandoffNotice(QueueOutlook outlook, string? topic)
+    /// <summary>
+    /// What the bot says once the conversation is in a queue. <paramref name="waitHint"/> is the channel's own word on where
+    /// the reply will come (a website: "you can close this window"); a channel without one adds nothing.
+    /// </summary>
+    public static BotMessage HandoffNotice(QueueOutlook outlook, string? topic, string? waitHint = null)
     {
+        var hint = waitHint is null ? string.Empty : " " + waitHint;
         var about = topic is null ? string.Empty : $" about {topic}";
         if (!outlook.Open)
         {
             var back = outlook.OpensText is null ? "as soon as they are back" : $"from {outlook.OpensText}";
             return new BotMessage(ContentType.Text,
-                $"Thank you. Our advisors are away right now; your question{about} is saved and an advisor will answer {back}. You can close this window: the reply will be here.");
+                $"Thank you. Our advisors are away right now; your question{about} is saved and an advisor will answer {back}.{hint}");
         }
 
         if (outlook.AdvisorAvailable)
@@ -79,7 +83,7 @@ public static class BotRuntime
 
         var position = outlook.Position > 0 ? $" You are number {outlook.Position} in the queue." : string.Empty;
         return new BotMessage(ContentType.Text,
-            $"Thank you. All our advisors are busy at the moment; your question{about} is queued.{position} Expected reply within about {outlook.ExpectedReplyMinutes} minutes. You can close this window: the reply will be here.");
+            $"Thank you. All our advisors are busy at the moment; your question{about} is queued.{position} Expected reply within about {outlook.ExpectedReplyMinutes} minutes.{hint}");
     }
 
     private static BotMessage TopicPicker(InboxSettings settings, string text) =>

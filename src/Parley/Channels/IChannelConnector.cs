@@ -3,6 +3,7 @@ using Parley.Conversations;
 namespace Parley.Channels;
 
 /// <summary>What a channel can carry; the engine and the console adapt to it (for example no list picker on X).</summary>
+/// <param name="WaitHint">What the bot adds when the customer must wait for an advisor, in the channel's terms (null: nothing).</param>
 public sealed record ChannelCapabilities(
     bool QuickReplies,
     bool ListPicker,
@@ -10,7 +11,8 @@ public sealed record ChannelCapabilities(
     bool TypingIndicators,
     bool ReadReceipts,
     bool PullDelivery,
-    TimeSpan? ReplyWindow);
+    TimeSpan? ReplyWindow,
+    string? WaitHint = null);
 
 public sealed record SendResult(bool Delivered, bool Permanent = false, string? Error = null, string? ChannelMessageId = null);
 

@@ -147,7 +147,7 @@ public sealed class ConversationWriter(
         // The queue position counts the others ahead, so it needs no save of this conversation first.
         Queue(db, conversation, queueId, events);
         var outlook = await OutlookAsync(db, conversation, settings, cancellationToken);
-        var notice = BotRuntime.HandoffNotice(outlook, turn.Topic);
+        var notice = BotRuntime.HandoffNotice(outlook, turn.Topic, connectors.Find(conversation.Channel)?.Capabilities.WaitHint);
         AddOutbound(db, conversation, AuthorKind.Bot, botName, notice.ContentType, notice.Text, null, events);
     }
 

@@ -24,6 +24,7 @@ public static class EngineExtensions
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<ConversationActions>();
         services.AddSingleton<ChannelConnectors>();
+        services.AddSingleton<InboxDirectory>();
         services.AddSingleton<ContactDirectory>();
         services.AddSingleton<ContactActions>();
         services.AddSingleton<InboundProcessor>();

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Analytics;
 using Parley.Bots;
 using Parley.Channels;
-using Parley.Channels.WebMessaging;
 using Parley.Data;
 
 namespace Parley.Conversations;

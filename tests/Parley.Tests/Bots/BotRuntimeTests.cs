@@ -128,6 +128,17 @@ public sealed class BotRuntimeTests
         Assert.Contains("away", notice.Text, StringComparison.Ordinal);
         Assert.Contains("from tomorrow at 08:00", notice.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("number", notice.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("window", notice.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Handoff_notice_says_where_the_reply_will_come_only_in_the_channels_words()
+    {
+        var website = BotRuntime.HandoffNotice(new QueueOutlook(true, false, 2, null, 10), null, "You can close this window: the reply will be here.");
+        var messenger = BotRuntime.HandoffNotice(new QueueOutlook(true, false, 2, null, 10), null);
+
+        Assert.EndsWith("minutes. You can close this window: the reply will be here.", website.Text, StringComparison.Ordinal);
+        Assert.EndsWith("minutes.", messenger.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Parley.Data;
 
-namespace Parley.Channels.WebMessaging;
+namespace Parley.Channels;
 
 /// <summary>
 /// Inboxes by id and by public key, cached briefly: widget calls are hot, and a channel manager's edit shows within
