@@ -58,7 +58,7 @@ public sealed class ConversationActions(
                     (now - (conversation.QueuedAt ?? conversation.CreatedAt)).TotalSeconds, advisor.Id);
             }
 
-            conversation.Status = ConversationStatus.WaitingForCustomer;
+            ConversationLifecycle.AwaitCustomer(conversation);
             conversation.AdvisorReadSeq = Math.Max(conversation.AdvisorReadSeq, conversation.LastSeq);
             writer.Touch(conversation);
             events.Add(ConversationWriter.Changed(conversation));
@@ -98,9 +98,7 @@ public sealed class ConversationActions(
             }
 
             var now = clock.GetUtcNow().UtcDateTime;
-            conversation.Status = ConversationStatus.Resolved;
-            conversation.ResolvedAt = now;
-            conversation.BotState = null;
+            ConversationLifecycle.Resolve(conversation, now);
             writer.Touch(conversation);
             Reporting.Record(db, conversation, ReportingEventNames.Resolved, now, (now - conversation.CreatedAt).TotalSeconds, advisor.Id);
             events.Add(ConversationWriter.Changed(conversation));

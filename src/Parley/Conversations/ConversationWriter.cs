@@ -155,11 +155,7 @@ public sealed class ConversationWriter(
     public void Queue(ParleyDb db, Conversation conversation, long queueId, List<ConversationEvent> events)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        conversation.Status = ConversationStatus.Queued;
-        conversation.QueueId = queueId;
-        conversation.AssigneeId = null;
-        conversation.BotState = null;
-        conversation.QueuedAt = now;
+        ConversationLifecycle.Queue(conversation, queueId, now);
         Touch(conversation);
         Reporting.Record(db, conversation, ReportingEventNames.HandedOff, now, (now - conversation.CreatedAt).TotalSeconds);
         events.Add(Changed(conversation));
@@ -170,10 +166,7 @@ public sealed class ConversationWriter(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var waited = conversation.QueuedAt is { } queuedAt ? (now - queuedAt).TotalSeconds : (double?)null;
-        conversation.Status = ConversationStatus.Assigned;
-        conversation.AssigneeId = advisor.Id;
-        conversation.AssignedAt = now;
-        conversation.BotState = null;
+        ConversationLifecycle.Assign(conversation, advisor.Id, now);
         Touch(conversation);
         Reporting.Record(db, conversation, ReportingEventNames.Assigned, now, waited, advisor.Id);
         AddOutbound(db, conversation, AuthorKind.System, null, ContentType.Text,

@@ -344,7 +344,7 @@ public sealed class InboundProcessor(
                 await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, cancellationToken);
                 break;
             case ConversationStatus.WaitingForCustomer:
-                conversation.Status = ConversationStatus.Assigned;
+                ConversationLifecycle.CustomerAnswered(conversation);
                 writer.Touch(conversation);
                 events.Add(ConversationWriter.Changed(conversation));
                 break;
@@ -360,7 +360,6 @@ public sealed class InboundProcessor(
     /// <summary>The customer wrote again after resolution: back to the queue it was in, or to the bot.</summary>
     private async Task ReopenAsync(ParleyDb db, Conversation conversation, Inbox inbox, InboxSettings settings, List<ConversationEvent> events, CancellationToken cancellationToken)
     {
-        conversation.ResolvedAt = null;
         Reporting.Record(db, conversation, ReportingEventNames.Reopened, conversation.LastCustomerMessageAt ?? conversation.UpdatedAt);
         if (conversation.QueueId is { } queueId)
         {
@@ -368,7 +367,7 @@ public sealed class InboundProcessor(
             return;
         }
 
-        conversation.Status = ConversationStatus.WithBot;
+        ConversationLifecycle.BackToBot(conversation);
         await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, BotRuntime.Start(settings), events, cancellationToken);
         events.Add(ConversationWriter.Changed(conversation));
     }
