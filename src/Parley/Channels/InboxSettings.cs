@@ -21,6 +21,13 @@ public sealed record InboxSettings
     /// <summary>The reply time announced to customers during business hours.</summary>
     public int ExpectedReplyMinutes { get; init; } = 5;
 
+    /// <summary>
+    /// True: a contact has one conversation on the inbox, reopened when they write after it was resolved (a website's
+    /// persistent chat). False: a new conversation after a resolved one, the earlier ones kept as history (social
+    /// channels). Null: the channel's default (<see cref="ChannelCapabilities.OneConversationPerContact"/>).
+    /// </summary>
+    public bool? OneConversationPerContact { get; init; }
+
     private static readonly ConcurrentDictionary<string, InboxSettings> Parsed = new(StringComparer.Ordinal);
 
     /// <summary>Parses settings JSON, remembering recent results: the engine reads an inbox's settings on every message.</summary>

@@ -29,19 +29,18 @@ public sealed class ConversationEngine(
     IDbContextFactory<ParleyDb> dbs,
     InboundWriter inboundWriter,
     ConversationWriter writer,
+    ChannelConnectors connectors,
     WriteGate gate)
 {
-    /// <summary>Returns the contact's conversation on the inbox, creating it (and greeting) the first time.</summary>
+    /// <summary>
+    /// Returns the contact's current conversation on the inbox (<see cref="ChannelConnectors.Current"/>), creating it (and
+    /// greeting) when there is none.
+    /// </summary>
     public async Task<Conversation> OpenAsync(Inbox inbox, long contactId, CancellationToken cancellationToken)
     {
-        await using (var read = await dbs.CreateDbContextAsync(cancellationToken))
+        if (await CurrentAsync(inbox, contactId, cancellationToken) is { } existing)
         {
-            var existing = await read.Conversations.AsNoTracking()
-                .FirstOrDefaultAsync(c => c.InboxId == inbox.Id && c.ContactId == contactId, cancellationToken);
-            if (existing is not null)
-            {
-                return existing;
-            }
+            return existing;
         }
 
         var settings = InboxSettings.Parse(inbox.SettingsJson);
@@ -62,9 +61,20 @@ public sealed class ConversationEngine(
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // Another request of the same customer (a second tab) opened it first.
-            await using var again = await dbs.CreateDbContextAsync(cancellationToken);
-            return await again.Conversations.AsNoTracking().FirstAsync(c => c.InboxId == inbox.Id && c.ContactId == contactId, cancellationToken);
+            return await CurrentAsync(inbox, contactId, cancellationToken)
+                ?? throw new InvalidOperationException($"Contact {contactId} has no open conversation on inbox {inbox.Id} after a conflict.");
         }
+    }
+
+    private async Task<Conversation?> CurrentAsync(Inbox inbox, long contactId, CancellationToken cancellationToken)
+    {
+        await using var read = await dbs.CreateDbContextAsync(cancellationToken);
+        var all = await read.Conversations.AsNoTracking()
+            .Where(c => c.InboxId == inbox.Id && c.ContactId == contactId)
+            .Select(c => new { c.Id, c.Status })
+            .ToListAsync(cancellationToken);
+        var id = ChannelConnectors.Current(all.Select(c => (c.Id, c.Status)), connectors.OneConversationPerContact(inbox));
+        return id is null ? null : await read.Conversations.AsNoTracking().FirstAsync(c => c.Id == id, cancellationToken);
     }
 
     /// <summary>Stores a customer's message, once per channel message id, and schedules its processing.</summary>

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Parley.Channels;
 using Parley.Data;
 
 namespace Parley.Conversations;
@@ -15,6 +16,7 @@ public sealed class InboundWriter(
     IDbContextFactory<ParleyDb> dbs,
     WriteGate gate,
     ConversationWriter writer,
+    ChannelConnectors connectors,
     InboundSignal inbound,
     InboundProcessor processor,
     TimeProvider clock,
@@ -116,7 +118,7 @@ public sealed class InboundWriter(
         db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync();
         var known = await StoredAlreadyAsync(db, batch);
-        var conversations = await ConversationsAsync(db, batch);
+        var conversations = await ConversationsAsync(db, batch, connectors);
         var events = new List<ConversationEvent>();
         var now = clock.GetUtcNow().UtcDateTime;
         var outcome = new (Message? Stored, int FirstIndex, AcceptResult? Known)[batch.Count];
@@ -207,19 +209,35 @@ public sealed class InboundWriter(
         return known;
     }
 
-    private static async Task<Dictionary<(long, long), (long Id, long AccountId)>> ConversationsAsync(ParleyDb db, List<Pending> batch)
+    /// <summary>
+    /// The conversation each contact's message belongs to, by the inbox's policy (<see cref="ChannelConnectors.Current"/>);
+    /// a contact without one gets a new conversation.
+    /// </summary>
+    private static async Task<Dictionary<(long, long), (long Id, long AccountId)>> ConversationsAsync(ParleyDb db, List<Pending> batch, ChannelConnectors connectors)
     {
         var found = new Dictionary<(long, long), (long Id, long AccountId)>();
         foreach (var inbox in batch.GroupBy(p => p.Message.Inbox.Id))
         {
-            await using var command = db.Command();
-            var contacts = command.AddList("c", inbox.Select(p => p.Message.ContactId).Distinct());
-            command.Add("@inbox", inbox.Key);
-            command.CommandText = $"SELECT id, contact_id, account_id FROM conversations WHERE inbox_id = @inbox AND contact_id IN ({contacts})";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            var rows = new List<(long Id, long ContactId, long AccountId, ConversationStatus Status)>();
+            await using (var command = db.Command())
             {
-                found[(inbox.Key, reader.GetInt64(1))] = (reader.GetInt64(0), reader.GetInt64(2));
+                var contacts = command.AddList("c", inbox.Select(p => p.Message.ContactId).Distinct());
+                command.Add("@inbox", inbox.Key);
+                command.CommandText = $"SELECT id, contact_id, account_id, status FROM conversations WHERE inbox_id = @inbox AND contact_id IN ({contacts})";
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.Enum<ConversationStatus>(3)));
+                }
+            }
+
+            var oneEach = connectors.OneConversationPerContact(inbox.First().Message.Inbox);
+            foreach (var contact in rows.GroupBy(r => r.ContactId))
+            {
+                if (ChannelConnectors.Current(contact.Select(r => (r.Id, r.Status)), oneEach) is { } id)
+                {
+                    found[(inbox.Key, contact.Key)] = (id, contact.First(r => r.Id == id).AccountId);
+                }
             }
         }
 

@@ -9,7 +9,8 @@ public sealed class WebMessagingConnector : IChannelConnector
 
     public ChannelCapabilities Capabilities { get; } = new(
         QuickReplies: true, ListPicker: true, Attachments: true, TypingIndicators: true, ReadReceipts: true,
-        PullDelivery: true, ReplyWindow: null, WaitHint: "You can close this window: the reply will be here.");
+        PullDelivery: true, ReplyWindow: null, WaitHint: "You can close this window: the reply will be here.",
+        OneConversationPerContact: true);
 
     public Task<SendResult> SendAsync(Inbox inbox, Message message, string recipientExternalId, CancellationToken cancellationToken) =>
         Task.FromResult(new SendResult(true));
