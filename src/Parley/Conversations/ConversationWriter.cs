@@ -40,26 +40,6 @@ public sealed class ConversationWriter(
         return conversation;
     }
 
-    /// <summary>
-    /// Takes the conversations' row locks at the start of a transaction (PostgreSQL; SQLite runs one write transaction
-    /// at a time anyway), so concurrent writers queue up instead of failing their version check until retries run out.
-    /// Rows are locked in id order, so two writers locking overlapping sets cannot deadlock.
-    /// </summary>
-    public static async Task LockAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
-    {
-        if (!db.Database.IsNpgsql() || conversationIds.Count == 0)
-        {
-            return;
-        }
-
-        await using var command = db.Command();
-        command.CommandText = $"SELECT id FROM conversations WHERE id IN ({command.AddList("l", conversationIds)}) ORDER BY id FOR UPDATE";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-        }
-    }
-
     public static ConversationChanged Changed(Conversation c) => new(c.AccountId, c.Id, c.Status, c.QueueId, c.AssigneeId);
 
     /// <summary>Marks a tracked conversation as changed: its version guards against concurrent writers.</summary>
@@ -80,16 +60,12 @@ public sealed class ConversationWriter(
             return;
         }
 
-        await using var command = db.Command();
-        command.Add("@now", clock.GetUtcNow().UtcDateTime);
-        var (lastAt, ids) = command.AddCaseById("t", conversations);
-        command.CommandText = $"UPDATE conversations SET updated_at = @now, version = version + 1, last_customer_message_at = {lastAt} WHERE id IN ({ids})";
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await EngineStore.TouchAsync(db, conversations, clock.GetUtcNow().UtcDateTime, cancellationToken);
     }
 
     /// <summary>
     /// Adds a message from the business side (bot, advisor or system) to a conversation the caller loaded after taking
-    /// its row lock (<see cref="LockAsync"/>) or created in this unit of work.
+    /// its row lock (<see cref="EngineStore.LockConversationsAsync"/>) or created in this unit of work.
     /// </summary>
     public Message AddOutbound(
         ParleyDb db,

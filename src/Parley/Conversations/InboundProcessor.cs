@@ -61,12 +61,9 @@ public sealed class InboundProcessor(
             {
                 await using (var db = await dbs.CreateDbContextAsync(stoppingToken))
                 {
-                    await db.Database.OpenConnectionAsync(stoppingToken);
-                    await using var command = db.Command($"SELECT DISTINCT conversation_id FROM messages WHERE {db.Unprocessed()}");
-                    await using var reader = await command.ExecuteReaderAsync(stoppingToken);
-                    while (await reader.ReadAsync(stoppingToken))
+                    foreach (var conversationId in await EngineStore.WithUnprocessedAsync(db, stoppingToken))
                     {
-                        signal.Ring(reader.GetInt64(0));
+                        signal.Ring(conversationId);
                     }
                 }
 
@@ -188,7 +185,7 @@ public sealed class InboundProcessor(
     private async Task<List<ConversationEvent>> StepAllAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
     {
         var events = new List<ConversationEvent>();
-        var messages = await UnprocessedAsync(db, conversationIds, int.MaxValue, cancellationToken);
+        var messages = await EngineStore.UnprocessedAsync(db, conversationIds, int.MaxValue, cancellationToken);
         if (messages.Count == 0)
         {
             return events;
@@ -201,8 +198,8 @@ public sealed class InboundProcessor(
         }
 
         var withWork = lastAt.Keys.ToList();
-        await ConversationWriter.LockAsync(db, withWork, cancellationToken);
-        var statuses = await StatusesAsync(db, withWork, cancellationToken);
+        await EngineStore.LockConversationsAsync(db, withWork, cancellationToken);
+        var statuses = await EngineStore.StatusesAsync(db, withWork, cancellationToken);
 
         // With an advisor or in the queue, a customer's message changes nothing but the conversation's times: one
         // statement for all of them. The others (bot, waiting for the customer, resolved) take their step in EF.
@@ -235,61 +232,8 @@ public sealed class InboundProcessor(
         }
 
         await writer.TouchAsync(db, touched, cancellationToken);
-        await MarkProcessedAsync(db, messages, cancellationToken);
+        await EngineStore.MarkProcessedAsync(db, messages, cancellationToken);
         return events;
-    }
-
-    /// <summary>The conversations' unprocessed customer messages in order (conversation, then seq), untracked.</summary>
-    private static async Task<List<Message>> UnprocessedAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, int limit, CancellationToken cancellationToken)
-    {
-        await using var command = db.Command();
-        var ids = command.AddList("c", conversationIds);
-        command.Add("@limit", limit);
-        command.CommandText = "SELECT id, conversation_id, seq, text, reply_to, created_at FROM messages "
-            + $"WHERE conversation_id IN ({ids}) AND {db.Unprocessed()} ORDER BY conversation_id, seq LIMIT @limit";
-        var messages = new List<Message>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            messages.Add(new Message
-            {
-                Id = reader.GetInt64(0),
-                ConversationId = reader.GetInt64(1),
-                Seq = reader.GetInt64(2),
-                Text = reader.NullableString(3),
-                ReplyTo = reader.NullableString(4),
-                CreatedAt = reader.Utc(5),
-                AuthorKind = AuthorKind.Customer,
-            });
-        }
-
-        return messages;
-    }
-
-    private static async Task<Dictionary<long, ConversationStatus>> StatusesAsync(ParleyDb db, List<long> conversationIds, CancellationToken cancellationToken)
-    {
-        await using var command = db.Command();
-        command.CommandText = $"SELECT id, status FROM conversations WHERE id IN ({command.AddList("c", conversationIds)})";
-        var statuses = new Dictionary<long, ConversationStatus>(conversationIds.Count);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            statuses[reader.GetInt64(0)] = reader.Enum<ConversationStatus>(1);
-        }
-
-        return statuses;
-    }
-
-    private static async Task MarkProcessedAsync(ParleyDb db, List<Message> messages, CancellationToken cancellationToken)
-    {
-        await using var command = db.Command();
-        command.Add("@processed", true);
-        command.CommandText = $"UPDATE messages SET processed = @processed WHERE id IN ({command.AddList("m", messages.Select(m => m.Id))})";
-        var marked = await command.ExecuteNonQueryAsync(cancellationToken);
-        if (marked != messages.Count)
-        {
-            throw new InvalidOperationException($"Marked {marked} of {messages.Count} messages processed.");
-        }
     }
 
     /// <summary>Processes the oldest unprocessed message of the conversation; false when there was none.</summary>
@@ -313,18 +257,18 @@ public sealed class InboundProcessor(
         using var pass = await gate.EnterAsync(cancellationToken);
         await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var next = await UnprocessedAsync(db, [conversationId], 1, cancellationToken);
+        var next = await EngineStore.UnprocessedAsync(db, [conversationId], 1, cancellationToken);
         if (next.Count == 0)
         {
             return false;
         }
 
-        await ConversationWriter.LockAsync(db, [conversationId], cancellationToken);
+        await EngineStore.LockConversationsAsync(db, [conversationId], cancellationToken);
         var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, cancellationToken);
         var events = new List<ConversationEvent>();
         await StepAsync(db, conversation, next[0], events, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await MarkProcessedAsync(db, next, cancellationToken);
+        await EngineStore.MarkProcessedAsync(db, next, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         writer.Publish(events);
         return true;

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Parley.Channels;
 using Parley.Data;
@@ -189,20 +188,15 @@ public sealed class InboundWriter(
         }
     }
 
-    /// <remarks>One query per inbox, with equalities the (inbox, channel message id) index answers directly.</remarks>
+    /// <summary>The batch's messages stored already (a retried delivery), by inbox and channel message id.</summary>
     private static async Task<Dictionary<(long, string), AcceptResult>> StoredAlreadyAsync(ParleyDb db, List<Pending> batch)
     {
         var known = new Dictionary<(long, string), AcceptResult>();
         foreach (var inbox in batch.GroupBy(p => p.Message.Inbox.Id))
         {
-            await using var command = db.Command();
-            var ids = command.AddList("m", inbox.Select(p => p.Message.ChannelMessageId).Distinct());
-            command.Add("@inbox", inbox.Key);
-            command.CommandText = $"SELECT channel_message_id, id, conversation_id, seq FROM messages WHERE inbox_id = @inbox AND channel_message_id IN ({ids})";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            foreach (var (channelMessageId, stored) in await EngineStore.StoredAsync(db, inbox.Key, inbox.Select(p => p.Message.ChannelMessageId).Distinct()))
             {
-                known[(inbox.Key, reader.GetString(0))] = new AcceptResult(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), true);
+                known[(inbox.Key, channelMessageId)] = stored;
             }
         }
 
@@ -218,19 +212,7 @@ public sealed class InboundWriter(
         var found = new Dictionary<(long, long), (long Id, long AccountId)>();
         foreach (var inbox in batch.GroupBy(p => p.Message.Inbox.Id))
         {
-            var rows = new List<(long Id, long ContactId, long AccountId, ConversationStatus Status)>();
-            await using (var command = db.Command())
-            {
-                var contacts = command.AddList("c", inbox.Select(p => p.Message.ContactId).Distinct());
-                command.Add("@inbox", inbox.Key);
-                command.CommandText = $"SELECT id, contact_id, account_id, status FROM conversations WHERE inbox_id = @inbox AND contact_id IN ({contacts})";
-                await using var reader = await command.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.Enum<ConversationStatus>(3)));
-                }
-            }
-
+            var rows = await EngineStore.ConversationsOfAsync(db, inbox.Key, inbox.Select(p => p.Message.ContactId).Distinct());
             var oneEach = connectors.OneConversationPerContact(inbox.First().Message.Inbox);
             foreach (var contact in rows.GroupBy(r => r.ContactId))
             {
@@ -255,44 +237,16 @@ public sealed class InboundWriter(
     /// <returns>The conversations whose messages are all settled (stored processed).</returns>
     private static async Task<HashSet<long>> InsertAsync(ParleyDb db, List<Message> messages, DateTime now)
     {
-        var settled = new HashSet<long>();
         if (messages.Count == 0)
         {
-            return settled;
+            return [];
         }
 
         var counts = messages.GroupBy(m => m.ConversationId).OrderBy(g => g.Key).Select(g => (Id: g.Key, Count: (long)g.Count())).ToList();
         var conversationIds = counts.Select(c => c.Id).ToList();
-        await ConversationWriter.LockAsync(db, conversationIds, CancellationToken.None);
-        await using (var state = db.Command())
-        {
-            var ids = state.AddList("c", conversationIds);
-            state.Add("@queued", ConversationStatus.Queued);
-            state.Add("@assigned", ConversationStatus.Assigned);
-            state.CommandText = $"SELECT c.id FROM conversations c WHERE c.id IN ({ids}) AND c.status IN (@queued, @assigned) "
-                + $"AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND {db.Unprocessed()})";
-            await using var reader = await state.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                settled.Add(reader.GetInt64(0));
-            }
-        }
-
-        var last = new Dictionary<long, long>(counts.Count);
-        await using (var number = db.Command())
-        {
-            // Numbered and touched at once: every conversation here had a customer message now. The processor sets the
-            // same time again when it handles those not settled here.
-            var (added, ids) = number.AddCaseById("n", counts);
-            number.Add("@now", now);
-            number.CommandText = $"UPDATE conversations SET last_seq = last_seq + {added}, updated_at = @now, last_customer_message_at = @now, "
-                + $"version = version + 1 WHERE id IN ({ids}) RETURNING id, last_seq";
-            await using var reader = await number.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                last[reader.GetInt64(0)] = reader.GetInt64(1);
-            }
-        }
+        await EngineStore.LockConversationsAsync(db, conversationIds, CancellationToken.None);
+        var settled = await EngineStore.SettledAsync(db, conversationIds);
+        var last = await EngineStore.NumberAsync(db, counts, now);
 
         var next = counts.ToDictionary(c => c.Id, c => last[c.Id] - c.Count);
         foreach (var m in messages)
@@ -301,57 +255,9 @@ public sealed class InboundWriter(
             m.Processed = settled.Contains(m.ConversationId);
         }
 
-        const string Columns = "INSERT INTO messages (conversation_id, inbox_id, seq, author_kind, author_name, content_type, text, payload_json, "
-            + "reply_to, channel_message_id, delivery_status, processed, delivery_attempts, created_at) VALUES ";
-        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
-        {
-            // SQLite: one prepared single-row statement, run once per message with its values bound by position.
-            using var statement = new SqliteStatement(sqlite, Columns + "(?1, ?2, ?3, ?11, ?4, ?5, ?6, ?7, ?8, ?9, ?12, ?10, 0, ?13)");
-            statement.Bind(11, AuthorKind.Customer);
-            statement.Bind(12, DeliveryStatus.Delivered);
-            statement.Bind(13, now);
-            foreach (var m in messages)
-            {
-                var values = Row(m);
-                for (var c = 0; c < values.Length; c++)
-                {
-                    statement.Bind(c + 1, values[c]);
-                }
-
-                m.Id = statement.Insert();
-            }
-
-            return settled;
-        }
-
-        // PostgreSQL: every row in one statement, one round trip.
-        await using var insert = db.Command();
-        insert.Add("@kind", AuthorKind.Customer);
-        insert.Add("@status", DeliveryStatus.Delivered);
-        insert.Add("@now", now);
-        var rows = new System.Text.StringBuilder();
-        var bySeq = new Dictionary<(long, long), Message>(messages.Count);
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var m = messages[i];
-            bySeq[(m.ConversationId, m.Seq)] = m;
-            var names = Row(m).Select((v, c) => insert.Add($"@{"visatxprmd"[c]}{i}", v).ParameterName).ToList();
-            rows.Append(i == 0 ? "" : ", ").Append($"({names[0]}, {names[1]}, {names[2]}, @kind, {names[3]}, {names[4]}, {names[5]}, {names[6]}, {names[7]}, {names[8]}, @status, {names[9]}, 0, @now)");
-        }
-
-        insert.CommandText = $"{Columns}{rows} RETURNING id, conversation_id, seq";
-        await using var inserted = await insert.ExecuteReaderAsync();
-        while (await inserted.ReadAsync())
-        {
-            bySeq[(inserted.GetInt64(1), inserted.GetInt64(2))].Id = inserted.GetInt64(0);
-        }
-
+        await EngineStore.InsertInboundAsync(db, messages, now);
         return settled;
     }
-
-    /// <summary>A message's own values, in the order of the insert's columns (the common ones left out).</summary>
-    private static object?[] Row(Message m) =>
-        [m.ConversationId, m.InboxId, m.Seq, m.AuthorName, m.ContentType, m.Text, m.PayloadJson, m.ReplyTo, m.ChannelMessageId, m.Processed];
 
     /// <summary>Stores the files first: their ids go into the messages' payloads.</summary>
     private static async Task AttachAsync(ParleyDb db, List<(Message Message, long AccountId, NewAttachment? File)> added, DateTime now)

@@ -121,7 +121,7 @@ public sealed class Router(
         // The plan used loads read without a lock: another pass, here or on another node, may have filled the advisor
         // since. Holding the advisor's row (PostgreSQL; on SQLite the write gate excludes every other writer) makes
         // this count and the assignment one step, so two passes cannot both take the advisor's last place.
-        await LockAdvisorAsync(db, allocation.AdvisorId, cancellationToken);
+        await EngineStore.LockAdvisorAsync(db, allocation.AdvisorId, cancellationToken);
         var advisor = await db.Advisors.AsNoTracking().FirstAsync(a => a.Id == allocation.AdvisorId, cancellationToken);
         var load = (await AdvisorLoad.OfAsync(db, [advisor.Id], cancellationToken)).GetValueOrDefault(advisor.Id);
         if (load >= advisor.Capacity)
@@ -129,7 +129,7 @@ public sealed class Router(
             return Outcome.AdvisorFull;
         }
 
-        await ConversationWriter.LockAsync(db, [allocation.ConversationId], cancellationToken);
+        await EngineStore.LockConversationsAsync(db, [allocation.ConversationId], cancellationToken);
         var conversation = await db.Conversations.FirstAsync(c => c.Id == allocation.ConversationId, cancellationToken);
         if (conversation.Status != ConversationStatus.Queued)
         {
@@ -144,22 +144,4 @@ public sealed class Router(
         return Outcome.Assigned;
     }
 
-    /// <summary>
-    /// Takes the advisor's row lock until the transaction ends (PostgreSQL). No other transaction holds an advisor's row
-    /// together with a conversation's, and routing takes the advisor's first, so the two locks cannot deadlock.
-    /// </summary>
-    private static async Task LockAdvisorAsync(ParleyDb db, long advisorId, CancellationToken cancellationToken)
-    {
-        if (!db.Database.IsNpgsql())
-        {
-            return;
-        }
-
-        await using var command = db.Command("SELECT id FROM advisors WHERE id = @id FOR UPDATE");
-        command.Add("@id", advisorId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-        }
-    }
 }

@@ -1,0 +1,135 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Conversations;
+
+namespace Parley.Data;
+
+/// <summary>
+/// The engine's hot-path SQL, for both dialects, in one place: plain ADO.NET on the caller's connection and transaction
+/// (EF's work per statement cost more than the statements; see docs/ARCHITECTURE.md). The SQL is the common subset of
+/// SQLite and PostgreSQL, values always as parameters; where the dialects differ (row locks, the insert), each method
+/// says so. The engine's files keep the rules and call these for their reads and writes.
+/// </summary>
+internal static partial class EngineStore
+{
+    /// <summary>
+    /// Takes the conversations' row locks at the start of a transaction (PostgreSQL; SQLite runs one write transaction
+    /// at a time anyway), so concurrent writers queue up instead of failing their version check until retries run out.
+    /// Rows are locked in id order, so two writers locking overlapping sets cannot deadlock.
+    /// </summary>
+    public static async Task LockConversationsAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql() || conversationIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = db.Command();
+        command.CommandText = $"SELECT id FROM conversations WHERE id IN ({command.AddList("l", conversationIds)}) ORDER BY id FOR UPDATE";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+        }
+    }
+
+    /// <summary>Sets the times and bumps the version of conversations the caller holds (row lock or write gate), unloaded.</summary>
+    public static async Task TouchAsync(ParleyDb db, IReadOnlyList<(long Id, DateTime LastCustomerMessageAt)> conversations, DateTime now, CancellationToken cancellationToken)
+    {
+        if (conversations.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = db.Command();
+        command.Add("@now", now);
+        var (lastAt, ids) = command.AddCaseById("t", conversations);
+        command.CommandText = $"UPDATE conversations SET updated_at = @now, version = version + 1, last_customer_message_at = {lastAt} WHERE id IN ({ids})";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes the advisor's row lock until the transaction ends (PostgreSQL). No other transaction holds an advisor's row
+    /// together with a conversation's, and routing takes the advisor's first, so the two locks cannot deadlock.
+    /// </summary>
+    public static async Task LockAdvisorAsync(ParleyDb db, long advisorId, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return;
+        }
+
+        await using var command = db.Command("SELECT id FROM advisors WHERE id = @id FOR UPDATE");
+        command.Add("@id", advisorId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+        }
+    }
+
+    /// <summary>The conversations' unprocessed customer messages in order (conversation, then seq), untracked.</summary>
+    public static async Task<List<Message>> UnprocessedAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command();
+        var ids = command.AddList("c", conversationIds);
+        command.Add("@limit", limit);
+        command.CommandText = "SELECT id, conversation_id, seq, text, reply_to, created_at FROM messages "
+            + $"WHERE conversation_id IN ({ids}) AND {db.Unprocessed()} ORDER BY conversation_id, seq LIMIT @limit";
+        var messages = new List<Message>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(new Message
+            {
+                Id = reader.GetInt64(0),
+                ConversationId = reader.GetInt64(1),
+                Seq = reader.GetInt64(2),
+                Text = reader.NullableString(3),
+                ReplyTo = reader.NullableString(4),
+                CreatedAt = reader.Utc(5),
+                AuthorKind = AuthorKind.Customer,
+            });
+        }
+
+        return messages;
+    }
+
+    public static async Task<Dictionary<long, ConversationStatus>> StatusesAsync(ParleyDb db, List<long> conversationIds, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command();
+        command.CommandText = $"SELECT id, status FROM conversations WHERE id IN ({command.AddList("c", conversationIds)})";
+        var statuses = new Dictionary<long, ConversationStatus>(conversationIds.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            statuses[reader.GetInt64(0)] = reader.Enum<ConversationStatus>(1);
+        }
+
+        return statuses;
+    }
+
+    public static async Task MarkProcessedAsync(ParleyDb db, List<Message> messages, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command();
+        command.Add("@processed", true);
+        command.CommandText = $"UPDATE messages SET processed = @processed WHERE id IN ({command.AddList("m", messages.Select(m => m.Id))})";
+        var marked = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (marked != messages.Count)
+        {
+            throw new InvalidOperationException($"Marked {marked} of {messages.Count} messages processed.");
+        }
+    }
+
+    /// <summary>The conversations with customer messages not processed yet (left by a crash, or by a failed batch).</summary>
+    public static async Task<List<long>> WithUnprocessedAsync(ParleyDb db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Command($"SELECT DISTINCT conversation_id FROM messages WHERE {db.Unprocessed()}");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+}
