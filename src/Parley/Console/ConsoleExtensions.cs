@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
@@ -28,7 +27,7 @@ public static class ConsoleExtensions
         long id, HttpContext http, IDbContextFactory<ParleyDb> dbs, ConsoleQueries queries, CancellationToken ct)
     {
         var notFound = TypedResults.Problem("No such attachment in your accounts.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
-        if (!long.TryParse(http.User.FindFirst(IdentityExtensions.AdvisorIdClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var advisorId))
+        if (http.User.AdvisorId() is not { } advisorId)
         {
             return notFound;
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Parley.Channels.WebMessaging;
@@ -85,9 +84,7 @@ public static class ContactsApi
         };
 
     private static async Task<AdvisorSession?> SignedInAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
-        long.TryParse(http.User.FindFirst(IdentityExtensions.AdvisorIdClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? await CurrentAdvisor.LoadAsync(dbs, id, ct)
-            : null;
+        http.User.AdvisorId() is { } id ? await CurrentAdvisor.LoadAsync(dbs, id, ct) : null;
 
     private static ProblemHttpResult NotSignedIn() =>
         TypedResults.Problem("Sign in to the console first.", statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in");

@@ -91,8 +91,6 @@ public static class RateLimits
     /// <summary>A 429 ProblemDetails with Retry-After (seconds), as every limit answers.</summary>
     public static Task TooManyAsync(HttpContext http, RateLimitLease? lease) => TooMany(http, lease).ExecuteAsync(http);
 
-    public static Task TooManyAsync(HttpContext http, TimeSpan retryAfter) => TooMany(http, retryAfter).ExecuteAsync(http);
-
     /// <summary>The 429 result of a refused lease; sets Retry-After on the response.</summary>
     public static IResult TooMany(HttpContext http, RateLimitLease? lease) =>
         TooMany(http, lease is not null && lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1));
@@ -104,6 +102,6 @@ public static class RateLimits
         return TooMany(seconds);
     }
 
-    public static IResult TooMany(int retryAfterSeconds) => Results.Problem(
+    private static IResult TooMany(int retryAfterSeconds) => Results.Problem(
         $"Too many requests; try again in {retryAfterSeconds} s.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
 }

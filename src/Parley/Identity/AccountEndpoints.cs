@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -34,15 +33,13 @@ public static class AccountEndpoints
         using var lease = limiter.Acquire(email);
         if (!lease.IsAcquired)
         {
-            await RateLimits.TooManyAsync(http, lease);
-            return Results.Empty;
+            return RateLimits.TooMany(http, lease);
         }
 
         using var turn = await limiter.AcquireCheckAsync(ct);
         if (!turn.IsAcquired)
         {
-            await RateLimits.TooManyAsync(http, TimeSpan.FromSeconds(1));
-            return Results.Empty;
+            return RateLimits.TooMany(http, TimeSpan.FromSeconds(1));
         }
 
         var advisor = await signIn.CheckAsync(email, form["password"].ToString(), ct);
@@ -68,7 +65,7 @@ public static class AccountEndpoints
             return forged;
         }
 
-        if (long.TryParse(http.User.FindFirst(IdentityExtensions.AdvisorIdClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        if (http.User.AdvisorId() is { } id)
         {
             // Signing out ends availability: routing must not keep allocating to someone who left.
             if (await CurrentAdvisor.LoadAsync(dbs, id, ct) is { } advisor)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
@@ -21,8 +20,7 @@ public sealed class CurrentAdvisor(AuthenticationStateProvider authentication, I
         }
 
         var state = await authentication.GetAuthenticationStateAsync();
-        var claim = state.User.FindFirst(IdentityExtensions.AdvisorIdClaim)?.Value;
-        if (!long.TryParse(claim, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        if (state.User.AdvisorId() is not { } id)
         {
             return null;
         }

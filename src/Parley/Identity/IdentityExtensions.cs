@@ -13,6 +13,12 @@ public static class IdentityExtensions
     /// <summary>The advisor's security stamp when the cookie was issued (see <see cref="SessionStamps"/>).</summary>
     public const string SecurityStampClaim = "parley:stamp";
 
+    /// <summary>The signed-in advisor's id from the session's claims; null when the principal is no advisor's.</summary>
+    public static long? AdvisorId(this System.Security.Claims.ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirst(AdvisorIdClaim)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id
+            : null;
+
     public static WebApplicationBuilder AddParleyIdentity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;

@@ -38,7 +38,7 @@ public sealed class SessionStamps(IDbContextFactory<ParleyDb> dbs, TimeProvider 
     {
         var stamp = principal.FindFirst(IdentityExtensions.SecurityStampClaim)?.Value;
         if (string.IsNullOrEmpty(stamp)
-            || !long.TryParse(principal.FindFirst(IdentityExtensions.AdvisorIdClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var advisorId))
+            || principal.AdvisorId() is not { } advisorId)
         {
             return false;
         }

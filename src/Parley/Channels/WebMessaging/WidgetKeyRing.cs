@@ -60,8 +60,7 @@ public sealed class WidgetKeyRing(IDbContextFactory<ParleyDb> dbs) : IDisposable
     public async Task<IReadOnlyList<KeyInfo>> ListAsync(CancellationToken ct)
     {
         var tokens = await ReloadAsync(ct);
-        var ids = await KeyIdsAsync(ct);
-        return ids.Select(id => new KeyInfo(id, id == tokens.CurrentKeyId)).ToList();
+        return tokens.KeyIds.Select(id => new KeyInfo(id, id == tokens.CurrentKeyId)).ToList();
     }
 
     /// <summary>Adds a newer key, which signs from now on (on every node within <see cref="ReloadInterval"/>); returns its id.</summary>
@@ -70,10 +69,15 @@ public sealed class WidgetKeyRing(IDbContextFactory<ParleyDb> dbs) : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             var next = (await KeyIdsAsync(ct)).DefaultIfEmpty(0).Max() + 1;
-            if (await TryAddAsync(next, ct) || attempt >= 3)
+            if (await TryAddAsync(next, ct))
             {
                 await ReloadAsync(ct);
                 return next;
+            }
+
+            if (attempt >= 3)
+            {
+                throw new InvalidOperationException("Other nodes kept adding keys at the same time: rotate again.");
             }
         }
     }

@@ -64,10 +64,19 @@ public sealed class WidgetSessions(
         (await ring.TokensAsync(null, ct)).IssueStreamTicket(caller.Claims, clock.GetUtcNow());
 
     /// <summary>The claims of a valid token of this purpose, signed by a key of the ring; null otherwise.</summary>
-    public async Task<WidgetClaims?> ValidateAsync(string? token, TokenPurpose purpose, CancellationToken ct) =>
-        WidgetTokens.KeyIdOf(token) is { } keyId
+    public async Task<WidgetClaims?> ValidateAsync(string? token, TokenPurpose purpose, CancellationToken ct)
+    {
+        var tokens = await ring.TokensAsync(null, ct);
+        if (tokens.Validate(token, purpose, clock.GetUtcNow()) is { } claims)
+        {
+            return claims;
+        }
+
+        // Signed by a key this node does not know yet (rotated on another node): look at the ring again, then once more.
+        return WidgetTokens.KeyIdOf(token) is { } keyId && !tokens.HasKey(keyId)
             ? (await ring.TokensAsync(keyId, ct)).Validate(token, purpose, clock.GetUtcNow())
             : null;
+    }
 
     /// <summary>The caller of valid claims; null when the contact's sessions were revoked after the token was issued, or it is gone.</summary>
     public async Task<WidgetCaller?> ResolveAsync(WidgetClaims claims, CancellationToken ct)

@@ -53,6 +53,8 @@ public sealed class WidgetTokens(IReadOnlyDictionary<int, byte[]> keys, int curr
 
     public bool HasKey(int keyId) => keys.ContainsKey(keyId);
 
+    public IEnumerable<int> KeyIds => keys.Keys.Order();
+
     public (string Token, DateTimeOffset ExpiresAt) Issue(TokenPurpose purpose, long inboxId, string subject, DateTimeOffset now, TimeSpan lifetime)
     {
         var issued = now.ToUnixTimeSeconds();
