@@ -181,7 +181,7 @@ public sealed class HybridConversationTests
         using var stranger = await app.GuestAsync();
 
         Assert.Null(first.Session.ContactId); // a guest's session stores nothing until the conversation opens
-        var contactId = await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversation.ConversationId).Select(c => c.ContactId).FirstAsync());
+        var contactId = await app.ContactOfAsync(conversation.ConversationId);
         Assert.Equal(contactId, again.Session!.ContactId);
         Assert.Equal(conversation.ConversationId, (await again.OpenAsync()).ConversationId);
         Assert.NotEqual(conversation.ConversationId, (await stranger.OpenAsync()).ConversationId);

@@ -75,7 +75,7 @@ public sealed class ProcessingOrderTests
         await using var app = new ParleyApplication(DatabaseProvider.Sqlite);
         using var customer = await app.GuestAsync();
         var conversationId = (await customer.OpenAsync()).ConversationId;
-        var contactId = await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ContactId).FirstAsync());
+        var contactId = await app.ContactOfAsync(conversationId);
         var inbox = await app.DemoInboxAsync();
         var engine = app.Service<ConversationEngine>();
 

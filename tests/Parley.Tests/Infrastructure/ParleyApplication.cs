@@ -73,6 +73,10 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         return await query(db);
     }
 
+    /// <summary>The contact a conversation belongs to (a guest's is created when it opens the conversation).</summary>
+    public Task<long> ContactOfAsync(long conversationId) =>
+        DbAsync(db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ContactId).FirstAsync());
+
     public Task<Inbox> DemoInboxAsync() =>
         DbAsync(db => db.Inboxes.AsNoTracking().FirstAsync(i => i.PublicKey == DemoWorkspace.InboxKey));
 

@@ -47,7 +47,7 @@ public sealed class WidgetSessionLifecycleTests
         var conversation = await customer.OpenAsync();
         await other.OpenAsync();
         var history = (await other.MessagesAsync()).Messages.Count;
-        var contactId = await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversation.ConversationId).Select(c => c.ContactId).FirstAsync());
+        var contactId = await app.ContactOfAsync(conversation.ConversationId);
         app.Clock.Advance(TimeSpan.FromSeconds(5));
 
         using var supervisor = await ConsoleLogin.SignedInAsync(app, "supervisor@parley.local");
@@ -70,7 +70,7 @@ public sealed class WidgetSessionLifecycleTests
         using var customer = await node1.GuestAsync();
         var conversation = await customer.OpenAsync();
         await customer.MessagesAsync(); // node 1 has the contact and the revocations in memory now
-        var contactId = await node1.DbAsync(db => db.Conversations.Where(c => c.Id == conversation.ConversationId).Select(c => c.ContactId).FirstAsync());
+        var contactId = await node1.ContactOfAsync(conversation.ConversationId);
         node1.Clock.Advance(TimeSpan.FromSeconds(5));
 
         using var supervisor = await ConsoleLogin.SignedInAsync(node2, "supervisor@parley.local");
@@ -88,7 +88,7 @@ public sealed class WidgetSessionLifecycleTests
         using var customer = await app.GuestAsync();
         var conversation = await customer.OpenAsync();
         var history = (await customer.MessagesAsync()).Messages.Count;
-        var contactId = await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversation.ConversationId).Select(c => c.ContactId).FirstAsync());
+        var contactId = await app.ContactOfAsync(conversation.ConversationId);
         app.Clock.Advance(TimeSpan.FromSeconds(5));
 
         using var advisor = await ConsoleLogin.SignedInAsync(app, "marie@parley.local");

@@ -45,7 +45,7 @@ public sealed class WidgetSessionTests
         Assert.False(guestSession.Verified);
         Assert.Null(guestSession.ContactId);
         var opened = await guest.OpenAsync();
-        var guestContact = await app.DbAsync(db => db.Conversations.Where(c => c.Id == opened.ConversationId).Select(c => c.ContactId).FirstAsync());
+        var guestContact = await app.ContactOfAsync(opened.ConversationId);
         Assert.NotEqual(session.ContactId, guestContact);
         Assert.Equal(((string?)null, (string?)null), await NameAndEmailAsync(app, guestContact));
     }
