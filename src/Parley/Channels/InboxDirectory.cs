@@ -5,48 +5,35 @@ using Parley.Data;
 namespace Parley.Channels;
 
 /// <summary>
-/// Inboxes by id and by public key, cached briefly: widget calls are hot, and a channel manager's edit shows within
-/// <see cref="Lifetime"/> without a deploy. Only inboxes that exist are cached, so a caller cannot fill the cache with keys
-/// of its choosing; a key that cannot be an inbox key is refused before any lookup.
+/// Inboxes by id, cached briefly: the engine reads one on every message, and a channel manager's edit shows within
+/// <see cref="Lifetime"/> without a deploy. Only inboxes that exist are cached, so a caller cannot fill the cache with ids
+/// of its choosing. Channels find their inboxes by their own keys (<see cref="WebMessaging.WidgetInboxes"/>, connections).
 /// </summary>
 public sealed class InboxDirectory(IDbContextFactory<ParleyDb> dbs, IMemoryCache cache)
 {
-    public const int MaxKeyLength = 64;
-
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
 
-    /// <summary>What a public key looks like: 1 to 64 ASCII letters, digits, '-' or '_'.</summary>
-    public static bool IsWellFormedKey(string? key) =>
-        key is { Length: > 0 and <= MaxKeyLength } && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-
     public Task<Inbox?> FindAsync(long id, CancellationToken cancellationToken) =>
-        FindAsync(("inbox", id), db => db.Inboxes.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken));
+        FindAsync(cache, dbs, ("inbox", id), db => db.Inboxes.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken));
 
-    public Task<Inbox?> FindByKeyAsync(string publicKey, CancellationToken cancellationToken) =>
-        IsWellFormedKey(publicKey)
-            ? FindAsync(("inbox-key", publicKey), db => db.Inboxes.AsNoTracking().FirstOrDefaultAsync(i => i.PublicKey == publicKey, cancellationToken))
-            : Task.FromResult<Inbox?>(null);
+    public void Forget(long inboxId) => cache.Remove(("inbox", inboxId));
 
-    public void Forget(Inbox inbox)
+    /// <summary>Reads a row through the cache for <see cref="Lifetime"/>; only rows that exist are kept.</summary>
+    internal static async Task<T?> FindAsync<T>(IMemoryCache cache, IDbContextFactory<ParleyDb> dbs, object key, Func<ParleyDb, Task<T?>> load)
+        where T : class
     {
-        cache.Remove(("inbox", inbox.Id));
-        cache.Remove(("inbox-key", inbox.PublicKey));
-    }
-
-    private async Task<Inbox?> FindAsync(object key, Func<ParleyDb, Task<Inbox?>> load)
-    {
-        if (cache.TryGetValue(key, out Inbox? cached))
+        if (cache.TryGetValue(key, out T? cached))
         {
             return cached;
         }
 
         await using var db = await dbs.CreateDbContextAsync();
-        var inbox = await load(db);
-        if (inbox is not null)
+        var found = await load(db);
+        if (found is not null)
         {
-            cache.Set(key, inbox, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
+            cache.Set(key, found, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
         }
 
-        return inbox;
+        return found;
     }
 }

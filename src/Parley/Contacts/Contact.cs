@@ -6,6 +6,13 @@ public sealed class Contact
     public long AccountId { get; set; }
     public string? Name { get; set; }
     public string? Email { get; set; }
+
+    /// <summary>In international format when a channel gave it (WhatsApp's wa_id).</summary>
+    public string? Phone { get; set; }
+
+    /// <summary>The picture a platform gave for the person (an http(s) URL), shown in the console.</summary>
+    public string? AvatarUrl { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     /// <summary>Widget tokens issued before this time are refused (see WidgetSessions.RevokeAsync).</summary>

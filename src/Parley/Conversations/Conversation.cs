@@ -42,6 +42,9 @@ public sealed class Conversation
     public DateTime? ResolvedAt { get; set; }
     public DateTime? LastCustomerMessageAt { get; set; }
 
+    /// <summary>Where the conversation came from as the channel reported it (an ad, an m.me link's ref), as JSON.</summary>
+    public string? EntryPoint { get; set; }
+
     /// <summary>Optimistic concurrency token, bumped on every update.</summary>
     public long Version { get; set; }
 

@@ -80,5 +80,9 @@ public sealed class Message
     public bool Processed { get; set; }
 
     public int DeliveryAttempts { get; set; }
+
+    /// <summary>Why the message could not be delivered, in the platform's words, for the advisor.</summary>
+    public string? FailureReason { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }

@@ -7,6 +7,8 @@ namespace Parley.Data;
 /// <summary>
 /// Applies the versioned SQL scripts of Data/Migrations/{Sqlite|Postgres} in order, each once, in a transaction.
 /// Several nodes may start at once: PostgreSQL takes an advisory lock, SQLite a write lock (BEGIN IMMEDIATE).
+/// On SQLite, foreign keys are off while the scripts run (a table rebuild drops and renames tables, as SQLite's own
+/// procedure for schema changes says) and every foreign key is checked before the transaction commits.
 /// </summary>
 public sealed class Migrator(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, ILogger<Migrator> logger)
 {
@@ -32,7 +34,25 @@ public sealed class Migrator(IServiceScopeFactory scopes, IOptions<DatabaseOptio
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            // Only outside a transaction does this pragma take effect.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys=OFF;", cancellationToken);
         }
+
+        try
+        {
+            return await ApplyAsync(db, provider, cancellationToken);
+        }
+        finally
+        {
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys=ON;", CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> ApplyAsync(ParleyDb db, DatabaseProvider provider, CancellationToken cancellationToken)
+    {
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (provider == DatabaseProvider.Postgres)
@@ -59,6 +79,16 @@ public sealed class Migrator(IServiceScopeFactory scopes, IOptions<DatabaseOptio
                 $"INSERT INTO schema_migrations (version, applied_at) VALUES ({version}, {DateTime.UtcNow.ToString("O")})",
                 cancellationToken);
             newlyApplied.Add(version);
+        }
+
+        if (provider == DatabaseProvider.Sqlite && newlyApplied.Count > 0)
+        {
+            var broken = await db.Database.SqlQueryRaw<string>("SELECT \"table\" AS \"Value\" FROM pragma_foreign_key_check")
+                .ToListAsync(cancellationToken);
+            if (broken.Count > 0)
+            {
+                throw new InvalidOperationException($"Migration left broken foreign keys in: {string.Join(", ", broken.Distinct())}.");
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -1,8 +1,11 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Parley.Accounts;
 using Parley.Analytics;
 using Parley.Channels;
+using Parley.Channels.Delivery;
+using Parley.Channels.WebMessaging;
 using Parley.Contacts;
 using Parley.Conversations;
 using Parley.Identity;
@@ -14,10 +17,16 @@ namespace Parley.Data;
 /// The one DbContext. The schema is owned by the SQL migrations in Data/Migrations (one folder per dialect);
 /// this mapping only names tables and columns, so it must stay in step with them (a test checks it on both).
 /// </summary>
-public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(options)
+public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<Inbox> Inboxes => Set<Inbox>();
+    public DbSet<WebWidget> WebWidgets => Set<WebWidget>();
+    public DbSet<Connection> Connections => Set<Connection>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+
+    /// <summary>The Data Protection key ring, shared by every node (connection secrets are protected with it).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Queue> Queues => Set<Queue>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<ContactIdentity> ContactIdentities => Set<ContactIdentity>();
@@ -41,6 +50,18 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     {
         modelBuilder.Entity<Account>().ToTable("accounts");
         modelBuilder.Entity<Inbox>().ToTable("inboxes");
+        modelBuilder.Entity<WebWidget>(e =>
+        {
+            e.ToTable("web_widgets").HasKey(w => w.InboxId);
+            e.Property(w => w.InboxId).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<Connection>().ToTable("connections");
+        modelBuilder.Entity<Delivery>(e =>
+        {
+            e.ToTable("deliveries");
+            e.HasOne(d => d.Message).WithMany().HasForeignKey(d => d.MessageId);
+        });
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         modelBuilder.Entity<Queue>().ToTable("queues");
         modelBuilder.Entity<Contact>().ToTable("contacts");
         modelBuilder.Entity<ContactIdentity>().ToTable("contact_identities");

@@ -27,16 +27,16 @@ public static class DemoPage
             }
 
             await using var db = await dbs.CreateDbContextAsync(ct);
-            var inbox = await db.Inboxes.AsNoTracking().FirstAsync(i => i.PublicKey == DemoWorkspace.InboxKey, ct);
+            var widget = await db.WebWidgets.AsNoTracking().FirstAsync(w => w.PublicKey == DemoWorkspace.InboxKey, ct);
             var attributes = string.Empty;
             if (user is { Length: > 0 and <= 40 } && user.All(char.IsAsciiLetterOrDigit))
             {
                 var name = char.ToUpperInvariant(user[0]) + user[1..];
-                attributes = $"data-user-id=\"{WebUtility.HtmlEncode(user)}\" data-user-hash=\"{IdentityVerification.Sign(inbox.IdentitySecret, user)}\" "
-                    + $"data-user-name=\"{WebUtility.HtmlEncode(name)}\" data-user-profile-hash=\"{IdentityVerification.SignProfile(inbox.IdentitySecret, user, name, null)}\"";
+                attributes = $"data-user-id=\"{WebUtility.HtmlEncode(user)}\" data-user-hash=\"{IdentityVerification.Sign(widget.IdentitySecret, user)}\" "
+                    + $"data-user-name=\"{WebUtility.HtmlEncode(name)}\" data-user-profile-hash=\"{IdentityVerification.SignProfile(widget.IdentitySecret, user, name, null)}\"";
             }
 
-            var html = Template.Value.Replace("{{INBOX}}", WebUtility.HtmlEncode(inbox.PublicKey), StringComparison.Ordinal)
+            var html = Template.Value.Replace("{{INBOX}}", WebUtility.HtmlEncode(widget.PublicKey), StringComparison.Ordinal)
                 .Replace("{{USER_ATTRS}}", attributes, StringComparison.Ordinal);
             return Results.Content(html, "text/html; charset=utf-8");
         }).ExcludeFromDescription();

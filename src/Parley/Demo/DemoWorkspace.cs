@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Parley.Accounts;
 using Parley.Channels;
+using Parley.Channels.WebMessaging;
 using Parley.Data;
 using Parley.Identity;
 using Parley.Routing;
@@ -39,7 +40,7 @@ public sealed class DemoWorkspace(
         }
 
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        if (!await db.Inboxes.AnyAsync(i => i.PublicKey == InboxKey, cancellationToken))
+        if (!await db.WebWidgets.AnyAsync(w => w.PublicKey == InboxKey, cancellationToken))
         {
             try
             {
@@ -84,15 +85,21 @@ public sealed class DemoWorkspace(
             BusinessHours = BusinessHoursSchedule.Weekdays("Europe/Paris", new TimeOnly(8, 0), new TimeOnly(20, 0), saturdayTo: new TimeOnly(13, 0)),
             ExpectedReplyMinutes = 10,
         };
-        db.Inboxes.Add(new Inbox
+        var website = new Inbox
         {
             AccountId = account.Id,
             Name = "La Posta website",
             Channel = ChannelKind.WebMessaging,
-            PublicKey = InboxKey,
-            IdentitySecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
             SettingsJson = settings.ToJson(),
             CreatedAt = now,
+        };
+        db.Inboxes.Add(website);
+        await db.SaveChangesAsync(ct);
+        db.WebWidgets.Add(new WebWidget
+        {
+            InboxId = website.Id,
+            PublicKey = InboxKey,
+            IdentitySecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
         });
 
         var team = new (string Email, string Name, AdvisorRole Role, Queue[] Queues)[]

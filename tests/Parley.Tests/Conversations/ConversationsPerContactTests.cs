@@ -35,7 +35,7 @@ public sealed class ConversationsPerContactTests
             var inbox = await db.Inboxes.FirstAsync();
             inbox.SettingsJson = InboxSettings.Parse(inbox.SettingsJson) with { OneConversationPerContact = false } is var s ? s.ToJson() : inbox.SettingsJson;
             await db.SaveChangesAsync();
-            app.Service<InboxDirectory>().Forget(inbox);
+            app.Service<InboxDirectory>().Forget(inbox.Id);
             return 0;
         });
         var social = await FirstAndSecondCaseAsync(app, "social");

@@ -151,8 +151,8 @@ public sealed class HybridConversationTests
     public async Task A_signed_in_customer_gets_the_same_conversation_on_every_device(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider);
-        var inbox = await app.DemoInboxAsync();
-        var request = new SessionRequest("demo-website", null, "alice", IdentityVerification.Sign(inbox.IdentitySecret, "alice"), "Alice", null);
+        var widget = await app.DemoWidgetAsync();
+        var request = new SessionRequest("demo-website", null, "alice", IdentityVerification.Sign(widget.IdentitySecret, "alice"), "Alice", null);
         using var phone = app.Widget();
         using var laptop = app.Widget();
 

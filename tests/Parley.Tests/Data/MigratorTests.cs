@@ -58,6 +58,10 @@ public sealed class MigratorTests
             await db.AdvisorQueues.Take(1).ToListAsync();
             await db.ReportingEvents.Take(1).ToListAsync();
             await db.Settings.Take(1).ToListAsync();
+            await db.WebWidgets.Take(1).ToListAsync();
+            await db.Connections.Take(1).ToListAsync();
+            await db.Deliveries.Take(1).ToListAsync();
+            await db.DataProtectionKeys.Take(1).ToListAsync();
             return true;
         });
         Assert.Equal(5, await app.DbAsync(db => db.Advisors.CountAsync()));
@@ -117,6 +121,57 @@ public sealed class MigratorTests
             : "SELECT sql AS \"Value\" FROM sqlite_master WHERE name = 'ix_messages_unprocessed'").SingleAsync());
         Assert.Contains("conversation_id, seq", indexed, StringComparison.Ordinal);
         Assert.Equal(waiting, await app.DbAsync(db => db.Messages.Where(m => m.ConversationId == conversationId && !m.Processed).Select(m => m.Seq).SingleAsync()));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_website_inbox_of_an_older_version_keeps_its_widget_keys_and_conversations_in_the_channel_neutral_schema(DatabaseProvider provider)
+    {
+        await using var database = TestDatabase.Create(provider);
+        var before = Migrator.Scripts(provider).Where(s => string.CompareOrdinal(s.Version, "0006") < 0).ToList();
+        var now = provider == DatabaseProvider.Postgres ? "now()" : "'2026-12-01T10:00:00.0000000Z'";
+        await using (var connection = Open(database))
+        {
+            foreach (var (version, sql) in before)
+            {
+                await ExecuteAsync(connection, sql);
+            }
+
+            await ExecuteAsync(connection, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL);"
+                + string.Concat(before.Select(s => $"INSERT INTO schema_migrations VALUES ('{s.Version}', 'then');"))
+                + $"INSERT INTO accounts (id, name, created_at) VALUES (7, 'Brand', {now});"
+                + $"INSERT INTO inboxes (id, account_id, name, channel, public_key, identity_secret, settings_json, created_at) VALUES (42, 7, 'Site', 'WebMessaging', 'brand-site', 'secret-42', '{{}}', {now});"
+                + $"INSERT INTO contacts (id, account_id, created_at) VALUES (5, 7, {now});"
+                + $"INSERT INTO contact_identities (contact_id, inbox_id, external_id, verified, created_at) VALUES (5, 42, 'u:ann', {(provider == DatabaseProvider.Postgres ? "true" : "1")}, {now});"
+                + "INSERT INTO conversations (id, account_id, inbox_id, contact_id, channel, is_public, status, priority, last_seq, customer_read_seq, advisor_read_seq, created_at, updated_at, version) "
+                + $"VALUES (9, 7, 42, 5, 'WebMessaging', {(provider == DatabaseProvider.Postgres ? "false" : "0")}, 'Queued', 0, 0, 0, 0, {now}, {now}, 1);");
+        }
+
+        await using var app = new ParleyApplication(database) { Demo = false };
+        Assert.Contains("0006_channels", await AppliedAsync(app));
+        var widget = await app.DbAsync(db => db.WebWidgets.AsNoTracking().SingleAsync());
+        Assert.Equal((42L, "brand-site", "secret-42"), (widget.InboxId, widget.PublicKey, widget.IdentitySecret));
+        Assert.Equal(42L, await app.DbAsync(db => db.Conversations.Where(c => c.Id == 9).Select(c => c.InboxId).SingleAsync()));
+        Assert.NotNull(await app.Service<Parley.Channels.WebMessaging.WidgetInboxes>().FindByKeyAsync("brand-site", CancellationToken.None));
+
+        // Foreign keys still hold after the rebuild: a conversation on an inbox that does not exist is refused.
+        await Assert.ThrowsAnyAsync<Exception>(() => app.DbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "UPDATE conversations SET inbox_id = 4242 WHERE id = 9")));
+    }
+
+    private static System.Data.Common.DbConnection Open(TestDatabase database)
+    {
+        System.Data.Common.DbConnection connection = database.Provider == DatabaseProvider.Postgres
+            ? new Npgsql.NpgsqlConnection(database.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     private static Task<List<string>> AppliedAsync(ParleyApplication app) =>

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Channels;
+using Parley.Channels.WebMessaging;
 using Parley.Conversations;
 using Parley.Data;
 using Parley.Demo;
@@ -78,7 +79,12 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         DbAsync(db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ContactId).FirstAsync());
 
     public Task<Inbox> DemoInboxAsync() =>
-        DbAsync(db => db.Inboxes.AsNoTracking().FirstAsync(i => i.PublicKey == DemoWorkspace.InboxKey));
+        DbAsync(db => db.WebWidgets.Where(w => w.PublicKey == DemoWorkspace.InboxKey)
+            .Join(db.Inboxes, w => w.InboxId, i => i.Id, (w, i) => i).AsNoTracking().FirstAsync());
+
+    /// <summary>The demo website's widget settings (its identity secret signs users, as the website would).</summary>
+    public Task<WebWidget> DemoWidgetAsync() =>
+        DbAsync(db => db.WebWidgets.AsNoTracking().FirstAsync(w => w.PublicKey == DemoWorkspace.InboxKey));
 
     /// <summary>What the console would hold for a signed-in advisor of the demo team.</summary>
     public Task<AdvisorSession> AdvisorAsync(string email) => DbAsync(async db =>

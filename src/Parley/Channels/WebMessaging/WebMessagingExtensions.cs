@@ -11,6 +11,7 @@ public static class WebMessagingExtensions
                 "WebMessaging:Sessions: TokenLifetime must be positive and RefreshLifetime at least as long.")
             .ValidateOnStart();
         services.AddSingleton<IChannelConnector, WebMessagingConnector>();
+        services.AddSingleton<WidgetInboxes>();
         services.AddSingleton<WidgetKeyRing>();
         services.AddSingleton<WidgetRevocations>();
         services.AddSingleton<WidgetSessions>();

@@ -8,14 +8,14 @@ namespace Parley.Channels.WebMessaging;
 public static partial class WidgetApi
 {
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> CreateSession(
-        SessionRequest request, InboxDirectory inboxes, ContactDirectory contacts, WidgetSessions sessions, CancellationToken ct)
+        SessionRequest request, WidgetInboxes inboxes, ContactDirectory contacts, WidgetSessions sessions, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Inbox))
         {
             return BadRequest("The inbox key is required.");
         }
 
-        if (!InboxDirectory.IsWellFormedKey(request.Inbox))
+        if (!WidgetInboxes.IsWellFormedKey(request.Inbox))
         {
             return MalformedKey();
         }
@@ -35,8 +35,7 @@ public static partial class WidgetApi
             return BadRequest("guestId is not accepted: a returning guest resumes with its refresh token (POST /sessions/refresh).");
         }
 
-        var inbox = await inboxes.FindByKeyAsync(request.Inbox, ct);
-        if (inbox is null)
+        if (await inboxes.FindByKeyAsync(request.Inbox, ct) is not (var inbox, var widget))
         {
             return UnknownInbox();
         }
@@ -54,7 +53,7 @@ public static partial class WidgetApi
             return BadRequest("userId must be 1 to 200 characters.");
         }
 
-        if (!IdentityVerification.IsValid(inbox.IdentitySecret, request.UserId, request.UserHash))
+        if (!IdentityVerification.IsValid(widget.IdentitySecret, request.UserId, request.UserHash))
         {
             return TypedResults.Problem("userHash is not the HMAC-SHA256 of userId with this inbox's identity secret.",
                 statusCode: StatusCodes.Status401Unauthorized, title: "Identity not verified");
@@ -65,7 +64,7 @@ public static partial class WidgetApi
         ContactProfile? profile = null;
         if (request.ProfileHash is not null)
         {
-            if (!IdentityVerification.IsValidProfile(inbox.IdentitySecret, request.UserId, request.Name, request.Email, request.ProfileHash))
+            if (!IdentityVerification.IsValidProfile(widget.IdentitySecret, request.UserId, request.Name, request.Email, request.ProfileHash))
             {
                 return TypedResults.Problem("profileHash is not the HMAC-SHA256 of userId, name and email (joined by line feeds) with this inbox's identity secret.",
                     statusCode: StatusCodes.Status401Unauthorized, title: "Profile not verified");

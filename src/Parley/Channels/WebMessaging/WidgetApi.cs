@@ -67,15 +67,14 @@ public static partial class WidgetApi
         return app;
     }
 
-    private static async Task<Results<Ok<InboxInfo>, ProblemHttpResult>> GetInbox(string publicKey, InboxDirectory inboxes, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<InboxInfo>, ProblemHttpResult>> GetInbox(string publicKey, WidgetInboxes inboxes, TimeProvider clock, CancellationToken ct)
     {
-        if (!InboxDirectory.IsWellFormedKey(publicKey))
+        if (!WidgetInboxes.IsWellFormedKey(publicKey))
         {
             return MalformedKey();
         }
 
-        var inbox = await inboxes.FindByKeyAsync(publicKey, ct);
-        if (inbox is null)
+        if (await inboxes.FindByKeyAsync(publicKey, ct) is not (var inbox, _))
         {
             return UnknownInbox();
         }
@@ -332,7 +331,7 @@ public static partial class WidgetApi
     }
 
     private static ProblemHttpResult MalformedKey() =>
-        BadRequest($"This is not an inbox key: 1 to {InboxDirectory.MaxKeyLength} letters, digits, '-' or '_'.");
+        BadRequest($"This is not an inbox key: 1 to {WidgetInboxes.MaxKeyLength} letters, digits, '-' or '_'.");
 
     private static ProblemHttpResult UnknownInbox() =>
         TypedResults.Problem("No inbox has this key.", statusCode: StatusCodes.Status404NotFound, title: "Unknown inbox");

@@ -143,10 +143,10 @@ public sealed class WidgetAbuseTests
 
         await Expect.ProblemAsync(await anonymous.PostAsJsonAsync($"{WidgetClient.Base}/sessions", new SessionRequest("demo\0website", null, null, null, null, null)), HttpStatusCode.BadRequest);
         await Expect.ProblemAsync(await anonymous.GetAsync($"{WidgetClient.Base}/inboxes/demo%01website"), HttpStatusCode.BadRequest);
-        var inbox = await app.DemoInboxAsync();
+        var widget = await app.DemoWidgetAsync();
         var user = "eve\0";
         await Expect.ProblemAsync(await anonymous.PostAsJsonAsync($"{WidgetClient.Base}/sessions",
-            new SessionRequest("demo-website", null, user, IdentityVerification.Sign(inbox.IdentitySecret, user), null, null)), HttpStatusCode.BadRequest);
+            new SessionRequest("demo-website", null, user, IdentityVerification.Sign(widget.IdentitySecret, user), null, null)), HttpStatusCode.BadRequest);
 
         // Line breaks and tabs are text; nothing refused was stored, and the conversation goes on.
         await customer.SendAsync("two\nlines\tand a tab");

@@ -221,11 +221,11 @@ public sealed class WidgetApiErrorTests(ErrorTestHost host) : IClassFixture<Erro
     [Fact]
     public async Task A_hash_of_another_user_does_not_sign_in()
     {
-        var inbox = await _app.DemoInboxAsync();
+        var widget = await _app.DemoWidgetAsync();
         using var client = _app.CreateClient();
 
         var response = await client.PostAsJsonAsync($"{WidgetClient.Base}/sessions",
-            new SessionRequest("demo-website", null, "mallory", IdentityVerification.Sign(inbox.IdentitySecret, "alice"), null, null));
+            new SessionRequest("demo-website", null, "mallory", IdentityVerification.Sign(widget.IdentitySecret, "alice"), null, null));
 
         await Expect.ProblemAsync(response, HttpStatusCode.Unauthorized);
     }

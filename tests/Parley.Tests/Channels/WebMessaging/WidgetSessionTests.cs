@@ -14,9 +14,9 @@ public sealed class WidgetSessionTests
     public async Task A_verified_customers_profile_changes_only_with_the_sites_signature_of_it(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider);
-        var inbox = await app.DemoInboxAsync();
-        var hash = IdentityVerification.Sign(inbox.IdentitySecret, "bob");
-        string Profile(string? name, string? email) => IdentityVerification.SignProfile(inbox.IdentitySecret, "bob", name, email);
+        var widget = await app.DemoWidgetAsync();
+        var hash = IdentityVerification.Sign(widget.IdentitySecret, "bob");
+        string Profile(string? name, string? email) => IdentityVerification.SignProfile(widget.IdentitySecret, "bob", name, email);
         using var first = app.Widget();
         using var later = app.Widget();
         using var replay = app.Widget();
@@ -36,7 +36,7 @@ public sealed class WidgetSessionTests
 
         // A first sign-in without a signed profile creates the contact without one.
         using var carol = app.Widget();
-        var carolSession = await carol.StartAsync(new SessionRequest("demo-website", null, "carol", IdentityVerification.Sign(inbox.IdentitySecret, "carol"), "Mallory", "attacker@evil.example"));
+        var carolSession = await carol.StartAsync(new SessionRequest("demo-website", null, "carol", IdentityVerification.Sign(widget.IdentitySecret, "carol"), "Mallory", "attacker@evil.example"));
         Assert.Equal(((string?)null, (string?)null), await NameAndEmailAsync(app, carolSession.ContactId!.Value));
 
         // A guest has no contact until it opens the conversation, and never a profile.
