@@ -1,3 +1,4 @@
+using Parley.Channels;
 using Parley.Channels.WebMessaging;
 using Parley.Console;
 using Parley.Contacts;
@@ -10,6 +11,7 @@ using Parley.Identity;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddParleyData();
 builder.AddParleyEngine();
+builder.AddParleyChannels();
 builder.AddWebMessaging();
 builder.AddParleyIdentity();
 builder.AddParleyWeb();

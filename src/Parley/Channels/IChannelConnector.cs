@@ -5,6 +5,7 @@ namespace Parley.Channels;
 /// <summary>What a channel can carry; the engine and the console adapt to it (for example no list picker on X).</summary>
 /// <param name="WaitHint">What the bot adds when the customer must wait for an advisor, in the channel's terms (null: nothing).</param>
 /// <param name="OneConversationPerContact">The channel's default for <see cref="InboxSettings.OneConversationPerContact"/>.</param>
+/// <param name="SendRatePerSecond">The platform's documented send rate per connection, the default of <see cref="Connection.RatePerSecond"/>.</param>
 public sealed record ChannelCapabilities(
     bool QuickReplies,
     bool ListPicker,
@@ -14,13 +15,52 @@ public sealed record ChannelCapabilities(
     bool PullDelivery,
     TimeSpan? ReplyWindow,
     string? WaitHint = null,
-    bool OneConversationPerContact = false);
+    bool OneConversationPerContact = false,
+    double SendRatePerSecond = 100);
 
-public sealed record SendResult(bool Delivered, bool Permanent = false, string? Error = null, string? ChannelMessageId = null);
+public enum SendOutcome
+{
+    /// <summary>The platform accepted the message.</summary>
+    Sent,
+
+    /// <summary>Not now (throttled, unavailable, a network error): try again later, at <see cref="SendResult.RetryAfter"/> if given.</summary>
+    RetryLater,
+
+    /// <summary>It will never go (a user who cannot be reached, outside the platform's window): shown to the advisor.</summary>
+    Failed,
+}
+
+/// <param name="ProviderMessageId">The platform's id for the sent message; receipts find the message by it.</param>
+/// <param name="Error">For the advisor and the logs: the platform's reason, in its words.</param>
+/// <param name="RetryAfter">How long the platform asked to wait (Retry-After, a rate limit's reset).</param>
+/// <param name="ConnectionPaused">True when the whole connection is throttled, not only this conversation.</param>
+public sealed record SendResult(
+    SendOutcome Outcome, string? ProviderMessageId = null, string? Error = null, TimeSpan? RetryAfter = null, bool ConnectionPaused = false)
+{
+    public static SendResult Sent(string? providerMessageId = null) => new(SendOutcome.Sent, providerMessageId);
+
+    public static SendResult Retry(string error, TimeSpan? after = null, bool connectionPaused = false) => new(SendOutcome.RetryLater, null, error, after, connectionPaused);
+
+    public static SendResult Fail(string error) => new(SendOutcome.Failed, null, error);
+}
+
+/// <summary>An outbound message with what a connector needs to send it.</summary>
+/// <param name="RecipientId">The contact's id on the channel (PSID, IGSID, wa_id, X user id).</param>
+/// <param name="LastCustomerMessageAt">Opens the platforms' messaging windows.</param>
+public sealed record OutboundMessage(
+    Message Message,
+    Inbox Inbox,
+    ConnectionCredentials? Connection,
+    string RecipientId,
+    DateTime? LastCustomerMessageAt,
+    MessagePayload? Payload)
+{
+    public AuthorKind Author => Message.AuthorKind;
+}
 
 /// <summary>
-/// A channel's adapter. Inbound: the channel's webhook or API calls the engine's AcceptInbound.
-/// Outbound: the dispatcher calls <see cref="SendAsync"/> for each pending message, with retries.
+/// A channel's adapter. Inbound: the channel's webhook or API calls the engine (<see cref="ConversationEngine"/>).
+/// Outbound: the dispatcher calls <see cref="SendAsync"/> for each pending message, in order per conversation, with retries.
 /// A pull channel (web messaging) has nothing to push: its messages are ready as soon as they are stored.
 /// </summary>
 public interface IChannelConnector
@@ -29,12 +69,13 @@ public interface IChannelConnector
 
     ChannelCapabilities Capabilities { get; }
 
-    Task<SendResult> SendAsync(Inbox inbox, Message message, string recipientExternalId, CancellationToken cancellationToken);
+    Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken);
 }
 
+/// <summary>The registered connectors by channel; a later registration of a channel replaces an earlier one.</summary>
 public sealed class ChannelConnectors(IEnumerable<IChannelConnector> connectors)
 {
-    private readonly Dictionary<ChannelKind, IChannelConnector> _byKind = connectors.ToDictionary(c => c.Kind);
+    private readonly Dictionary<ChannelKind, IChannelConnector> _byKind = connectors.GroupBy(c => c.Kind).ToDictionary(g => g.Key, g => g.Last());
 
     public IChannelConnector? Find(ChannelKind kind) => _byKind.GetValueOrDefault(kind);
 

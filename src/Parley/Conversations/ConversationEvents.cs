@@ -27,6 +27,10 @@ public sealed record TypingChanged(long AccountId, long ConversationId, AuthorKi
 
 public sealed record ReadUpTo(long AccountId, long ConversationId, AuthorKind Reader, long Seq) : ConversationEvent(AccountId, ConversationId);
 
+/// <summary>An outbound message's delivery changed (sent, delivered, read, failed with the platform's reason).</summary>
+public sealed record DeliveryChanged(long AccountId, long ConversationId, long MessageId, DeliveryStatus Status, string? FailureReason = null)
+    : ConversationEvent(AccountId, ConversationId);
+
 public sealed record AdvisorPresenceChanged(long AccountId, long AdvisorId) : ConversationEvent(AccountId, 0);
 
 /// <summary>

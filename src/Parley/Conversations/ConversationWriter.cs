@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Analytics;
 using Parley.Bots;
 using Parley.Channels;
+using Parley.Channels.Delivery;
 using Parley.Data;
 using Parley.Identity;
 using Parley.Routing;
@@ -96,6 +97,21 @@ public sealed class ConversationWriter(
         // no other writer moves last_seq meanwhile, and the number is saved with the conversation's own update.
         message.Seq = ++conversation.LastSeq;
         db.Messages.Add(message);
+        if (message.DeliveryStatus == DeliveryStatus.Pending)
+        {
+            // A push channel: the dispatcher sends it (the delivery gets the message's id when both are saved).
+            db.Deliveries.Add(new Delivery
+            {
+                Message = message,
+                ConversationId = conversation.Id,
+                InboxId = conversation.InboxId,
+                Status = DeliveryState.Pending,
+                NextAttemptAt = message.CreatedAt,
+                CreatedAt = message.CreatedAt,
+                UpdatedAt = message.CreatedAt,
+            });
+        }
+
         // Saved with the rest of the caller's unit of work; the event is made once the id exists (see Publish).
         events.Add(new MessageStored(conversation.AccountId, conversation.Id, message, conversation));
         return message;

@@ -7,7 +7,7 @@ namespace Parley.Conversations;
 
 public static class EngineExtensions
 {
-    /// <summary>The conversation engine and its workers: inbound processing, routing, outbound delivery, web messaging.</summary>
+    /// <summary>The conversation engine and its workers: inbound processing and routing (channels plug in with AddParleyChannels).</summary>
     public static WebApplicationBuilder AddParleyEngine(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -17,22 +17,17 @@ public static class EngineExtensions
         services.AddSingleton<ConversationEventHub>();
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<RoutingSignal>();
-        services.AddSingleton<OutboundSignal>();
         services.AddSingleton<ConversationWriter>();
         services.AddSingleton<WriteGate>();
         services.AddSingleton<InboundWriter>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<ConversationActions>();
-        services.AddSingleton<ChannelConnectors>();
-        services.AddSingleton<InboxDirectory>();
         services.AddSingleton<ContactDirectory>();
         services.AddSingleton<ContactActions>();
         services.AddSingleton<InboundProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundProcessor>());
         services.AddSingleton<Router>();
         services.AddHostedService(sp => sp.GetRequiredService<Router>());
-        services.AddSingleton<OutboundDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboundDispatcher>());
         return builder;
     }
 }

@@ -29,12 +29,14 @@ public sealed record MessageDto(
     AttachmentInfo? Attachment,
     string? ReplyTo,
     DeliveryStatus DeliveryStatus,
-    DateTime CreatedAt)
+    DateTime CreatedAt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? FailureReason = null)
 {
     public static MessageDto From(Message m)
     {
         var payload = MessagePayload.Parse(m.PayloadJson);
         return new MessageDto(m.Id, m.ConversationId, m.Seq, m.AuthorKind, m.AuthorName, m.ContentType, m.Text,
-            payload?.Options, payload?.Attachment, m.ReplyTo, m.DeliveryStatus, m.CreatedAt);
+            payload?.Options, payload?.Attachment, m.ReplyTo, m.DeliveryStatus, m.CreatedAt, m.FailureReason);
     }
 }

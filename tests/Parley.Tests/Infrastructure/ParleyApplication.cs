@@ -54,6 +54,9 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
     /// <summary>Seed the demo workspace (brand, inbox demo-website, queues, five advisors); on by default.</summary>
     public bool Demo { get; init; } = true;
 
+    /// <summary>Services for this host on top of the real ones (registered last, so they replace them).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>Configuration for this host on top of the test defaults (for example <c>["RateLimits:Login:PermitLimit"] = "2"</c>).</summary>
     public Dictionary<string, string?> Settings { get; init; } = [];
 
@@ -163,6 +166,8 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
             {
                 PauseInboundProcessing(services);
             }
+
+            TestServices?.Invoke(services);
         });
     }
 

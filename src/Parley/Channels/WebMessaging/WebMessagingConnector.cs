@@ -12,6 +12,6 @@ public sealed class WebMessagingConnector : IChannelConnector
         PullDelivery: true, ReplyWindow: null, WaitHint: "You can close this window: the reply will be here.",
         OneConversationPerContact: true);
 
-    public Task<SendResult> SendAsync(Inbox inbox, Message message, string recipientExternalId, CancellationToken cancellationToken) =>
-        Task.FromResult(new SendResult(true));
+    public Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken) =>
+        Task.FromResult(SendResult.Sent());
 }

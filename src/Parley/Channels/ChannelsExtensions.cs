@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.DataProtection;
+using Parley.Channels.Delivery;
+using Parley.Data;
+
+namespace Parley.Channels;
+
+public static class ChannelsExtensions
+{
+    /// <summary>
+    /// What every channel shares: inboxes, connections and their protected secrets (Data Protection keys in the database,
+    /// so every node reads what another saved), and outbound delivery. Each channel then registers itself
+    /// (AddWebMessaging, AddMessenger...).
+    /// </summary>
+    public static WebApplicationBuilder AddParleyChannels(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddDataProtection().SetApplicationName("Parley").PersistKeysToDbContext<ParleyDb>();
+        services.AddSingleton<ChannelConnectors>();
+        services.AddSingleton<InboxDirectory>();
+        services.AddSingleton<ConnectionSecrets>();
+        services.AddSingleton<ConnectionDirectory>();
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
+            .Validate(o => o.MaxConversations > 0 && o.PerConversation > 0 && o.MaxAttempts > 0 && o.Lease > o.SendTimeout * 2,
+                "Channels:Delivery: MaxConversations, PerConversation and MaxAttempts must be positive, and Lease more than twice SendTimeout.")
+            .ValidateOnStart();
+        services.AddSingleton<OutboundSignal>();
+        services.AddSingleton<ConnectionThrottle>();
+        services.AddSingleton<DeliverySettler>();
+        services.AddSingleton<OutboundDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboundDispatcher>());
+        return builder;
+    }
+}

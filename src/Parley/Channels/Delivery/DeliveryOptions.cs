@@ -1,0 +1,40 @@
+namespace Parley.Channels.Delivery;
+
+/// <summary>How outbound deliveries are sent (section Channels:Delivery).</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Channels:Delivery";
+
+    /// <summary>Conversations this node sends to at once (each one's messages go one after the other).</summary>
+    public int MaxConversations { get; set; } = 256;
+
+    /// <summary>Messages of one conversation leased at once.</summary>
+    public int PerConversation { get; set; } = 20;
+
+    /// <summary>How long a lease keeps other nodes off; a crashed node's deliveries are taken over after it.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Attempts before a message that keeps failing is given up (failed, with the last error shown).</summary>
+    public int MaxAttempts { get; set; } = 12;
+
+    /// <summary>The first retry's delay; each next one doubles, up to <see cref="MaxBackoff"/>, with random jitter.</summary>
+    public TimeSpan FirstBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long one call to a platform may take before it counts as failed (and is retried).</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The delay before attempt <paramref name="attempts"/>+1: exponential, capped, with jitter between half and the whole
+    /// of it (so that a platform's outage does not end in every node retrying at the same instant); never shorter than the
+    /// platform asked (<paramref name="retryAfter"/>).
+    /// </summary>
+    public TimeSpan Backoff(int attempts, TimeSpan? retryAfter, Random random)
+    {
+        var exponential = FirstBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempts, 30));
+        var capped = Math.Min(exponential, MaxBackoff.TotalMilliseconds);
+        var jittered = TimeSpan.FromMilliseconds(capped * (0.5 + (random.NextDouble() / 2)));
+        return retryAfter is { } asked && asked > jittered ? asked : jittered;
+    }
+}
