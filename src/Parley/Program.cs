@@ -11,11 +11,12 @@ using Parley.Identity;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddParleyData();
 builder.AddParleyEngine();
-builder.AddParleyChannels();
 builder.AddWebMessaging();
 builder.AddParleyIdentity();
 builder.AddParleyWeb();
 builder.AddParleyConsole();
+// After the web defaults: declared connections are saved once the demo workspace (its account) exists.
+builder.AddParleyChannels();
 
 var app = builder.Build();
 app.UseParleyWeb();

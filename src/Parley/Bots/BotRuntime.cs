@@ -102,6 +102,13 @@ public static class BotRuntime
             return null;
         }
 
+        // A channel without pickers lists the topics as numbered text (X, or more options than a platform's picker takes).
+        if (int.TryParse(typed.TrimEnd('.', ')'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && number >= 1 && number <= settings.Topics.Count)
+        {
+            return settings.Topics[number - 1];
+        }
+
         return settings.Topics.FirstOrDefault(t => string.Equals(t.Title, typed, StringComparison.OrdinalIgnoreCase))
             ?? settings.Topics.FirstOrDefault(t => typed.Contains(t.Title, StringComparison.OrdinalIgnoreCase));
     }

@@ -19,6 +19,10 @@ public static class ChannelsExtensions
         services.AddSingleton<InboxDirectory>();
         services.AddSingleton<ConnectionSecrets>();
         services.AddSingleton<ConnectionDirectory>();
+        services.AddSingleton<ConnectionAdmin>();
+        services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
+        services.AddOptions<XOptions>().BindConfiguration(XOptions.Section);
+        services.AddHostedService<DeclaredConnections>();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
             .Validate(o => o.MaxConversations > 0 && o.PerConversation > 0 && o.MaxAttempts > 0 && o.Lease > o.SendTimeout * 2,
                 "Channels:Delivery: MaxConversations, PerConversation and MaxAttempts must be positive, and Lease more than twice SendTimeout.")
@@ -26,6 +30,7 @@ public static class ChannelsExtensions
         services.AddSingleton<OutboundSignal>();
         services.AddSingleton<ConnectionThrottle>();
         services.AddSingleton<DeliverySettler>();
+        services.AddSingleton<DeliveryReceipts>();
         services.AddSingleton<OutboundDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboundDispatcher>());
         return builder;

@@ -13,8 +13,25 @@ public sealed class InboxDirectory(IDbContextFactory<ParleyDb> dbs, IMemoryCache
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
 
+    /// <remarks>
+    /// An inbox without bot settings of its own (a social connection nobody configured yet) behaves like its account's
+    /// website inbox: the same greeting, topics and business hours.
+    /// </remarks>
     public Task<Inbox?> FindAsync(long id, CancellationToken cancellationToken) =>
-        FindAsync(cache, dbs, ("inbox", id), db => db.Inboxes.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken));
+        FindAsync(cache, dbs, ("inbox", id), async db =>
+        {
+            var inbox = await db.Inboxes.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+            if (inbox is { SettingsJson: "" })
+            {
+                inbox.SettingsJson = await db.Inboxes.AsNoTracking()
+                    .Where(i => i.AccountId == inbox.AccountId && i.Channel == ChannelKind.WebMessaging && i.SettingsJson != "")
+                    .OrderBy(i => i.Id)
+                    .Select(i => i.SettingsJson)
+                    .FirstOrDefaultAsync(cancellationToken) ?? new InboxSettings().ToJson();
+            }
+
+            return inbox;
+        });
 
     public void Forget(long inboxId) => cache.Remove(("inbox", inboxId));
 

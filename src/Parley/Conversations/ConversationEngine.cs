@@ -15,7 +15,9 @@ public sealed record InboundMessage(
     string? Text,
     string? ReplyTo = null,
     string? AuthorName = null,
-    NewAttachment? Attachment = null);
+    NewAttachment? Attachment = null,
+    MessagePayload? Payload = null,
+    string? EntryPoint = null);
 
 public sealed record NewAttachment(string FileName, string ContentType, byte[] Data);
 
@@ -75,6 +77,43 @@ public sealed class ConversationEngine(
             .ToListAsync(cancellationToken);
         var id = ChannelConnectors.Current(all.Select(c => (c.Id, c.Status)), connectors.OneConversationPerContact(inbox));
         return id is null ? null : await read.Conversations.AsNoTracking().FirstAsync(c => c.Id == id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a message the brand sent to the contact from outside Parley (a platform's echo of a message sent from its own
+    /// inbox): shown in the contact's current conversation as sent by the brand, never sent again. Once per channel message
+    /// id; ignored when the contact has no conversation on the inbox (nothing to show it in).
+    /// </summary>
+    /// <returns>False when it was known already or had no conversation to go in.</returns>
+    public async Task<bool> RecordBrandMessageAsync(Inbox inbox, long contactId, string channelMessageId, string? text, MessagePayload? payload, CancellationToken cancellationToken)
+    {
+        if (await CurrentAsync(inbox, contactId, cancellationToken) is not { } current)
+        {
+            return false;
+        }
+
+        var events = new List<ConversationEvent>();
+        using (var pass = await gate.EnterAsync(cancellationToken))
+        {
+            await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (await db.Messages.AnyAsync(m => m.InboxId == inbox.Id && m.ChannelMessageId == channelMessageId, cancellationToken))
+            {
+                return false;
+            }
+
+            await EngineStore.LockConversationsAsync(db, [current.Id], cancellationToken);
+            var conversation = await db.Conversations.FirstAsync(c => c.Id == current.Id, cancellationToken);
+            var message = writer.AddOutbound(db, conversation, AuthorKind.Advisor, "Sent outside Parley",
+                payload?.Media is { Count: > 0 } ? ContentType.Media : ContentType.Text, text ?? string.Empty, payload, events, sentAlready: true);
+            message.ChannelMessageId = channelMessageId;
+            writer.Touch(conversation);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        writer.Publish(events);
+        return true;
     }
 
     /// <summary>Stores a customer's message, once per channel message id, and schedules its processing.</summary>

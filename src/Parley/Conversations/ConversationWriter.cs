@@ -21,7 +21,8 @@ public sealed class ConversationWriter(
     TimeProvider clock)
 {
     /// <summary>Opens a conversation held by the bot for the contact on the inbox.</summary>
-    public async Task<Conversation> CreateAsync(ParleyDb db, Inbox inbox, long contactId, List<ConversationEvent> events, CancellationToken cancellationToken)
+    public async Task<Conversation> CreateAsync(
+        ParleyDb db, Inbox inbox, long contactId, List<ConversationEvent> events, CancellationToken cancellationToken, string? entryPoint = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var conversation = new Conversation
@@ -31,6 +32,7 @@ public sealed class ConversationWriter(
             ContactId = contactId,
             Channel = inbox.Channel,
             Status = ConversationStatus.WithBot,
+            EntryPoint = entryPoint,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -77,7 +79,8 @@ public sealed class ConversationWriter(
         string text,
         MessagePayload? payload,
         List<ConversationEvent> events,
-        long? authorId = null)
+        long? authorId = null,
+        bool sentAlready = false)
     {
         var message = new Message
         {
@@ -89,7 +92,7 @@ public sealed class ConversationWriter(
             ContentType = contentType,
             Text = text,
             PayloadJson = payload?.ToJson(),
-            DeliveryStatus = author == AuthorKind.System ? DeliveryStatus.Sent : connectors.InitialStatus(conversation.Channel),
+            DeliveryStatus = author == AuthorKind.System || sentAlready ? DeliveryStatus.Sent : connectors.InitialStatus(conversation.Channel),
             Processed = true,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };

@@ -142,7 +142,7 @@ public sealed class InboundWriter(
             firstByKey[key] = i;
             if (!conversations.TryGetValue((m.Inbox.Id, m.ContactId), out var conversation))
             {
-                var created = await writer.CreateAsync(db, m.Inbox, m.ContactId, events, CancellationToken.None);
+                var created = await writer.CreateAsync(db, m.Inbox, m.ContactId, events, CancellationToken.None, m.EntryPoint);
                 conversation = (created.Id, created.AccountId);
                 conversations[(m.Inbox.Id, m.ContactId)] = conversation;
             }
@@ -305,6 +305,7 @@ public sealed class InboundWriter(
         ContentType = m.ContentType,
         Text = m.Text,
         ReplyTo = m.ReplyTo,
+        PayloadJson = m.Payload?.ToJson(),
         ChannelMessageId = m.ChannelMessageId,
         DeliveryStatus = DeliveryStatus.Delivered,
         Processed = false,

@@ -29,6 +29,10 @@ public enum ContentType
     ListPicker,
     [JsonStringEnumMemberName("attachment")]
     Attachment,
+
+    /// <summary>Images, files, audio, video, locations or stickers a platform holds (<see cref="ChannelMedia"/>).</summary>
+    [JsonStringEnumMemberName("media")]
+    Media,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<DeliveryStatus>))]

@@ -7,8 +7,43 @@ public sealed record MessageOption(string Id, string Title, string? Description 
 
 public sealed record AttachmentInfo(long Id, string FileName, string ContentType, long Size);
 
-/// <summary>What goes in <see cref="Message.PayloadJson"/>: the options of a picker, or the attachment of a file message.</summary>
-public sealed record MessagePayload(IReadOnlyList<MessageOption>? Options = null, AttachmentInfo? Attachment = null)
+/// <summary>The kinds of media a platform delivers, each shown as what it is.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MediaKind>))]
+public enum MediaKind
+{
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("image")]
+    Image,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("video")]
+    Video,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("audio")]
+    Audio,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("file")]
+    File,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("sticker")]
+    Sticker,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("location")]
+    Location,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("contact")]
+    Contact,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("other")]
+    Other,
+}
+
+/// <summary>
+/// An image, file, audio, video, sticker or location as a platform delivered it: a link to the platform's copy (or its
+/// media id), never fetched into a page of the console unasked.
+/// </summary>
+public sealed record ChannelMedia(
+    MediaKind Kind,
+    string? Url = null,
+    string? MediaId = null,
+    string? Name = null,
+    string? MimeType = null,
+    double? Latitude = null,
+    double? Longitude = null);
+
+/// <summary>What goes in <see cref="Message.PayloadJson"/>: the options of a picker, the attachment of a file message, or a platform's media.</summary>
+public sealed record MessagePayload(IReadOnlyList<MessageOption>? Options = null, AttachmentInfo? Attachment = null, IReadOnlyList<ChannelMedia>? Media = null)
 {
     public static MessagePayload? Parse(string? json) =>
         json is null ? null : JsonSerializer.Deserialize<MessagePayload>(json, JsonSerializerOptions.Web);
@@ -31,12 +66,14 @@ public sealed record MessageDto(
     DeliveryStatus DeliveryStatus,
     DateTime CreatedAt,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    string? FailureReason = null)
+    string? FailureReason = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<ChannelMedia>? Media = null)
 {
     public static MessageDto From(Message m)
     {
         var payload = MessagePayload.Parse(m.PayloadJson);
         return new MessageDto(m.Id, m.ConversationId, m.Seq, m.AuthorKind, m.AuthorName, m.ContentType, m.Text,
-            payload?.Options, payload?.Attachment, m.ReplyTo, m.DeliveryStatus, m.CreatedAt, m.FailureReason);
+            payload?.Options, payload?.Attachment, m.ReplyTo, m.DeliveryStatus, m.CreatedAt, m.FailureReason, payload?.Media);
     }
 }

@@ -1,0 +1,51 @@
+namespace Parley.Channels;
+
+/// <summary>The Graph API that Messenger, Instagram and WhatsApp calls go to (section Channels:Meta).</summary>
+public sealed class MetaOptions
+{
+    public const string Section = "Channels:Meta";
+
+    public Uri GraphApiUrl { get; set; } = new("https://graph.facebook.com/v23.0");
+}
+
+/// <summary>The X API (section Channels:X).</summary>
+public sealed class XOptions
+{
+    public const string Section = "Channels:X";
+
+    public Uri ApiUrl { get; set; } = new("https://api.x.com");
+}
+
+/// <summary>A connection declared in configuration (Channels:Connections:N), for deployment as code.</summary>
+public sealed class DeclaredConnection
+{
+    public const string Section = "Channels:Connections";
+
+    public ChannelKind? Kind { get; set; }
+
+    /// <summary>The account's name (the demo's is "La Posta").</summary>
+    public string? Account { get; set; }
+
+    public string? Name { get; set; }
+    public string? ExternalId { get; set; }
+    public string? AccessToken { get; set; }
+    public string? AppSecret { get; set; }
+    public string? VerifyToken { get; set; }
+    public double? RatePerSecond { get; set; }
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>What is missing or wrong, for the startup error; null when it can be saved.</summary>
+    public string? Problem(int index)
+    {
+        var missing = new[] { (Kind is null, "Kind"), (string.IsNullOrWhiteSpace(Account), "Account"), (string.IsNullOrWhiteSpace(Name), "Name"), (string.IsNullOrWhiteSpace(ExternalId), "ExternalId") }
+            .Where(m => m.Item1).Select(m => m.Item2).ToList();
+        if (missing.Count > 0)
+        {
+            return $"{Section}:{index} lacks {string.Join(", ", missing)}.";
+        }
+
+        return Kind is ChannelKind.WebMessaging
+            ? $"{Section}:{index}: Kind is Messenger, Instagram, WhatsApp or X (a website is an inbox, not a connection)."
+            : RatePerSecond is <= 0 ? $"{Section}:{index}: RatePerSecond must be positive." : null;
+    }
+}

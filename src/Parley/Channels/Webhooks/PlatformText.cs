@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Parley.Channels.Webhooks;
+
+/// <summary>
+/// Text from a platform's webhook, made storable on every database. The platform already accepted it from the customer,
+/// so it is cleaned, not refused (a refusal would only make the platform retry forever): NUL and other control characters
+/// but line breaks and tabs are dropped, and a lone surrogate becomes U+FFFD.
+/// </summary>
+public static class PlatformText
+{
+    public const int MaxLength = 20_000;
+
+    public static string? Of(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) ? Read(value) : null;
+
+    public static string? Read(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Number)
+        {
+            return value.GetRawText();
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        string raw;
+        try
+        {
+            raw = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // Escapes that are not well-formed UTF-16 (a lone \ud800): read what can be read.
+            raw = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(value.GetRawText().Trim('"')));
+        }
+
+        return Clean(raw);
+    }
+
+    public static string Clean(string text)
+    {
+        var builder = new StringBuilder(Math.Min(text.Length, MaxLength));
+        for (var i = 0; i < text.Length && builder.Length < MaxLength; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                builder.Append(c).Append(text[++i]);
+            }
+            else if (char.IsSurrogate(c))
+            {
+                builder.Append('\uFFFD');
+            }
+            else if (!char.IsControl(c) || c is '\n' or '\r' or '\t')
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

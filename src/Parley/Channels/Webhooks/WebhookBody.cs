@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Parley.Channels.Webhooks;
+
+/// <summary>Webhook bodies are read raw (signatures are over the exact bytes), up to a limit.</summary>
+public static class WebhookBody
+{
+    /// <summary>Platforms batch events, but a POST stays well under this (Meta's are a few KB; a batch of 1,000 events fits).</summary>
+    public const int MaxBytes = 1024 * 1024;
+
+    /// <returns>The body, or null when it is larger than <see cref="MaxBytes"/> (answer 413).</returns>
+    public static async Task<byte[]?> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return null;
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBytes;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static IResult TooLarge() => TypedResults.Problem($"The body is larger than {MaxBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+
+    public static IResult Malformed(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Malformed webhook");
+
+    public static IResult BadSignature(string header) =>
+        TypedResults.Problem($"The {header} header is missing or is not the signature of this body.", statusCode: StatusCodes.Status401Unauthorized, title: "Bad signature");
+
+    public static IResult UnknownAccount(string what) =>
+        TypedResults.Problem($"No enabled connection is the {what} of this event.", statusCode: StatusCodes.Status404NotFound, title: "Unknown connection");
+}
