@@ -20,6 +20,7 @@ public static class ChannelsExtensions
         services.AddSingleton<ConnectionSecrets>();
         services.AddSingleton<ConnectionDirectory>();
         services.AddSingleton<ConnectionAdmin>();
+        services.AddSingleton<PlatformApi>();
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
         services.AddOptions<XOptions>().BindConfiguration(XOptions.Section);
         services.AddHostedService<DeclaredConnections>();

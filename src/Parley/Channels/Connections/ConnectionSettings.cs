@@ -8,6 +8,12 @@ public sealed record ConnectionSettings
     /// <summary>WhatsApp message templates approved for the number, offered in the console outside the 24-hour window.</summary>
     public IReadOnlyList<MessageTemplate> Templates { get; init; } = [];
 
+    /// <summary>
+    /// Where this connection's platform API is, instead of the channel's (Channels:Meta:GraphApiUrl, Channels:X:ApiUrl):
+    /// the demo's connections talk to the built-in simulator. Absolute, or a path on this server (resolved by <see cref="PlatformApi"/>).
+    /// </summary>
+    public string? ApiUrl { get; init; }
+
     public static ConnectionSettings Parse(string? json) =>
         string.IsNullOrWhiteSpace(json) ? new ConnectionSettings() : JsonSerializer.Deserialize<ConnectionSettings>(json, JsonSerializerOptions.Web) ?? new ConnectionSettings();
 
