@@ -4,8 +4,11 @@ using Parley.Data;
 
 namespace Parley.Contacts;
 
-/// <summary>A profile that may change a contact: only what the channel vouched for (a site's signature, a platform's API).</summary>
-public sealed record ContactProfile(string? Name, string? Email);
+/// <summary>
+/// A profile that may change a contact: only what the channel vouched for (a site's signature, a platform's API). Name and
+/// email replace the contact's; a phone number and a picture are set when given.
+/// </summary>
+public sealed record ContactProfile(string? Name, string? Email, string? Phone = null, string? AvatarUrl = null);
 
 /// <summary>Finds or creates the contact behind a channel identity (an inbox and the channel's id for the person).</summary>
 public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, TimeProvider clock)
@@ -27,7 +30,8 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, TimeProvid
                 if (profile is not null)
                 {
                     await db.Contacts.Where(c => c.Id == identity.ContactId)
-                        .ExecuteUpdateAsync(u => u.SetProperty(c => c.Name, profile.Name).SetProperty(c => c.Email, profile.Email), ct);
+                        .ExecuteUpdateAsync(u => u.SetProperty(c => c.Name, profile.Name).SetProperty(c => c.Email, profile.Email)
+                            .SetProperty(c => c.Phone, c => profile.Phone ?? c.Phone).SetProperty(c => c.AvatarUrl, c => profile.AvatarUrl ?? c.AvatarUrl), ct);
                 }
 
                 return identity.ContactId;
@@ -37,7 +41,10 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, TimeProvid
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var now = clock.GetUtcNow().UtcDateTime;
-                var created = new Contact { AccountId = inbox.AccountId, Name = profile?.Name, Email = profile?.Email, CreatedAt = now };
+                var created = new Contact
+                {
+                    AccountId = inbox.AccountId, Name = profile?.Name, Email = profile?.Email, Phone = profile?.Phone, AvatarUrl = profile?.AvatarUrl, CreatedAt = now,
+                };
                 db.Contacts.Add(created);
                 await db.SaveChangesAsync(ct);
                 db.ContactIdentities.Add(new ContactIdentity

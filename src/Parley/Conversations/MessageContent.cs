@@ -42,8 +42,15 @@ public sealed record ChannelMedia(
     double? Latitude = null,
     double? Longitude = null);
 
-/// <summary>What goes in <see cref="Message.PayloadJson"/>: the options of a picker, the attachment of a file message, or a platform's media.</summary>
-public sealed record MessagePayload(IReadOnlyList<MessageOption>? Options = null, AttachmentInfo? Attachment = null, IReadOnlyList<ChannelMedia>? Media = null)
+/// <summary>An approved template (WhatsApp, outside its 24-hour window) with the advisor's values for its parameters.</summary>
+public sealed record TemplateUse(string Name, string Language, IReadOnlyList<string> Parameters);
+
+/// <summary>
+/// What goes in <see cref="Message.PayloadJson"/>: the options of a picker, the attachment of a file message, a platform's
+/// media, or the template a message was sent with.
+/// </summary>
+public sealed record MessagePayload(
+    IReadOnlyList<MessageOption>? Options = null, AttachmentInfo? Attachment = null, IReadOnlyList<ChannelMedia>? Media = null, TemplateUse? Template = null)
 {
     public static MessagePayload? Parse(string? json) =>
         json is null ? null : JsonSerializer.Deserialize<MessagePayload>(json, JsonSerializerOptions.Web);
