@@ -1,4 +1,6 @@
 using Parley.Channels;
+using Parley.Channels.Instagram;
+using Parley.Channels.Messenger;
 using Parley.Channels.WebMessaging;
 using Parley.Console;
 using Parley.Contacts;
@@ -17,6 +19,8 @@ builder.AddParleyWeb();
 builder.AddParleyConsole();
 // After the web defaults: declared connections are saved once the demo workspace (its account) exists.
 builder.AddParleyChannels();
+builder.AddMessenger();
+builder.AddInstagram();
 
 var app = builder.Build();
 app.UseParleyWeb();
@@ -24,6 +28,8 @@ app.MapStaticAssets();
 app.MapWidgetApi();
 app.MapAccountEndpoints();
 app.MapContactsApi();
+app.MapMessenger();
+app.MapInstagram();
 app.MapDemoPage();
 app.MapParleyConsole();
 app.Run();

@@ -38,4 +38,13 @@ public static class Expect
             await Task.Delay(50);
         }
     }
+
+    /// <summary>Waits until <paramref name="find"/> gives a value, and returns it.</summary>
+    public static async Task<T> ResultAsync<T>(Func<Task<T?>> find, string what, TimeSpan? timeout = null)
+        where T : class
+    {
+        T? found = null;
+        await UntilAsync(async () => (found = await find()) is not null, what, timeout);
+        return found!;
+    }
 }

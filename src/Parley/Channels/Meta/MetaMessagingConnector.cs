@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using Parley.Conversations;
+
+namespace Parley.Channels.Meta;
+
+/// <summary>
+/// Sends to Messenger (<c>POST {graph}/{page-id}/messages</c>) and Instagram (<c>POST {graph}/{ig-id}/messages</c>), which
+/// share the Send API: a recipient id, the messaging type (or the HUMAN_AGENT tag), text with quick replies, or an
+/// attachment. Each message carries <c>metadata</c> naming it, so its echo is known as Parley's own.
+/// </summary>
+public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider clock) : IChannelConnector
+{
+    /// <summary>The metadata prefix of Parley's own messages, which their echoes carry back.</summary>
+    public const string MetadataPrefix = "parley:";
+
+    public abstract ChannelKind Kind { get; }
+
+    public ChannelCapabilities Capabilities { get; } = new(
+        QuickReplies: true, ListPicker: false, Attachments: true, TypingIndicators: true, ReadReceipts: true,
+        PullDelivery: false, ReplyWindow: MetaSendRules.StandardWindow, OneConversationPerContact: false, SendRatePerSecond: 300);
+
+    public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        var outbound = message;
+        if (outbound.Connection is not { } connection)
+        {
+            return SendResult.Fail($"The {Kind} inbox has no connection to send with.");
+        }
+
+        var (terms, refusal) = MetaSendRules.Terms(outbound.Author, outbound.LastCustomerMessageAt, clock.GetUtcNow().UtcDateTime);
+        if (terms is null)
+        {
+            return SendResult.Fail(refusal!);
+        }
+
+        var content = Content(outbound);
+        if (content is null)
+        {
+            return SendResult.Fail($"The message is longer than {MetaSendRules.MaxText} characters, {Kind}'s limit.");
+        }
+
+        var body = new JsonObject
+        {
+            ["recipient"] = new JsonObject { ["id"] = outbound.RecipientId },
+            ["messaging_type"] = terms.MessagingType,
+            ["message"] = content,
+        };
+        if (terms.Tag is not null)
+        {
+            body["tag"] = terms.Tag;
+        }
+
+        var (answer, failure) = await graph.PostAsync(connection, $"{Uri.EscapeDataString(connection.ExternalId)}/messages", body, cancellationToken);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        return answer is { } json && json.TryGetProperty("message_id", out var id) && id.GetString() is { Length: > 0 } mid
+            ? SendResult.Sent(mid)
+            : SendResult.Retry("The Send API answered without a message_id.");
+    }
+
+    /// <summary>The Send API's <c>message</c>: text (signed for an advisor) with quick replies, or a media attachment; null when too long.</summary>
+    private static JsonObject? Content(OutboundMessage outbound)
+    {
+        var metadata = MetadataPrefix + outbound.Message.Id;
+        if (outbound.Payload?.Media is [var media, ..] && media.Url is { } url)
+        {
+            return new JsonObject
+            {
+                ["attachment"] = new JsonObject
+                {
+                    ["type"] = media.Kind switch { MediaKind.Image => "image", MediaKind.Video => "video", MediaKind.Audio => "audio", _ => "file" },
+                    ["payload"] = new JsonObject { ["url"] = url, ["is_reusable"] = false },
+                },
+                ["metadata"] = metadata,
+            };
+        }
+
+        var text = WithSignature(outbound);
+        var (quickReplies, rendered) = MetaSendRules.Options(text, outbound.Payload?.Options, out _);
+        if (rendered.Length > MetaSendRules.MaxText)
+        {
+            return null;
+        }
+
+        var textMessage = new JsonObject { ["text"] = rendered, ["metadata"] = metadata };
+        if (quickReplies is not null)
+        {
+            textMessage["quick_replies"] = new JsonArray(quickReplies
+                .Select(o => (JsonNode)new JsonObject { ["content_type"] = "text", ["title"] = o.Title, ["payload"] = o.Id })
+                .ToArray());
+        }
+
+        return textMessage;
+    }
+
+    /// <summary>An advisor's reply carries their name: the customer sees who answered, on a channel that shows only the page.</summary>
+    public static string WithSignature(OutboundMessage outbound) =>
+        outbound.Author == AuthorKind.Advisor && !string.IsNullOrWhiteSpace(outbound.Message.AuthorName)
+            ? $"{outbound.Message.Text}\n\n— {outbound.Message.AuthorName}"
+            : outbound.Message.Text ?? string.Empty;
+}
+
+public sealed class MessengerConnector(MetaGraphClient graph, TimeProvider clock) : MetaMessagingConnector(graph, clock)
+{
+    public override ChannelKind Kind => ChannelKind.Messenger;
+}
+
+public sealed class InstagramConnector(MetaGraphClient graph, TimeProvider clock) : MetaMessagingConnector(graph, clock)
+{
+    public override ChannelKind Kind => ChannelKind.Instagram;
+}
