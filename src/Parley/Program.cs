@@ -28,6 +28,7 @@ app.MapStaticAssets();
 app.MapWidgetApi();
 app.MapAccountEndpoints();
 app.MapContactsApi();
+app.MapConnectionsApi();
 app.MapMessenger();
 app.MapInstagram();
 app.MapDemoPage();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Channels.Delivery;
 using Parley.Data;
 
@@ -21,6 +22,10 @@ public static class ChannelsExtensions
         services.AddSingleton<ConnectionDirectory>();
         services.AddSingleton<ConnectionAdmin>();
         services.AddSingleton<PlatformApi>();
+        services.AddSingleton<ConnectionManagement>();
+        services.AddSingleton<ConnectionCheck>();
+        services.AddHttpClient(Meta.MetaGraphClient.HttpClientName);
+        services.TryAddSingleton<Meta.MetaGraphClient>();
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
         services.AddOptions<XOptions>().BindConfiguration(XOptions.Section);
         services.AddHostedService<DeclaredConnections>();

@@ -62,7 +62,8 @@ public sealed class ConnectionAdmin(
         connection.ExternalId = draft.ExternalId;
         if (draft.Settings is not null)
         {
-            connection.SettingsJson = draft.Settings.ToJson();
+            // Templates are what an admin edits; where the API is (the demo's simulator) stays.
+            connection.SettingsJson = (ConnectionSettings.Parse(connection.SettingsJson) with { Templates = draft.Settings.Templates }).ToJson();
         }
 
         Apply(connection, draft, clock.GetUtcNow().UtcDateTime);
