@@ -24,6 +24,7 @@ public static class ChannelsExtensions
         services.AddSingleton<PlatformApi>();
         services.AddSingleton<ConnectionManagement>();
         services.AddSingleton<ConnectionCheck>();
+        services.AddSingleton<Conversations.IReplyPolicy, ChannelReplyPolicy>();
         services.AddHttpClient(Meta.MetaGraphClient.HttpClientName);
         services.TryAddSingleton<Meta.MetaGraphClient>();
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);

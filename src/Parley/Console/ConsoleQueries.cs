@@ -41,7 +41,9 @@ public sealed record ConversationHeader(
     long LastSeq,
     long CustomerReadSeq,
     long AdvisorReadSeq,
-    long ContactId);
+    long ContactId,
+    DateTime? LastCustomerMessageAt = null,
+    long InboxId = 0);
 
 /// <summary>The console's reads. Every query is limited to the accounts of the signed-in advisor.</summary>
 public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
@@ -142,7 +144,7 @@ public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
             c.Id, c.AccountId, ContactName(contact?.Name, c.ContactId), contact?.Email, c.Channel, c.Status,
             c.QueueId is { } q ? names.Queues.GetValueOrDefault(q) : null,
             c.AssigneeId, c.AssigneeId is { } a ? names.Advisors.GetValueOrDefault(a) : null,
-            c.LastSeq, c.CustomerReadSeq, c.AdvisorReadSeq, c.ContactId);
+            c.LastSeq, c.CustomerReadSeq, c.AdvisorReadSeq, c.ContactId, c.LastCustomerMessageAt, c.InboxId);
     }
 
     /// <summary>The messages after <paramref name="afterSeq"/>, in order (the whole history from 0).</summary>

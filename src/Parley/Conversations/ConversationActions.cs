@@ -19,6 +19,7 @@ public sealed class ConversationActions(
     ConversationEventHub hub,
     RoutingSignal routing,
     WriteGate gate,
+    IReplyPolicy policy,
     TimeProvider clock)
 {
     public const int MaxReplyLength = 4000;
@@ -36,11 +37,29 @@ public sealed class ConversationActions(
             return ActionOutcome.Fail(problem);
         }
 
-        return await ChangeAsync(advisor, conversationId, async (db, conversation, events) =>
+        return await SendAsync(advisor, conversationId, text, null, ct);
+    }
+
+    /// <summary>
+    /// Sends an approved WhatsApp template with the advisor's values (the only message WhatsApp takes outside its 24-hour
+    /// window); it shows in the conversation as the customer will read it.
+    /// </summary>
+    public Task<ActionOutcome> SendTemplateAsync(AdvisorSession advisor, long conversationId, TemplateUse template, string renderedText, CancellationToken ct) =>
+        template.Parameters.FirstOrDefault(p => Hosting.InputText.Problem(p, "A template value") is not null) is { } bad
+            ? Task.FromResult(ActionOutcome.Fail(Hosting.InputText.Problem(bad, "A template value")!))
+            : SendAsync(advisor, conversationId, renderedText, new MessagePayload(Template: template), ct);
+
+    private Task<ActionOutcome> SendAsync(AdvisorSession advisor, long conversationId, string text, MessagePayload? payload, CancellationToken ct) =>
+        ChangeAsync(advisor, conversationId, async (db, conversation, events) =>
         {
             if (conversation.AssigneeId is { } assignee && assignee != advisor.Id && !advisor.CanSupervise)
             {
                 return ActionOutcome.Fail("This conversation is assigned to another advisor.");
+            }
+
+            if (await policy.RefusalAsync(conversation, payload, ct) is { } refusal)
+            {
+                return ActionOutcome.Fail(refusal);
             }
 
             if (conversation.AssigneeId is null)
@@ -50,7 +69,7 @@ public sealed class ConversationActions(
 
             var firstReply = !await db.Messages.AnyAsync(m => m.ConversationId == conversation.Id && m.AuthorKind == AuthorKind.Advisor
                 && m.CreatedAt >= (conversation.QueuedAt ?? conversation.CreatedAt), ct);
-            writer.AddOutbound(db, conversation, AuthorKind.Advisor, advisor.DisplayName, ContentType.Text, text, null, events, advisor.Id);
+            writer.AddOutbound(db, conversation, AuthorKind.Advisor, advisor.DisplayName, ContentType.Text, text, payload, events, advisor.Id);
             var now = clock.GetUtcNow().UtcDateTime;
             if (firstReply)
             {
@@ -64,7 +83,6 @@ public sealed class ConversationActions(
             events.Add(ConversationWriter.Changed(conversation));
             return ActionOutcome.Success;
         }, ct);
-    }
 
     /// <summary>A human takes the conversation from the bot or the queue (or, for a supervisor, from a colleague).</summary>
     public Task<ActionOutcome> TakeOverAsync(AdvisorSession advisor, long conversationId, CancellationToken ct) =>

@@ -118,10 +118,13 @@ public sealed class MessengerRulesTests
         var tagged = world.Sent[^1];
         Assert.Equal(("MESSAGE_TAG", "HUMAN_AGENT"), (tagged.GetProperty("messaging_type").GetString(), tagged.GetProperty("tag").GetString()));
 
+        // After a week the console refuses, with the reason, and nothing is stored or sent.
         world.App.Clock.Advance(TimeSpan.FromDays(7));
-        Assert.True((await actions.ReplyAsync(luca, conversation.Id, "Are you still there?", CancellationToken.None)).Ok);
-        var late = await Expect.ResultAsync(async () => (await world.MessagesAsync(conversation.Id)).FirstOrDefault(m => m.DeliveryStatus == DeliveryStatus.Failed), "the refusal");
-        Assert.Contains("More than 7 days", late.FailureReason, StringComparison.Ordinal);
+        var late = await actions.ReplyAsync(luca, conversation.Id, "Are you still there?", CancellationToken.None);
+        Assert.False(late.Ok);
+        Assert.Contains("after 7 days Meta allows no reply", late.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(await world.MessagesAsync(conversation.Id), m => m.Text == "Are you still there?");
+        await Task.Delay(200);
         Assert.Equal(3, world.Graph.To("/messages").Count);
     }
 
