@@ -11,7 +11,7 @@ namespace Parley.Contacts;
 public sealed record ContactProfile(string? Name, string? Email, string? Phone = null, string? AvatarUrl = null);
 
 /// <summary>Finds or creates the contact behind a channel identity (an inbox and the channel's id for the person).</summary>
-public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, TimeProvider clock)
+public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, ContactMerge merge, TimeProvider clock)
 {
     /// <summary>
     /// The contact known on <paramref name="inbox"/> as <paramref name="externalId"/>, created the first time. A
@@ -32,6 +32,12 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, TimeProvid
                     await db.Contacts.Where(c => c.Id == identity.ContactId)
                         .ExecuteUpdateAsync(u => u.SetProperty(c => c.Name, profile.Name).SetProperty(c => c.Email, profile.Email)
                             .SetProperty(c => c.Phone, c => profile.Phone ?? c.Phone).SetProperty(c => c.AvatarUrl, c => profile.AvatarUrl ?? c.AvatarUrl), ct);
+                    if (await SamePersonAsync(db, inbox.AccountId, identity.ContactId, externalId, verified, profile, ct) is { } other)
+                    {
+                        // A vouched-for email or phone number that another contact has: one person, one contact (the older kept).
+                        await merge.MergeAsync(inbox.AccountId, Math.Min(other, identity.ContactId), Math.Max(other, identity.ContactId), ct);
+                        return Math.Min(other, identity.ContactId);
+                    }
                 }
 
                 return identity.ContactId;
@@ -41,15 +47,21 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, TimeProvid
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var now = clock.GetUtcNow().UtcDateTime;
-                var created = new Contact
+                var contactId = await SamePersonAsync(db, inbox.AccountId, null, externalId, verified, profile, ct);
+                if (contactId is null)
                 {
-                    AccountId = inbox.AccountId, Name = profile?.Name, Email = profile?.Email, Phone = profile?.Phone, AvatarUrl = profile?.AvatarUrl, CreatedAt = now,
-                };
-                db.Contacts.Add(created);
-                await db.SaveChangesAsync(ct);
+                    var created = new Contact
+                    {
+                        AccountId = inbox.AccountId, Name = profile?.Name, Email = profile?.Email, Phone = profile?.Phone, AvatarUrl = profile?.AvatarUrl, CreatedAt = now,
+                    };
+                    db.Contacts.Add(created);
+                    await db.SaveChangesAsync(ct);
+                    contactId = created.Id;
+                }
+
                 db.ContactIdentities.Add(new ContactIdentity
                 {
-                    ContactId = created.Id,
+                    ContactId = contactId.Value,
                     InboxId = inbox.Id,
                     ExternalId = externalId,
                     Verified = verified,
@@ -57,13 +69,46 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, TimeProvid
                 });
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
-                return created.Id;
+                return contactId.Value;
             }
             catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt < 2)
             {
                 // The same person arrived twice at once (two tabs, a retried webhook): the other one created it.
             }
         }
+    }
+
+    /// <summary>
+    /// Another contact of the account that is the same person by what the channels vouched for: the website's verified
+    /// user id on another website inbox, a phone number a platform gave (WhatsApp), or an email a site signed.
+    /// </summary>
+    private static async Task<long?> SamePersonAsync(
+        ParleyDb db, long accountId, long? self, string externalId, bool verified, ContactProfile? profile, CancellationToken ct)
+    {
+        if (verified && externalId.StartsWith("user:", StringComparison.Ordinal)
+            && await db.ContactIdentities
+                .Where(i => i.ExternalId == externalId && i.Verified && i.ContactId != self)
+                .Join(db.Contacts.Where(c => c.AccountId == accountId), i => i.ContactId, c => c.Id, (i, c) => (long?)c.Id)
+                .FirstOrDefaultAsync(ct) is { } sameUser)
+        {
+            return sameUser;
+        }
+
+        var phone = profile?.Phone;
+        var email = profile?.Email?.Trim().ToLowerInvariant();
+        if (phone is null && string.IsNullOrEmpty(email))
+        {
+            return null;
+        }
+
+        // ToLower is translated to SQL's lower() (string.Equals with a comparison is not translated at all).
+#pragma warning disable CA1862
+        return await db.Contacts
+            .Where(c => c.AccountId == accountId && c.Id != self && ((phone != null && c.Phone == phone) || (email != null && email != "" && c.Email != null && c.Email.ToLower() == email)))
+            .OrderBy(c => c.Id)
+            .Select(c => (long?)c.Id)
+            .FirstOrDefaultAsync(ct);
+#pragma warning restore CA1862
     }
 
     /// <summary>The contact of an identity, with the time its sessions were last revoked; null when there is none yet.</summary>

@@ -17,10 +17,55 @@ public static class ContactsApi
     {
         var console = app.MapGroup("/api/console").WithTags("Console").ExcludeFromDescription();
         console.MapPost("/contacts/{id:long}/revoke-sessions", RevokeSessionsAsync);
+        console.MapGet("/contacts", SearchAsync);
+        console.MapGet("/contacts/{id:long}/conversations", ConversationsAsync);
+        console.MapPost("/contacts/{id:long}/link", LinkAsync);
         console.MapGet("/widget-keys", ListKeysAsync);
         console.MapPost("/widget-keys", RotateKeyAsync);
         console.MapDelete("/widget-keys/{id:int}", RetireKeyAsync);
         return app;
+    }
+
+    public sealed record LinkRequest(long ContactId);
+
+    /// <summary>Contacts of the advisor's accounts whose name, email or phone contains <c>q</c>.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<ContactCard>>, ProblemHttpResult>> SearchAsync(
+        string? q, HttpContext http, IDbContextFactory<ParleyDb> dbs, ContactQueries queries, CancellationToken ct) =>
+        await SignedInAsync(http, dbs, ct) is not { } advisor
+            ? NotSignedIn()
+            : q is not { Length: >= 2 and <= 200 }
+                ? TypedResults.Problem("q has 2 to 200 characters.", statusCode: StatusCodes.Status400BadRequest, title: "Bad search")
+                : TypedResults.Ok(await queries.SearchAsync(advisor, q, ct));
+
+    /// <summary>Every conversation of the contact, on every channel.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<ContactConversation>>, ProblemHttpResult>> ConversationsAsync(
+        long id, HttpContext http, IDbContextFactory<ParleyDb> dbs, ContactQueries queries, CancellationToken ct)
+    {
+        if (await SignedInAsync(http, dbs, ct) is not { } advisor)
+        {
+            return NotSignedIn();
+        }
+
+        return await queries.CardAsync(advisor, id, ct) is null
+            ? TypedResults.Problem("No such contact in your accounts.", statusCode: StatusCodes.Status404NotFound, title: "Not found")
+            : TypedResults.Ok(await queries.ConversationsAsync(advisor, id, ct));
+    }
+
+    /// <summary>Two contacts are one person: the other one's identities and conversations join this one.</summary>
+    private static async Task<Results<Ok<ContactCard>, ProblemHttpResult>> LinkAsync(
+        long id, LinkRequest request, HttpContext http, IDbContextFactory<ParleyDb> dbs, ContactActions contacts, ContactQueries queries, CancellationToken ct)
+    {
+        if (await SignedInAsync(http, dbs, ct) is not { } advisor)
+        {
+            return NotSignedIn();
+        }
+
+        return await contacts.LinkAsync(advisor, id, request.ContactId, ct) switch
+        {
+            MergeOutcome.Merged => TypedResults.Ok((await queries.CardAsync(advisor, id, ct))!),
+            MergeOutcome.SameContact => TypedResults.Problem("A contact is already itself.", statusCode: StatusCodes.Status400BadRequest, title: "Same contact"),
+            _ => TypedResults.Problem("No such pair of contacts in one of your accounts.", statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+        };
     }
 
     /// <summary>Ends every widget session of a contact at once: a blocked customer, a lost device.</summary>

@@ -22,8 +22,10 @@ public static class EngineExtensions
         services.AddSingleton<InboundWriter>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<ConversationActions>();
+        services.AddSingleton<ContactMerge>();
         services.AddSingleton<ContactDirectory>();
         services.AddSingleton<ContactActions>();
+        services.AddSingleton<ContactQueries>();
         services.AddSingleton<InboundProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundProcessor>());
         services.AddSingleton<Router>();

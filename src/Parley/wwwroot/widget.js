@@ -111,12 +111,17 @@
       }
     }
     const body = { inbox: inboxKey };
+    // A guest of this browser who signs in brings its conversation along: its refresh token proves it was this guest.
+    const guestKey = `parley:${inboxKey}:guest`;
+    const guest = user && ls ? load(ls, guestKey) : null;
     if (user) {
       Object.assign(body, { userId: user.id, userHash: user.hash });
       if (user.profileHash) Object.assign(body, { name: user.name || undefined, email: user.email || undefined, profileHash: user.profileHash });
+      if (guest && str(guest.refreshToken)) body.guestRefreshToken = guest.refreshToken;
     }
     try {
       useSession(await request('POST', '/sessions', body, { auth: false }));
+      if (body.guestRefreshToken) save(ls, guestKey, null); // joined: the guest session is the customer's now
     } catch (e) {
       if (e.status === 401 || e.status === 404 || e.status === 400) {
         fatal = new HttpError(e.status, { detail: e.status === 401 ? 'We could not verify your account; please sign in again.' : 'This chat is not available.' });

@@ -55,7 +55,7 @@ public sealed class ConversationsPerContactTests
     {
         var engine = app.Service<ConversationEngine>();
         var inbox = await app.DbAsync(db => db.Inboxes.AsNoTracking().FirstAsync());
-        var contactId = await app.Service<Contacts.ContactDirectory>().FindOrCreateAsync(inbox, $"test:{name}", false, null, CancellationToken.None);
+        var contactId = await app.Service<Parley.Contacts.ContactDirectory>().FindOrCreateAsync(inbox, $"test:{name}", false, null, CancellationToken.None);
         var first = await engine.AcceptAsync(new InboundMessage(inbox, contactId, $"{name}-1", ContentType.Text, "Hello"), CancellationToken.None);
         await ProcessedAsync(app, first.ConversationId);
         var supervisor = await app.AdvisorAsync("supervisor@parley.local");

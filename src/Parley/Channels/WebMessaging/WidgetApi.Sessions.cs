@@ -8,7 +8,7 @@ namespace Parley.Channels.WebMessaging;
 public static partial class WidgetApi
 {
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> CreateSession(
-        SessionRequest request, WidgetInboxes inboxes, ContactDirectory contacts, WidgetSessions sessions, CancellationToken ct)
+        SessionRequest request, WidgetInboxes inboxes, ContactDirectory contacts, WidgetSessions sessions, ContactMerge merge, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Inbox))
         {
@@ -74,6 +74,15 @@ public static partial class WidgetApi
         }
 
         var contact = await contacts.FindOrCreateAsync(inbox, WidgetSessions.UserExternalId(request.UserId), verified: true, profile, ct);
+
+        // The guest this browser was until now becomes the signed-in customer: its conversation joins their history. Only a
+        // guest of this inbox, proven by its own refresh token; a token that is not one is ignored (the sign-in goes on).
+        if (await sessions.ValidateAsync(request.GuestRefreshToken, TokenPurpose.Refresh, ct) is { GuestId: not null } previous && previous.InboxId == inbox.Id
+            && await sessions.ResolveAsync(previous, ct) is { HasContact: true } guestCaller && guestCaller.ContactId != contact)
+        {
+            await merge.MergeAsync(inbox.AccountId, contact, guestCaller.ContactId, ct);
+        }
+
         var issued = await sessions.IssueAsync(inbox.Id, WidgetClaims.ContactSubject(contact), ct);
         return TypedResults.Ok(Response(issued, contact, null, true));
     }

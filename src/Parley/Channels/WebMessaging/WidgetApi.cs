@@ -19,7 +19,9 @@ public sealed record OpeningHours(string Day, string From, string To);
 
 public sealed record AttachmentLimits(long MaxBytes, IReadOnlyList<string> Types);
 
-public sealed record SessionRequest(string? Inbox, string? GuestId, string? UserId, string? UserHash, string? Name, string? Email, string? ProfileHash = null);
+/// <param name="GuestRefreshToken">A signing-in customer's guest session on this browser: its conversation joins the verified contact.</param>
+public sealed record SessionRequest(
+    string? Inbox, string? GuestId, string? UserId, string? UserHash, string? Name, string? Email, string? ProfileHash = null, string? GuestRefreshToken = null);
 
 public sealed record RefreshRequest(string? RefreshToken);
 

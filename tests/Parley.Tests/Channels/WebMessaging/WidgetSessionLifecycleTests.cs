@@ -117,7 +117,7 @@ public sealed class WidgetSessionLifecycleTests
         using var admin = await ConsoleLogin.SignedInAsync(node2, "admin@parley.local");
         var rotated = await admin.PostAsync("/api/console/widget-keys", null);
         await Expect.StatusAsync(rotated, HttpStatusCode.OK);
-        Assert.Equal([new(1, false), new(2, true)], await rotated.Content.ReadFromJsonAsync<List<Contacts.ContactsApi.WidgetKey>>(JsonSerializerOptions.Web));
+        Assert.Equal([new(1, false), new(2, true)], await rotated.Content.ReadFromJsonAsync<List<Parley.Contacts.ContactsApi.WidgetKey>>(JsonSerializerOptions.Web));
 
         // Old sessions still work on both nodes; a refresh moves one to the new key, which the other node learns of at once.
         Assert.Equal(history, (await staying.MessagesAsync()).Messages.Count);
