@@ -23,7 +23,7 @@ public sealed class ConnectionDirectory(IDbContextFactory<ParleyDb> dbs, IMemory
     public async Task<IReadOnlyList<ConnectionCredentials>> AllAsync(ChannelKind kind, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var rows = await Query(db).Where(r => r.Connection.Kind == kind && r.Connection.Enabled).ToListAsync(cancellationToken);
+        var rows = await Query(db, c => c.Kind == kind && c.Enabled).ToListAsync(cancellationToken);
         return rows.Select(r => Readable(r.Connection, r.AccountId)).ToList();
     }
 
