@@ -5,8 +5,8 @@ using Parley.Data;
 namespace Parley.Contacts;
 
 /// <summary>
-/// A profile that may change a contact: only what the channel vouched for (a site's signature, a platform's API). Name and
-/// email replace the contact's; a phone number and a picture are set when given.
+/// A profile that may change a contact: only what the channel vouched for (a site's signature, a platform's API). What it
+/// gives replaces the contact's; what it leaves out (null) is kept, so one channel never erases what another one gave.
 /// </summary>
 public sealed record ContactProfile(string? Name, string? Email, string? Phone = null, string? AvatarUrl = null);
 
@@ -15,7 +15,7 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, ContactMer
 {
     /// <summary>
     /// The contact known on <paramref name="inbox"/> as <paramref name="externalId"/>, created the first time. A
-    /// <paramref name="profile"/> is stored at creation and, for an existing contact, replaces its name and email: pass
+    /// <paramref name="profile"/> is stored at creation and, for an existing contact, sets what it gives: pass
     /// one only when the channel vouched for it.
     /// </summary>
     public async Task<long> FindOrCreateAsync(Inbox inbox, string externalId, bool verified, ContactProfile? profile, CancellationToken ct)
@@ -30,7 +30,7 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, ContactMer
                 if (profile is not null)
                 {
                     await db.Contacts.Where(c => c.Id == identity.ContactId)
-                        .ExecuteUpdateAsync(u => u.SetProperty(c => c.Name, profile.Name).SetProperty(c => c.Email, profile.Email)
+                        .ExecuteUpdateAsync(u => u.SetProperty(c => c.Name, c => profile.Name ?? c.Name).SetProperty(c => c.Email, c => profile.Email ?? c.Email)
                             .SetProperty(c => c.Phone, c => profile.Phone ?? c.Phone).SetProperty(c => c.AvatarUrl, c => profile.AvatarUrl ?? c.AvatarUrl), ct);
                     if (await SamePersonAsync(db, inbox.AccountId, identity.ContactId, externalId, verified, profile, ct) is { } other)
                     {

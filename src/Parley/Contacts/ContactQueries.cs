@@ -28,10 +28,12 @@ public sealed class ContactQueries(IDbContextFactory<ParleyDb> dbs)
 
         await using var db = await dbs.CreateDbContextAsync(ct);
         var accounts = advisor.AccountIds.ToList();
-        var pattern = $"%{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
+        // Case-insensitive on both databases (PostgreSQL's LIKE is not): both sides lower-cased.
+        var pattern = $"%{text.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
         var ids = await db.Contacts
             .Where(c => accounts.Contains(c.AccountId)
-                && (EF.Functions.Like(c.Name ?? "", pattern, "\\") || EF.Functions.Like(c.Email ?? "", pattern, "\\") || EF.Functions.Like(c.Phone ?? "", pattern, "\\")))
+                && (EF.Functions.Like((c.Name ?? "").ToLower(), pattern, "\\") || EF.Functions.Like((c.Email ?? "").ToLower(), pattern, "\\")
+                    || EF.Functions.Like(c.Phone ?? "", pattern, "\\")))
             .OrderByDescending(c => c.Id)
             .Take(SearchLimit)
             .Select(c => c.Id)

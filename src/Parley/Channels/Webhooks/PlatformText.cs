@@ -34,11 +34,39 @@ public static class PlatformText
         }
         catch (InvalidOperationException)
         {
-            // Escapes that are not well-formed UTF-16 (a lone \ud800): read what can be read.
-            raw = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(value.GetRawText().Trim('"')));
+            // Escapes that are not well-formed UTF-16 (a lone \ud800): unescaped here, and Clean replaces the lone surrogate.
+            raw = Unescape(value.GetRawText());
         }
 
         return Clean(raw);
+    }
+
+    /// <summary>A JSON string token (quotes included, already checked by the parser) without its escapes.</summary>
+    private static string Unescape(string token)
+    {
+        var text = token.AsSpan(1, token.Length - 2);
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '\\' || i + 1 == text.Length)
+            {
+                builder.Append(text[i]);
+                continue;
+            }
+
+            var escape = text[++i];
+            if (escape == 'u' && i + 4 < text.Length
+                && ushort.TryParse(text.Slice(i + 1, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var code))
+            {
+                builder.Append((char)code);
+                i += 4;
+                continue;
+            }
+
+            builder.Append(escape switch { 'n' => '\n', 'r' => '\r', 't' => '\t', 'b' => '\b', 'f' => '\f', _ => escape });
+        }
+
+        return builder.ToString();
     }
 
     public static string Clean(string text)

@@ -1,0 +1,182 @@
+using System.Text.Json;
+using Parley.Channels.Delivery;
+using Parley.Channels.Meta;
+using Parley.Channels.Webhooks;
+using Parley.Contacts;
+using Parley.Conversations;
+
+namespace Parley.Channels.WhatsApp;
+
+/// <summary>
+/// WhatsApp Business Account webhooks (object <c>whatsapp_business_account</c>): each entry is a business account, each
+/// of its <c>changes</c> names the phone number it is for in <c>value.metadata.phone_number_id</c>, the connection's id.
+/// Customers' messages are stored once per wamid, statuses move the business's messages forward, and errors are logged.
+/// </summary>
+public sealed class WhatsAppWebhookHandler(
+    InboxDirectory inboxes,
+    ContactDirectory contacts,
+    ConversationEngine engine,
+    DeliveryReceipts receipts,
+    DeliverySettler settler,
+    ILogger<WhatsAppWebhookHandler> logger) : IMetaWebhookHandler
+{
+    public ChannelKind Kind => ChannelKind.WhatsApp;
+
+    public string ObjectName => "whatsapp_business_account";
+
+    public IEnumerable<string> ConnectionIds(JsonElement entry)
+    {
+        // Called on any JSON before the signature is checked: it reads, never throws.
+        if (!entry.TryGetProperty("changes", out var changes) || changes.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return changes.EnumerateArray().Select(PhoneNumberId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    public async Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CancellationToken ct)
+    {
+        if (!entry.TryGetProperty("changes", out var changes) || changes.ValueKind != JsonValueKind.Array)
+        {
+            throw new MetaPayloadException("Each entry has a 'changes' array.");
+        }
+
+        foreach (var change in changes.EnumerateArray())
+        {
+            if (change.ValueKind != JsonValueKind.Object)
+            {
+                throw new MetaPayloadException("Each of entry.changes is an object.");
+            }
+
+            var field = PlatformText.Of(change, "field");
+            if (field != "messages")
+            {
+                logger.LogInformation("WhatsApp webhook field {Field} ignored (only 'messages' is used)", field);
+                continue;
+            }
+
+            if (!change.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object)
+            {
+                throw new MetaPayloadException("A 'messages' change has a 'value' object.");
+            }
+
+            if (PhoneNumberId(change) is not { } phoneNumberId || !connections.TryGetValue(phoneNumberId, out var connection))
+            {
+                logger.LogWarning("A WhatsApp change for phone number {PhoneNumberId}, which is not a connection signed by this app, was ignored",
+                    PhoneNumberId(change));
+                continue;
+            }
+
+            if (await inboxes.FindAsync(connection.InboxId, ct) is not { } inbox)
+            {
+                logger.LogError("The inbox {InboxId} of WhatsApp connection {ConnectionId} is missing", connection.InboxId, connection.ConnectionId);
+                continue;
+            }
+
+            await MessagesAsync(inbox, value, ct);
+            await StatusesAsync(inbox, value, ct);
+            LogErrors(phoneNumberId, value);
+        }
+    }
+
+    private static string? PhoneNumberId(JsonElement change) =>
+        change.ValueKind == JsonValueKind.Object && change.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object
+            && value.TryGetProperty("metadata", out var metadata)
+            ? PlatformText.Of(metadata, "phone_number_id") is { Length: > 0 } id ? id : null
+            : null;
+
+    private async Task MessagesAsync(Inbox inbox, JsonElement value, CancellationToken ct)
+    {
+        if (!value.TryGetProperty("messages", out var messages))
+        {
+            return;
+        }
+
+        if (messages.ValueKind != JsonValueKind.Array)
+        {
+            throw new MetaPayloadException("value.messages is an array.");
+        }
+
+        var names = Names(value);
+        foreach (var element in messages.EnumerateArray())
+        {
+            var message = WhatsAppInbound.Message(element);
+            var name = names.GetValueOrDefault(message.From);
+
+            // Only what WhatsApp gave: a contact's name is not erased when a webhook lacks the profile.
+            var profile = name is null ? null : new ContactProfile(name, null, Phone: IsPhoneDigits(message.From) ? "+" + message.From : null);
+            var contactId = await contacts.FindOrCreateAsync(inbox, message.From, verified: true, profile, ct);
+            await engine.AcceptAsync(new InboundMessage(inbox, contactId, message.Wamid, message.ContentType, message.Text, message.ReplyTo,
+                name, Payload: message.Payload, EntryPoint: message.EntryPoint), ct);
+        }
+    }
+
+    /// <summary>The profile names of <c>value.contacts</c>, by wa_id.</summary>
+    private static Dictionary<string, string> Names(JsonElement value)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (value.TryGetProperty("contacts", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var contact in list.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object))
+            {
+                if (PlatformText.Of(contact, "wa_id") is { Length: > 0 } waId && contact.TryGetProperty("profile", out var profile)
+                    && PlatformText.Of(profile, "name") is { } name && name.Trim().Length > 0)
+                {
+                    names[waId] = name.Length > 200 ? name[..200] : name.Trim();
+                }
+            }
+        }
+
+        return names;
+    }
+
+    private static bool IsPhoneDigits(string waId) => waId.Length is >= 5 and <= 20 && waId.All(char.IsAsciiDigit);
+
+    private async Task StatusesAsync(Inbox inbox, JsonElement value, CancellationToken ct)
+    {
+        if (!value.TryGetProperty("statuses", out var list))
+        {
+            return;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw new MetaPayloadException("value.statuses is an array.");
+        }
+
+        var statuses = list.EnumerateArray().Select(WhatsAppInbound.Status).ToList();
+
+        // Receipts only move forward, so applying every delivered before every read before every failure loses nothing.
+        foreach (var state in new[] { DeliveryStatus.Delivered, DeliveryStatus.Read })
+        {
+            var ids = statuses.Where(s => s.Status == state).Select(s => s.Wamid).Distinct().ToList();
+            await ApplyAsync(inbox, ids, state, null, ct);
+        }
+
+        foreach (var failed in statuses.Where(s => s.Status == DeliveryStatus.Failed))
+        {
+            await ApplyAsync(inbox, [failed.Wamid], DeliveryStatus.Failed, failed.Failure, ct);
+        }
+    }
+
+    private async Task ApplyAsync(Inbox inbox, List<string> wamids, DeliveryStatus status, string? failure, CancellationToken ct)
+    {
+        if (wamids.Count == 0 || await receipts.ByIdsAsync(inbox.Id, wamids, status, failure, ct) > 0)
+        {
+            return;
+        }
+
+        // WhatsApp may report on a message before this node has written the wamid Meta answered with: write it, then look again.
+        await settler.FlushAsync();
+        await receipts.ByIdsAsync(inbox.Id, wamids, status, failure, ct);
+    }
+
+    private void LogErrors(string phoneNumberId, JsonElement value)
+    {
+        if (WhatsAppInbound.Errors(value) is { } error)
+        {
+            logger.LogWarning("WhatsApp reported an error on phone number {PhoneNumberId}: {Error}", phoneNumberId, error);
+        }
+    }
+}
