@@ -1,5 +1,6 @@
 using Parley.Channels;
 using Parley.Channels.WebMessaging;
+using Parley.Channels.X;
 using Parley.Console;
 using Parley.Contacts;
 using Parley.Conversations;
@@ -17,6 +18,7 @@ builder.AddParleyWeb();
 builder.AddParleyConsole();
 // After the web defaults: declared connections are saved once the demo workspace (its account) exists.
 builder.AddParleyChannels();
+builder.AddX();
 
 var app = builder.Build();
 app.UseParleyWeb();
@@ -24,6 +26,7 @@ app.MapStaticAssets();
 app.MapWidgetApi();
 app.MapAccountEndpoints();
 app.MapContactsApi();
+app.MapX();
 app.MapDemoPage();
 app.MapParleyConsole();
 app.Run();
