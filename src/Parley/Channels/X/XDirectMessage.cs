@@ -93,7 +93,7 @@ public sealed record XDirectMessage(string Id, string SenderId, string Recipient
 
         return variants.EnumerateArray()
             .Where(v => PlatformText.Of(v, "content_type") == "video/mp4" && PlatformText.Of(v, "url") is { Length: > 0 })
-            .OrderByDescending(v => v.TryGetProperty("bitrate", out var b) && b.TryGetInt64(out var bitrate) ? bitrate : 0)
+            .OrderByDescending(v => v.TryGetProperty("bitrate", out var b) && b.ValueKind == JsonValueKind.Number && b.TryGetInt64(out var bitrate) ? bitrate : 0)
             .Select(v => PlatformText.Of(v, "url"))
             .FirstOrDefault();
     }
