@@ -23,6 +23,7 @@ public sealed class ConnectionDirectory(IDbContextFactory<ParleyDb> dbs, IMemory
     public async Task<IReadOnlyList<ConnectionCredentials>> AllAsync(ChannelKind kind, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        // Filtered before the join: EF cannot translate a filter on the projected Row.
         var rows = await Query(db, c => c.Kind == kind && c.Enabled).ToListAsync(cancellationToken);
         return rows.Select(r => Readable(r.Connection, r.AccountId)).ToList();
     }

@@ -1,0 +1,32 @@
+namespace Parley.Channels.X;
+
+public static class XExtensions
+{
+    /// <summary>X direct messages: the connector, the Account Activity events Parley handles, and the API client.</summary>
+    public static WebApplicationBuilder AddX(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddHttpClient(XConnector.HttpClientName, client => client.MaxResponseContentBufferSize = 1024 * 1024);
+        services.AddSingleton<IChannelConnector, XConnector>();
+        services.AddSingleton<XAppSecrets>();
+        services.AddSingleton<XBrandEchoes>();
+        services.AddSingleton<IXAccountEvents, XDirectMessageEvents>();
+        services.AddSingleton<IXAccountEvents, XReadEvents>();
+        return builder;
+    }
+
+    /// <summary>The webhook URL to register at X: https://{host}/webhooks/x.</summary>
+    public static IEndpointRouteBuilder MapX(this IEndpointRouteBuilder app)
+    {
+        const string path = "/webhooks/x";
+        app.MapGet(path, (HttpRequest request, XAppSecrets secrets, ILoggerFactory logs, CancellationToken ct) =>
+                XWebhooks.CrcAsync(request, secrets, logs.CreateLogger("Parley.Channels.X.Webhooks"), ct))
+            .ExcludeFromDescription();
+        app.MapPost(path, (HttpRequest request, XAppSecrets secrets, ConnectionDirectory connections, InboxDirectory inboxes,
+                    IEnumerable<IXAccountEvents> kinds, ILoggerFactory logs, CancellationToken ct) =>
+                XWebhooks.ReceiveAsync(request, secrets, connections, inboxes, kinds, logs.CreateLogger("Parley.Channels.X.Webhooks"), ct))
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Caching.Memory;
+using Parley.Channels.Webhooks;
+
+namespace Parley.Channels.X;
+
+/// <summary>
+/// X's Account Activity webhook. GET answers the challenge-response check (CRC) with the consumer secret; POSTs carry
+/// an account's events, signed with the same secret (x-twitter-webhooks-signature), and are checked before anything in
+/// them is read. Answered 200 once every event is stored; refused with a 4xx that stores nothing when the signature, the
+/// JSON or the account is wrong.
+/// </summary>
+public static class XWebhooks
+{
+    public const string SignatureHeader = "x-twitter-webhooks-signature";
+    public const int MaxCrcTokenLength = 256;
+
+    /// <summary>
+    /// X's CRC names no account: it proves the endpoint knows the app's consumer secret. The X connections are of one app, so
+    /// they share it; should they not, the oldest connection's secret answers and the others' webhooks cannot be registered.
+    /// </summary>
+    public static async Task<IResult> CrcAsync(HttpRequest request, XAppSecrets secrets, ILogger logger, CancellationToken ct)
+    {
+        var token = request.Query["crc_token"].ToString();
+        if (token.Length is 0 or > MaxCrcTokenLength)
+        {
+            return TypedResults.Problem($"Expected a crc_token of 1 to {MaxCrcTokenLength} characters.", statusCode: StatusCodes.Status400BadRequest, title: "Not a CRC request");
+        }
+
+        var all = await secrets.AllAsync(ct);
+        if (all.Count == 0)
+        {
+            return WebhookBody.UnknownAccount("X account");
+        }
+
+        if (all.Count > 1)
+        {
+            logger.LogWarning("The enabled X connections have {Count} different consumer secrets; the CRC is answered with the first one's", all.Count);
+        }
+
+        return TypedResults.Json(new CrcResponse(WebhookSignature.Base64(all[0], Encoding.UTF8.GetBytes(token))));
+    }
+
+    public static async Task<IResult> ReceiveAsync(
+        HttpRequest request, XAppSecrets secrets, ConnectionDirectory connections, InboxDirectory inboxes, IEnumerable<IXAccountEvents> kinds,
+        ILogger logger, CancellationToken ct)
+    {
+        var body = await WebhookBody.ReadAsync(request, ct);
+        if (body is null)
+        {
+            return WebhookBody.TooLarge();
+        }
+
+        var signature = request.Headers[SignatureHeader].ToString();
+        if (signature.Length == 0)
+        {
+            return WebhookBody.BadSignature(SignatureHeader);
+        }
+
+        var all = await secrets.AllAsync(ct);
+        if (all.Count == 0)
+        {
+            return WebhookBody.UnknownAccount("X account");
+        }
+
+        var secret = all.FirstOrDefault(s => WebhookSignature.IsValidBase64(s, body, signature));
+        if (secret is null)
+        {
+            return WebhookBody.BadSignature(SignatureHeader);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+        }
+        catch (JsonException e)
+        {
+            return WebhookBody.Malformed($"The body is not JSON: {e.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || PlatformText.Of(root, "for_user_id") is not { Length: > 0 } forUser)
+            {
+                return WebhookBody.Malformed("Expected {\"for_user_id\": \"...\", ...events}.");
+            }
+
+            // The signature must be the secret of the account the events are for, not of another app's.
+            if (await connections.FindAsync(ChannelKind.X, forUser, ct) is not { Enabled: true } connection || connection.AppSecret != secret)
+            {
+                return WebhookBody.UnknownAccount("X account");
+            }
+
+            var inbox = await inboxes.FindAsync(connection.InboxId, ct)
+                ?? throw new InvalidOperationException($"Inbox {connection.InboxId} of X connection {connection.ConnectionId} is missing.");
+            var context = new XWebhookContext(connection, inbox, root.TryGetProperty("users", out var users) ? users : default);
+            var handlers = kinds.ToDictionary(k => k.Property, StringComparer.Ordinal);
+            try
+            {
+                foreach (var property in root.EnumerateObject())
+                {
+                    if (handlers.TryGetValue(property.Name, out var handler))
+                    {
+                        await handler.HandleAsync(property.Value, context, ct);
+                    }
+                    else if (property.Name is not ("for_user_id" or "users" or "apps" or "user_has_blocked"))
+                    {
+                        // Typing indicators, posts, likes, follows...: not conversations (yet); tweet_create_events comes next.
+                        logger.LogInformation("X {Event} for account {Account} ignored", property.Name.Length <= 64 ? property.Name : property.Name[..64], forUser);
+                    }
+                }
+            }
+            catch (XPayloadException e)
+            {
+                // Events before it are stored; X's retry of the whole POST finds them and stores each once.
+                return WebhookBody.Malformed(e.Message);
+            }
+        }
+
+        return TypedResults.Ok();
+    }
+
+    public sealed record CrcResponse([property: System.Text.Json.Serialization.JsonPropertyName("response_token")] string ResponseToken);
+}
+
+/// <summary>The consumer secrets of the enabled X connections (oldest first, distinct), cached like the connections.</summary>
+public sealed class XAppSecrets(ConnectionDirectory connections, IMemoryCache cache)
+{
+    public async Task<IReadOnlyList<string>> AllAsync(CancellationToken ct)
+    {
+        if (cache.TryGetValue("x-app-secrets", out IReadOnlyList<string>? known) && known is not null)
+        {
+            return known;
+        }
+
+        var all = (await connections.AllAsync(ChannelKind.X, ct))
+            .OrderBy(c => c.ConnectionId)
+            .Select(c => c.AppSecret)
+            .OfType<string>()
+            .Where(s => s.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        cache.Set("x-app-secrets", (IReadOnlyList<string>)all, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = InboxDirectory.Lifetime });
+        return all;
+    }
+}
