@@ -7,6 +7,7 @@ using Parley.Data;
 using Parley.Demo;
 using Parley.Hosting;
 using Parley.Identity;
+using Parley.Simulator;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddParleyData();
@@ -17,6 +18,7 @@ builder.AddParleyWeb();
 builder.AddParleyConsole();
 // After the web defaults: declared connections are saved once the demo workspace (its account) exists.
 builder.AddParleyChannels();
+builder.AddSimulator();
 
 var app = builder.Build();
 app.UseParleyWeb();
@@ -25,6 +27,7 @@ app.MapWidgetApi();
 app.MapAccountEndpoints();
 app.MapContactsApi();
 app.MapDemoPage();
+app.MapSimulator();
 app.MapParleyConsole();
 app.Run();
 

@@ -23,7 +23,8 @@ public sealed class ConnectionDirectory(IDbContextFactory<ParleyDb> dbs, IMemory
     public async Task<IReadOnlyList<ConnectionCredentials>> AllAsync(ChannelKind kind, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var rows = await Query(db).Where(r => r.Connection.Kind == kind && r.Connection.Enabled).ToListAsync(cancellationToken);
+        // Filtered before the join: EF cannot translate a filter on the joined record.
+        var rows = await Query(db, c => c.Kind == kind && c.Enabled).ToListAsync(cancellationToken);
         return rows.Select(r => Readable(r.Connection, r.AccountId)).ToList();
     }
 
