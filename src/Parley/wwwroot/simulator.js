@@ -212,6 +212,7 @@
         el('span', { class: `dir ${out ? 'out' : 'in'}`, text: out ? '→' : '←' }),
         el('span', { class: 'what', text: net }),
         el('code', { text: `${e.method} ${e.path}` }),
+        e.note ? el('span', { class: 'what', text: e.note.split(' · ')[0] }) : null,
         el('span', { class: `status${bad ? ' bad' : ''}`, text: e.status == null ? 'unreachable' : String(e.status) }),
         el('time', { text: new Date(e.at).toLocaleTimeString() })),
       pane));
