@@ -11,6 +11,7 @@ using Parley.Data;
 using Parley.Demo;
 using Parley.Hosting;
 using Parley.Identity;
+using Parley.Simulator;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddParleyData();
@@ -25,6 +26,7 @@ builder.AddMessenger();
 builder.AddInstagram();
 builder.AddWhatsApp();
 builder.AddX();
+builder.AddSimulator();
 
 var app = builder.Build();
 app.UseParleyWeb();
@@ -38,6 +40,7 @@ app.MapInstagram();
 app.MapWhatsApp();
 app.MapX();
 app.MapDemoPage();
+app.MapSimulator();
 app.MapParleyConsole();
 app.Run();
 

@@ -33,6 +33,12 @@ public sealed record InboxSettings
     /// <summary>Parses settings JSON, remembering recent results: the engine reads an inbox's settings on every message.</summary>
     public static InboxSettings Parse(string json)
     {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            // An inbox with no settings of its own (a new connection): InboxDirectory gives it its account's website's.
+            return new InboxSettings();
+        }
+
         if (Parsed.TryGetValue(json, out var known))
         {
             return known;

@@ -27,9 +27,23 @@ public sealed class DemoWorkspace(
     IPasswordHasher<Advisor> hasher,
     Microsoft.Extensions.Options.IOptions<DemoOptions> options,
     TimeProvider clock,
+    ConnectionAdmin connections,
     ILogger<DemoWorkspace> logger) : IHostedService
 {
     public const string InboxKey = "demo-website";
+    public const string AccountName = "La Posta";
+
+    /// <summary>
+    /// The demo account on each social network, connected to the built-in simulator (/simulator) instead of the platform:
+    /// a Facebook page, an Instagram account, a WhatsApp phone number id and an X user id.
+    /// </summary>
+    public static readonly (ChannelKind Kind, string ExternalId, string Name)[] SocialAccounts =
+    [
+        (ChannelKind.Messenger, "100200300400500", "La Posta on Messenger"),
+        (ChannelKind.Instagram, "17841400000000001", "La Posta on Instagram"),
+        (ChannelKind.WhatsApp, "106540352242922", "La Posta on WhatsApp"),
+        (ChannelKind.X, "1460000000000000001", "La Posta on X"),
+    ];
     public static readonly string[] Logins = ["admin@parley.local", "supervisor@parley.local", "marie@parley.local", "luca@parley.local", "sofia@parley.local"];
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -52,18 +66,65 @@ public sealed class DemoWorkspace(
             }
         }
 
+        await ConnectSocialAccountsAsync(db, cancellationToken);
+
         logger.LogWarning(
-            "Demo workspace ready. Widget demo: /demo  Console: /console  Logins: {Logins} (password: {Password})",
+            "Demo workspace ready. Widget demo: /demo  Social networks simulator: /simulator  Console: /console  Logins: {Logins} (password: {Password})",
             string.Join(", ", Logins), options.Value.Password);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Connects the account's social networks to the simulator, each once: also in a demo database seeded before they
+    /// existed. The secrets are random (the simulator reads them from the connection); the API URL is the simulator's.
+    /// </summary>
+    private async Task ConnectSocialAccountsAsync(ParleyDb db, CancellationToken ct)
+    {
+        var accountId = await db.Accounts.Where(a => a.Name == AccountName).OrderBy(a => a.Id).Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
+        if (accountId is null)
+        {
+            return;
+        }
+
+        foreach (var (kind, externalId, name) in SocialAccounts)
+        {
+            if (await db.Connections.AnyAsync(c => c.Kind == kind && c.ExternalId == externalId, ct))
+            {
+                continue;
+            }
+
+            var settings = new ConnectionSettings
+            {
+                ApiUrl = kind == ChannelKind.X ? "/simulator/x" : "/simulator/graph/v23.0",
+                Templates = kind == ChannelKind.WhatsApp
+                    ?
+                    [
+                        new MessageTemplate("parcel_update", "en", "Hello {{1}}, your parcel {{2}} is on its way."),
+                        new MessageTemplate("follow_up", "en", "Hello {{1}}, do you still need help with your request?"),
+                    ]
+                    : [],
+            };
+            try
+            {
+                await connections.CreateAsync(
+                    new ConnectionDraft(kind, accountId.Value, name, externalId, Secret(), Secret(), Secret(), RatePerSecond: 50, Settings: settings),
+                    declared: false, ct);
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+            {
+                // Another node connected it at the same time.
+            }
+        }
+    }
+
+    private static string Secret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
     private async Task SeedAsync(ParleyDb db, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var account = new Account { Name = "La Posta", CreatedAt = now };
+        var account = new Account { Name = AccountName, CreatedAt = now };
         db.Accounts.Add(account);
         await db.SaveChangesAsync(ct);
 

@@ -34,7 +34,7 @@ public sealed class ReplyWindowTests
     {
         await using var app = new ParleyApplication();
         var templates = new ConnectionSettings { Templates = [new MessageTemplate("parcel_update", "en", "Hello {{1}}, your parcel {{2}} is on its way.")] };
-        var connection = await TestConnections.AddAsync(app, ChannelKind.WhatsApp, "106540352242922", settings: templates);
+        var connection = await TestConnections.AddAsync(app, ChannelKind.WhatsApp, "106540352242777", settings: templates);
         var inbox = (await app.Service<InboxDirectory>().FindAsync(connection.InboxId, CancellationToken.None))!;
         var contact = await app.Service<ContactDirectory>().FindOrCreateAsync(inbox, "393471234567", true, null, CancellationToken.None);
         var accepted = await app.Service<ConversationEngine>().AcceptAsync(

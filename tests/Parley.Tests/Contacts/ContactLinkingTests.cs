@@ -27,8 +27,8 @@ public sealed class ContactLinkingTests
     public async Task An_advisor_links_the_same_person_on_two_channels_into_one_history(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider);
-        var messenger = await TestConnections.AddAsync(app, ChannelKind.Messenger, "100200300400500");
-        var whatsApp = await TestConnections.AddAsync(app, ChannelKind.WhatsApp, "106540352242922");
+        var messenger = await TestConnections.AddAsync(app, ChannelKind.Messenger, "100200300400777");
+        var whatsApp = await TestConnections.AddAsync(app, ChannelKind.WhatsApp, "106540352242777");
         var onMessenger = await WritesAsync(app, messenger, "psid-ann", new ContactProfile("Ann Lee", null));
         var onWhatsApp = await WritesAsync(app, whatsApp, "393471234567", new ContactProfile("Ann", null, "+393471234567"));
         Assert.NotEqual(onMessenger.Contact, onWhatsApp.Contact);
@@ -56,14 +56,14 @@ public sealed class ContactLinkingTests
     public async Task A_phone_number_or_a_signed_email_that_matches_makes_the_same_contact()
     {
         await using var app = new ParleyApplication();
-        var first = await TestConnections.AddAsync(app, ChannelKind.WhatsApp, "106540352242922");
+        var first = await TestConnections.AddAsync(app, ChannelKind.WhatsApp, "106540352242777");
         var second = await TestConnections.AddAsync(app, ChannelKind.WhatsApp, "106540352242923");
         var onFirst = await WritesAsync(app, first, "393471234567", new ContactProfile("Ann", null, "+393471234567"));
         var onSecond = await WritesAsync(app, second, "393471234567", new ContactProfile("Ann", null, "+393471234567"));
         Assert.Equal(onFirst.Contact, onSecond.Contact);
 
         // A website customer whose signed profile carries the email of a contact known elsewhere.
-        var messenger = await TestConnections.AddAsync(app, ChannelKind.Messenger, "100200300400500");
+        var messenger = await TestConnections.AddAsync(app, ChannelKind.Messenger, "100200300400777");
         var known = await WritesAsync(app, messenger, "psid-bob", new ContactProfile("Bob", "Bob@Example.com"));
         var widget = await app.DemoWidgetAsync();
         using var customer = app.Widget();

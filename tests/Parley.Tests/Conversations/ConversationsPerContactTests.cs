@@ -32,7 +32,7 @@ public sealed class ConversationsPerContactTests
         // The same inbox set as a social channel would be: a new conversation, greeted by the bot, the first kept as it was.
         await app.DbAsync(async db =>
         {
-            var inbox = await db.Inboxes.FirstAsync();
+            var inbox = await db.Inboxes.OrderBy(i => i.Id).FirstAsync();
             inbox.SettingsJson = InboxSettings.Parse(inbox.SettingsJson) with { OneConversationPerContact = false } is var s ? s.ToJson() : inbox.SettingsJson;
             await db.SaveChangesAsync();
             app.Service<InboxDirectory>().Forget(inbox.Id);
@@ -54,7 +54,7 @@ public sealed class ConversationsPerContactTests
     private static async Task<(long First, long Second)> FirstAndSecondCaseAsync(ParleyApplication app, string name)
     {
         var engine = app.Service<ConversationEngine>();
-        var inbox = await app.DbAsync(db => db.Inboxes.AsNoTracking().FirstAsync());
+        var inbox = await app.DbAsync(db => db.Inboxes.AsNoTracking().OrderBy(i => i.Id).FirstAsync());
         var contactId = await app.Service<Parley.Contacts.ContactDirectory>().FindOrCreateAsync(inbox, $"test:{name}", false, null, CancellationToken.None);
         var first = await engine.AcceptAsync(new InboundMessage(inbox, contactId, $"{name}-1", ContentType.Text, "Hello"), CancellationToken.None);
         await ProcessedAsync(app, first.ConversationId);

@@ -34,7 +34,8 @@ public sealed class MigratorTests
 
         await using var second = new ParleyApplication(database);
         Assert.Equal(inboxId, (await second.DemoInboxAsync()).Id);
-        Assert.Single(await second.DbAsync(db => db.Inboxes.ToListAsync()));
+        Assert.Equal(5, (await second.DbAsync(db => db.Inboxes.ToListAsync())).Count);
+        Assert.Equal(4, await second.DbAsync(db => db.Connections.CountAsync()));
         Assert.Equal(Migrator.Scripts(provider).Count, (await AppliedAsync(second)).Count);
     }
 

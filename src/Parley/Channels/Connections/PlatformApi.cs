@@ -20,11 +20,17 @@ public sealed class PlatformApi(IServer server)
             return absolute.ToString().TrimEnd('/');
         }
 
-        // A path on this server (the simulator): its own first address, as Kestrel bound it.
+        // A path on this server (the simulator).
+        return OwnAddress() + "/" + own.Trim('/');
+    }
+
+    /// <summary>This server's own first address, as Kestrel bound it, without a trailing slash (the simulator posts its webhooks there).</summary>
+    public string OwnAddress()
+    {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("This server has no address to reach its own simulator at.");
+            ?? throw new InvalidOperationException("This server has no address to reach itself at.");
         address = address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
             .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://[::1]", StringComparison.Ordinal);
-        return address.TrimEnd('/') + "/" + own.Trim('/');
+        return address.TrimEnd('/');
     }
 }

@@ -126,7 +126,10 @@ public static class XWebhooks
     public sealed record CrcResponse([property: System.Text.Json.Serialization.JsonPropertyName("response_token")] string ResponseToken);
 }
 
-/// <summary>The consumer secrets of the enabled X connections (oldest first, distinct), cached like the connections.</summary>
+/// <summary>
+/// The consumer secrets of the enabled X connections (oldest first, distinct), cached like the connections. Connections
+/// served by this server's own simulator (the demo's) come last: X's CRC is for the real ones.
+/// </summary>
 public sealed class XAppSecrets(ConnectionDirectory connections, IMemoryCache cache)
 {
     public async Task<IReadOnlyList<string>> AllAsync(CancellationToken ct)
@@ -137,7 +140,8 @@ public sealed class XAppSecrets(ConnectionDirectory connections, IMemoryCache ca
         }
 
         var all = (await connections.AllAsync(ChannelKind.X, ct))
-            .OrderBy(c => c.ConnectionId)
+            .OrderBy(c => c.Settings.ApiUrl is { } url && !Uri.IsWellFormedUriString(url, UriKind.Absolute))
+            .ThenBy(c => c.ConnectionId)
             .Select(c => c.AppSecret)
             .OfType<string>()
             .Where(s => s.Length > 0)

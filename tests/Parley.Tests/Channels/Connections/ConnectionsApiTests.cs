@@ -10,7 +10,7 @@ namespace Parley.Tests.Channels.Connections;
 
 public sealed class ConnectionsApiTests
 {
-    private static object Input(string externalId = "100200300400500", string? token = "page-token", string? secret = "app-secret", string kind = "Messenger", long accountId = 1) =>
+    private static object Input(string externalId = "100200300400777", string? token = "page-token", string? secret = "app-secret", string kind = "Messenger", long accountId = 1) =>
         new { kind, accountId, name = "La Posta page", externalId, accessToken = token, appSecret = secret, verifyToken = (string?)null, ratePerSecond = (double?)null };
 
     [Theory, OnSqlite, OnPostgres]
@@ -31,14 +31,14 @@ public sealed class ConnectionsApiTests
         Assert.Equal(32, view.GetProperty("verifyToken").GetString()!.Length);
         Assert.True(view.GetProperty("hasAccessToken").GetBoolean());
 
-        var stored = await first.DbAsync(db => db.Connections.AsNoTracking().SingleAsync());
+        var stored = await first.DbAsync(db => db.Connections.AsNoTracking().SingleAsync(c => c.ExternalId == "100200300400777"));
         Assert.DoesNotContain("page-token", stored.AccessToken, StringComparison.Ordinal);
         Assert.DoesNotContain("app-secret", stored.AppSecret, StringComparison.Ordinal);
 
         // The key ring is in the database (not in a folder of one machine), so another node reads them.
         Assert.NotEmpty(await first.DbAsync(db => db.DataProtectionKeys.ToListAsync()));
         await using var second = new ParleyApplication(database);
-        var read = await second.Service<ConnectionDirectory>().FindAsync(ChannelKind.Messenger, "100200300400500", CancellationToken.None);
+        var read = await second.Service<ConnectionDirectory>().FindAsync(ChannelKind.Messenger, "100200300400777", CancellationToken.None);
         Assert.Equal(("page-token", "app-secret"), (read!.AccessToken, read.AppSecret));
     }
 
@@ -60,7 +60,7 @@ public sealed class ConnectionsApiTests
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/console/connections", Input())).StatusCode);
         await Expect.ProblemAsync(await admin.PostAsJsonAsync("/api/console/connections", Input()), HttpStatusCode.Conflict);
 
-        Assert.Single(await app.DbAsync(db => db.Connections.ToListAsync()));
+        Assert.Single(await app.DbAsync(db => db.Connections.Where(c => c.ExternalId == "100200300400777").ToListAsync()));
     }
 
     [Fact]
@@ -71,14 +71,14 @@ public sealed class ConnectionsApiTests
         var created = await (await admin.PostAsJsonAsync("/api/console/connections", Input())).Content.ReadFromJsonAsync<JsonElement>();
         var id = created.GetProperty("id").GetInt64();
 
-        var renamed = new { kind = "Messenger", accountId = 1, name = "Renamed", externalId = "100200300400500", enabled = false, verifyToken = "my-verify" };
+        var renamed = new { kind = "Messenger", accountId = 1, name = "Renamed", externalId = "100200300400777", enabled = false, verifyToken = "my-verify" };
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/console/connections/{id}", renamed)).StatusCode);
 
-        var read = await app.Service<ConnectionDirectory>().FindAsync(ChannelKind.Messenger, "100200300400500", CancellationToken.None);
+        var read = await app.Service<ConnectionDirectory>().FindAsync(ChannelKind.Messenger, "100200300400777", CancellationToken.None);
         Assert.Equal(("page-token", "app-secret", "my-verify", false), (read!.AccessToken, read.AppSecret, read.VerifyToken, read.Enabled));
         Assert.Equal("Renamed", await app.DbAsync(db => db.Inboxes.Where(i => i.Id == read.InboxId).Select(i => i.Name).SingleAsync()));
         var webhook = await TestConnections.PostSignedAsync(app.CreateClient(), "/webhooks/messenger",
-            """{"object":"page","entry":[{"id":"100200300400500","time":1,"messaging":[]}]}""", "app-secret");
+            """{"object":"page","entry":[{"id":"100200300400777","time":1,"messaging":[]}]}""", "app-secret");
         await Expect.ProblemAsync(webhook, HttpStatusCode.NotFound);
     }
 
@@ -90,7 +90,7 @@ public sealed class ConnectionsApiTests
             ["Channels:Connections:0:Kind"] = "WhatsApp",
             ["Channels:Connections:0:Account"] = "La Posta",
             ["Channels:Connections:0:Name"] = "La Posta WhatsApp",
-            ["Channels:Connections:0:ExternalId"] = "106540352242922",
+            ["Channels:Connections:0:ExternalId"] = "106540352242777",
             ["Channels:Connections:0:AccessToken"] = "system-user-token",
             ["Channels:Connections:0:AppSecret"] = "meta-app-secret",
             ["Channels:Connections:0:VerifyToken"] = "declared-verify",
@@ -98,22 +98,23 @@ public sealed class ConnectionsApiTests
         await using var database = TestDatabase.Create(DatabaseProvider.Sqlite);
         await using (var app = new ParleyApplication(database) { Settings = settings })
         {
-            var read = await app.Service<ConnectionDirectory>().FindAsync(ChannelKind.WhatsApp, "106540352242922", CancellationToken.None);
+            var read = await app.Service<ConnectionDirectory>().FindAsync(ChannelKind.WhatsApp, "106540352242777", CancellationToken.None);
             Assert.Equal(("system-user-token", "declared-verify"), (read!.AccessToken, read.VerifyToken));
             var admin = await ConsoleLogin.SignedInAsync(app, "admin@parley.local");
-            var listed = await admin.GetFromJsonAsync<JsonElement>("/api/console/connections");
-            Assert.True(listed[0].GetProperty("declared").GetBoolean());
-            var change = new { kind = "WhatsApp", accountId = 1, name = "Other", externalId = "106540352242922" };
-            await Expect.ProblemAsync(await admin.PutAsJsonAsync($"/api/console/connections/{listed[0].GetProperty("id").GetInt64()}", change), HttpStatusCode.Conflict);
+            var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/console/connections")).EnumerateArray()
+                .Single(c => c.GetProperty("externalId").GetString() == "106540352242777");
+            Assert.True(listed.GetProperty("declared").GetBoolean());
+            var change = new { kind = "WhatsApp", accountId = 1, name = "Other", externalId = "106540352242777" };
+            await Expect.ProblemAsync(await admin.PutAsJsonAsync($"/api/console/connections/{listed.GetProperty("id").GetInt64()}", change), HttpStatusCode.Conflict);
         }
 
         // A new token in configuration replaces the stored one at the next start; still one connection.
         settings["Channels:Connections:0:AccessToken"] = "rotated-token";
         await using (var restarted = new ParleyApplication(database) { Settings = settings })
         {
-            var read = await restarted.Service<ConnectionDirectory>().FindAsync(ChannelKind.WhatsApp, "106540352242922", CancellationToken.None);
+            var read = await restarted.Service<ConnectionDirectory>().FindAsync(ChannelKind.WhatsApp, "106540352242777", CancellationToken.None);
             Assert.Equal("rotated-token", read!.AccessToken);
-            Assert.Single(await restarted.DbAsync(db => db.Connections.ToListAsync()));
+            Assert.Single(await restarted.DbAsync(db => db.Connections.Where(c => c.ExternalId == "106540352242777").ToListAsync()));
         }
 
         // A declaration naming an account that does not exist stops the start with the reason.
@@ -128,7 +129,7 @@ public sealed class ConnectionsApiTests
     {
         await using var graph = await PlatformStandIn.StartAsync("/v23.0");
         graph.Respond = r => r.Headers.GetValueOrDefault("Authorization") == "Bearer page-token"
-            ? StandInResponse.Ok(new { id = "100200300400500", name = "La Posta" })
+            ? StandInResponse.Ok(new { id = "100200300400777", name = "La Posta" })
             : new StandInResponse(401, """{"error":{"message":"Invalid OAuth access token.","type":"OAuthException","code":190}}""");
         await using var app = new ParleyApplication { Settings = { ["Channels:Meta:GraphApiUrl"] = graph.BaseUrl.ToString() } };
         var admin = await ConsoleLogin.SignedInAsync(app, "admin@parley.local");
@@ -139,7 +140,7 @@ public sealed class ConnectionsApiTests
         Assert.Contains("La Posta", ok.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("fields=id,name", graph.Requests.Single().Query, StringComparison.Ordinal);
 
-        await admin.PutAsJsonAsync($"/api/console/connections/{id}", new { kind = "Messenger", accountId = 1, name = "La Posta page", externalId = "100200300400500", accessToken = "expired" });
+        await admin.PutAsJsonAsync($"/api/console/connections/{id}", new { kind = "Messenger", accountId = 1, name = "La Posta page", externalId = "100200300400777", accessToken = "expired" });
         var bad = await (await admin.PostAsync($"/api/console/connections/{id}/check", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.False(bad.GetProperty("ok").GetBoolean());
         Assert.Contains("Invalid OAuth access token", bad.GetProperty("detail").GetString(), StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Parley.Channels;
 using Parley.Channels.WebMessaging;
 using Parley.Data;
 using Parley.Tests.Infrastructure;
@@ -115,7 +116,10 @@ public sealed class WidgetSessionTests
         {
             await Task.WhenAll(nodes.Select(n => Task.Run(() => n.Services)));
 
-            Assert.Equal(1, await nodes[0].DbAsync(db => db.Inboxes.CountAsync()));
+            // The website and the four social networks connected to the simulator.
+            Assert.Equal(1, await nodes[0].DbAsync(db => db.Inboxes.CountAsync(i => i.Channel == ChannelKind.WebMessaging)));
+            Assert.Equal(4, await nodes[0].DbAsync(db => db.Connections.CountAsync()));
+            Assert.Equal(5, await nodes[0].DbAsync(db => db.Inboxes.CountAsync()));
             Assert.Equal(5, await nodes[0].DbAsync(db => db.Advisors.CountAsync()));
         }
         finally

@@ -14,7 +14,7 @@ namespace Parley.Tests.Channels.WhatsApp;
 /// </summary>
 public sealed class WhatsAppTestHost : IAsyncDisposable
 {
-    public const string PhoneNumberId = "106540352242922";
+    public const string PhoneNumberId = "106540352242777";
     public const string Path = "/webhooks/whatsapp";
 
     private int _sent;

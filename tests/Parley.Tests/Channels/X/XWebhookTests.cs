@@ -35,7 +35,7 @@ public sealed class XWebhookTests
         await Expect.ProblemAsync(await x.Client.GetAsync(XChannel.Path), HttpStatusCode.BadRequest);
         await Expect.ProblemAsync(await x.Client.GetAsync($"{XChannel.Path}?crc_token={new string('a', 300)}"), HttpStatusCode.BadRequest);
 
-        await using var bare = new ParleyApplication();
+        await using var bare = new ParleyApplication { Demo = false };
         await Expect.ProblemAsync(await bare.CreateClient().GetAsync($"{XChannel.Path}?crc_token=abc"), HttpStatusCode.NotFound);
     }
 
