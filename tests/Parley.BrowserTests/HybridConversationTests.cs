@@ -79,7 +79,7 @@ public sealed class HybridConversationTests
         await Assertions.Expect(reply.Locator(".parley-signature")).ToContainTextAsync("Marie");
     }
 
-    private static async Task SignInAsync(IPage page, string email)
+    internal static async Task SignInAsync(IPage page, string email)
     {
         await page.GotoAsync("/console");
         await page.Locator("#email").FillAsync(email);
@@ -88,7 +88,7 @@ public sealed class HybridConversationTests
         await page.WaitForURLAsync("**/console", new() { Timeout = Timeout });
     }
 
-    private static async Task GoOnlineAsync(IPage page)
+    internal static async Task GoOnlineAsync(IPage page)
     {
         var toggle = page.Locator("#presence-toggle");
         await Assertions.Expect(toggle).ToBeVisibleAsync(new() { Timeout = Timeout });
