@@ -56,6 +56,13 @@ public sealed record OutboundMessage(
     MessagePayload? Payload)
 {
     public AuthorKind Author => Message.AuthorKind;
+
+    /// <summary>
+    /// An advisor's message carries the advisor's name: on a social channel the customer sees only the brand's account,
+    /// and knows who answered from the signature.
+    /// </summary>
+    public static string WithSignature(string text, AuthorKind author, string? authorName) =>
+        author == AuthorKind.Advisor && !string.IsNullOrWhiteSpace(authorName) ? $"{text}\n\n— {authorName.Trim()}" : text;
 }
 
 /// <summary>
@@ -70,7 +77,14 @@ public interface IChannelConnector
     ChannelCapabilities Capabilities { get; }
 
     Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken);
+
+    /// <summary>How a message with these options shows on the channel, and what had to give way to the platform's limits.</summary>
+    OptionsPreview PreviewOptions(string text, IReadOnlyList<MessageOption> options) => new("List picker", []);
 }
+
+/// <param name="Layout">What the customer sees: quick replies, an interactive list, a numbered list...</param>
+/// <param name="Warnings">The limits that changed it, said before anything is sent.</param>
+public sealed record OptionsPreview(string Layout, IReadOnlyList<string> Warnings);
 
 /// <summary>The registered connectors by channel; a later registration of a channel replaces an earlier one.</summary>
 public sealed class ChannelConnectors(IEnumerable<IChannelConnector> connectors)

@@ -19,7 +19,8 @@ public sealed record ConnectionView(
     bool HasAppSecret,
     string? VerifyToken,
     string WebhookPath,
-    IReadOnlyList<MessageTemplate> Templates);
+    IReadOnlyList<MessageTemplate> Templates,
+    OptionsPreview? TopicsPreview = null);
 
 /// <summary>What an admin enters to add or change a connection; an empty secret on a change keeps the stored one.</summary>
 public sealed record ConnectionInput(
@@ -49,7 +50,8 @@ public sealed record ManagementResult(ManagementOutcome Outcome, string? Problem
 /// The console's management of connections, for admins of the connection's account: list, add, change, enable or
 /// disable. Connections declared in configuration are shown but changed only there (each start would undo a change).
 /// </summary>
-public sealed class ConnectionManagement(IDbContextFactory<ParleyDb> dbs, ConnectionAdmin admin, ConnectionSecrets secrets)
+public sealed class ConnectionManagement(
+    IDbContextFactory<ParleyDb> dbs, ConnectionAdmin admin, ConnectionSecrets secrets, InboxDirectory inboxes, ChannelConnectors connectors)
 {
     public static string WebhookPath(ChannelKind kind) => $"/webhooks/{kind.ToString().ToLowerInvariant()}";
 
@@ -68,7 +70,22 @@ public sealed class ConnectionManagement(IDbContextFactory<ParleyDb> dbs, Connec
             .Where(x => accounts.Contains(x.AccountId))
             .OrderBy(x => x.Account).ThenBy(x => x.c.Kind).ThenBy(x => x.Name)
             .ToListAsync(ct);
-        return rows.Select(r => View(r.c, r.AccountId, r.Account, r.Name)).ToList();
+        var views = new List<ConnectionView>(rows.Count);
+        foreach (var r in rows)
+        {
+            views.Add(View(r.c, r.AccountId, r.Account, r.Name) with { TopicsPreview = await TopicsPreviewAsync(r.c, ct) });
+        }
+
+        return views;
+    }
+
+    /// <summary>How the bot's topic picker shows on this connection's channel, and which of the platform's limits changed it.</summary>
+    private async Task<OptionsPreview?> TopicsPreviewAsync(Connection connection, CancellationToken ct)
+    {
+        var settings = await inboxes.FindAsync(connection.InboxId, ct) is { } inbox ? InboxSettings.Parse(inbox.SettingsJson) : null;
+        return settings is { Topics.Count: > 0 } && connectors.Find(connection.Kind) is { } connector
+            ? connector.PreviewOptions(settings.Greeting, settings.Topics.Select(t => new Conversations.MessageOption(t.Id, t.Title, t.Description)).ToList())
+            : null;
     }
 
     public async Task<ManagementResult> CreateAsync(AdvisorSession advisor, ConnectionInput input, CancellationToken ct)

@@ -61,6 +61,12 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider
             : SendResult.Retry("The Send API answered without a message_id.");
     }
 
+    public OptionsPreview PreviewOptions(string text, IReadOnlyList<MessageOption> options)
+    {
+        var (quickReplies, _) = MetaSendRules.Options(text, options, out var warning);
+        return new OptionsPreview(quickReplies is null ? "Numbered list" : $"Quick replies ({quickReplies.Count})", warning is null ? [] : [warning]);
+    }
+
     /// <summary>The Send API's <c>message</c>: text (signed for an advisor) with quick replies, or a media attachment; null when too long.</summary>
     private static JsonObject? Content(OutboundMessage outbound)
     {
@@ -78,7 +84,7 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider
             };
         }
 
-        var text = WithSignature(outbound);
+        var text = OutboundMessage.WithSignature(outbound.Message.Text ?? string.Empty, outbound.Author, outbound.Message.AuthorName);
         var (quickReplies, rendered) = MetaSendRules.Options(text, outbound.Payload?.Options, out _);
         if (rendered.Length > MetaSendRules.MaxText)
         {
@@ -96,11 +102,6 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider
         return textMessage;
     }
 
-    /// <summary>An advisor's reply carries their name: the customer sees who answered, on a channel that shows only the page.</summary>
-    public static string WithSignature(OutboundMessage outbound) =>
-        outbound.Author == AuthorKind.Advisor && !string.IsNullOrWhiteSpace(outbound.Message.AuthorName)
-            ? $"{outbound.Message.Text}\n\n— {outbound.Message.AuthorName}"
-            : outbound.Message.Text ?? string.Empty;
 }
 
 public sealed class MessengerConnector(MetaGraphClient graph, TimeProvider clock) : MetaMessagingConnector(graph, clock)

@@ -46,4 +46,16 @@ public sealed class WhatsAppConnector(WhatsAppClient client, TimeProvider clock,
 
         return await client.SendAsync(connection, composed.Body, cancellationToken);
     }
+
+    public OptionsPreview PreviewOptions(string text, IReadOnlyList<Parley.Conversations.MessageOption> options)
+    {
+        var rendered = WhatsAppRendering.Options(text, options);
+        var layout = rendered.Layout switch
+        {
+            OptionsLayout.Buttons => $"Reply buttons ({options.Count})",
+            OptionsLayout.List => $"Interactive list ({options.Count} rows)",
+            _ => "Numbered list",
+        };
+        return new OptionsPreview(layout, rendered.Warnings);
+    }
 }

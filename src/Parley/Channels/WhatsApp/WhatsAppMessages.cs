@@ -24,7 +24,7 @@ public static class WhatsAppMessages
             return new ComposedMessage(Template(to, template), null, []);
         }
 
-        var text = WhatsAppRendering.WithSignature(outbound.Message.Text ?? string.Empty, outbound.Author, outbound.Message.AuthorName);
+        var text = OutboundMessage.WithSignature(outbound.Message.Text ?? string.Empty, outbound.Author, outbound.Message.AuthorName);
         if (payload?.Media is { Count: > 0 } media)
         {
             return media.Count == 1

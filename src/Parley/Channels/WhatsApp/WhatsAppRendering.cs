@@ -43,10 +43,6 @@ public static class WhatsAppRendering
     /// <summary>Interactive messages need a body; the bot's always has one, this covers an empty one.</summary>
     public const string DefaultBody = "Please choose:";
 
-    /// <summary>An advisor's message carries the advisor's name, as on every social channel.</summary>
-    public static string WithSignature(string text, AuthorKind author, string? authorName) =>
-        author == AuthorKind.Advisor && !string.IsNullOrWhiteSpace(authorName) ? $"{text}\n\n— {authorName.Trim()}" : text;
-
     public static RenderedOptions Options(string text, IReadOnlyList<MessageOption> options)
     {
         var body = string.IsNullOrWhiteSpace(text) ? DefaultBody : text;

@@ -46,4 +46,7 @@ public sealed class XConnector(IHttpClientFactory http, PlatformApi platformApi,
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    public OptionsPreview PreviewOptions(string text, IReadOnlyList<Parley.Conversations.MessageOption> options) =>
+        new("Numbered list", options.Count == 0 ? [] : ["X direct messages have no pickers: the options go as a numbered list, answered with the number or the name."]);
 }

@@ -84,8 +84,8 @@ public sealed class WhatsAppRenderingTests
     [Fact]
     public void Only_advisors_messages_are_signed()
     {
-        Assert.Equal("On its way.\n\n— Marie", WhatsAppRendering.WithSignature("On its way.", AuthorKind.Advisor, "Marie"));
-        Assert.Equal("On its way.", WhatsAppRendering.WithSignature("On its way.", AuthorKind.Bot, "Posta bot (automated)"));
-        Assert.Equal("On its way.", WhatsAppRendering.WithSignature("On its way.", AuthorKind.Advisor, null));
+        Assert.Equal("On its way.\n\n— Marie", Parley.Channels.OutboundMessage.WithSignature("On its way.", AuthorKind.Advisor, "Marie"));
+        Assert.Equal("On its way.", Parley.Channels.OutboundMessage.WithSignature("On its way.", AuthorKind.Bot, "Posta bot (automated)"));
+        Assert.Equal("On its way.", Parley.Channels.OutboundMessage.WithSignature("On its way.", AuthorKind.Advisor, null));
     }
 }
