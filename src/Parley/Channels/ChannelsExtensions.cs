@@ -38,6 +38,7 @@ public static class ChannelsExtensions
         services.AddSingleton<ConnectionThrottle>();
         services.AddSingleton<DeliverySettler>();
         services.AddSingleton<DeliveryReceipts>();
+        services.AddHostedService<CustomerSignals>();
         services.AddSingleton<OutboundDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboundDispatcher>());
         return builder;

@@ -78,9 +78,22 @@ public interface IChannelConnector
 
     Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken);
 
+    /// <summary>Tells the customer's app what the advisor is doing (typing, has seen the messages), where the platform shows it.</summary>
+    Task SignalAsync(CustomerSignal signal, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>How a message with these options shows on the channel, and what had to give way to the platform's limits.</summary>
     OptionsPreview PreviewOptions(string text, IReadOnlyList<MessageOption> options) => new("List picker", []);
 }
+
+public enum SignalKind
+{
+    Typing,
+    Seen,
+}
+
+/// <param name="LastCustomerMessageId">The platform's id of the customer's latest message (WhatsApp marks that one read).</param>
+public sealed record CustomerSignal(
+    SignalKind Kind, ConnectionCredentials Connection, string RecipientId, string? LastCustomerMessageId, DateTime? LastCustomerMessageAt);
 
 /// <param name="Layout">What the customer sees: quick replies, an interactive list, a numbered list...</param>
 /// <param name="Warnings">The limits that changed it, said before anything is sent.</param>

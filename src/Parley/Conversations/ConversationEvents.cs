@@ -43,10 +43,19 @@ public sealed class ConversationEventHub
 {
     private readonly ConcurrentDictionary<long, Subscribers> _byConversation = new();
     private readonly ConcurrentDictionary<long, Subscribers> _byAccount = new();
+    private readonly Subscribers _everything = new();
 
     public Subscription SubscribeConversation(long conversationId) => Subscribe(_byConversation, conversationId);
 
     public Subscription SubscribeAccount(long accountId) => Subscribe(_byAccount, accountId);
+
+    /// <summary>Every event of every account (a node's own workers: what a channel tells the platform when advisors act).</summary>
+    public Subscription SubscribeAll()
+    {
+        var subscription = new Subscription(s => _everything.Members.TryRemove(s, out _));
+        _everything.Members.TryAdd(subscription, 0);
+        return subscription;
+    }
 
     /// <summary>How many conversations and accounts have subscribers (for tests: entries must not outlive them).</summary>
     internal (int Conversations, int Accounts) KeyCount => (_byConversation.Count, _byAccount.Count);
@@ -62,6 +71,8 @@ public sealed class ConversationEventHub
         {
             accountSubscribers.Publish(e);
         }
+
+        _everything.Publish(e);
     }
 
     /// <summary>Runs between finding a key's set and joining it: lets a test put a leaver exactly there.</summary>

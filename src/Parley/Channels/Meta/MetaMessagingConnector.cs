@@ -61,6 +61,22 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider
             : SendResult.Retry("The Send API answered without a message_id.");
     }
 
+    /// <summary>Sender actions (<c>typing_on</c>, <c>mark_seen</c>); Meta takes them only inside the 24-hour window.</summary>
+    public async Task SignalAsync(CustomerSignal signal, CancellationToken cancellationToken)
+    {
+        if (MetaSendRules.Terms(AuthorKind.Bot, signal.LastCustomerMessageAt, clock.GetUtcNow().UtcDateTime).Terms is null)
+        {
+            return;
+        }
+
+        var body = new JsonObject
+        {
+            ["recipient"] = new JsonObject { ["id"] = signal.RecipientId },
+            ["sender_action"] = signal.Kind == SignalKind.Typing ? "typing_on" : "mark_seen",
+        };
+        await graph.PostAsync(signal.Connection, $"{Uri.EscapeDataString(signal.Connection.ExternalId)}/messages", body, cancellationToken);
+    }
+
     public OptionsPreview PreviewOptions(string text, IReadOnlyList<MessageOption> options)
     {
         var (quickReplies, _) = MetaSendRules.Options(text, options, out var warning);

@@ -58,4 +58,13 @@ public sealed class WhatsAppConnector(WhatsAppClient client, TimeProvider clock,
         };
         return new OptionsPreview(layout, rendered.Warnings);
     }
+
+    /// <summary>The advisor has seen the messages: WhatsApp shows the customer's latest one as read (blue ticks).</summary>
+    public async Task SignalAsync(CustomerSignal signal, CancellationToken cancellationToken)
+    {
+        if (signal is { Kind: SignalKind.Seen, LastCustomerMessageId: { } wamid })
+        {
+            await client.MarkReadAsync(signal.Connection, wamid, cancellationToken);
+        }
+    }
 }

@@ -129,6 +129,32 @@ public sealed class MessengerRulesTests
     }
 
     [Fact]
+    public async Task The_customer_sees_the_advisor_typing_and_their_messages_seen_inside_the_window_only()
+    {
+        await using var world = await MetaWorld.StartAsync();
+        await world.PostAsync(world.Body(world.Text("psid-ann", "mid.1", "hi")));
+        await world.PostAsync(world.Body(world.QuickReply("psid-ann", "mid.2", "Bank", "bank")));
+        var conversation = await Expect.ResultAsync(async () => await world.ConversationOfAsync("psid-ann") is { Status: ConversationStatus.Queued } c ? c : null, "queued");
+        var luca = await world.App.AdvisorAsync("luca@parley.local");
+        var actions = world.App.Service<ConversationActions>();
+        Assert.True((await actions.TakeOverAsync(luca, conversation.Id, CancellationToken.None)).Ok);
+
+        await actions.AdvisorTypingAsync(luca, conversation.Id, true, CancellationToken.None);
+        await actions.AdvisorReadAsync(luca, conversation.Id, long.MaxValue, CancellationToken.None);
+
+        string? Action(RecordedRequest r) => r.Json.TryGetProperty("sender_action", out var a) ? a.GetString() : null;
+        await Expect.UntilAsync(() => Task.FromResult(world.Graph.To("/messages").Count(r => Action(r) is not null) == 2), "both sender actions");
+        Assert.Equal(["typing_on", "mark_seen"], world.Graph.To("/messages").Select(Action).OfType<string>());
+        Assert.Equal("psid-ann", world.Graph.To("/messages")[^1].Json.GetProperty("recipient").GetProperty("id").GetString());
+
+        // After the window Meta takes no sender action: none is sent.
+        world.App.Clock.Advance(TimeSpan.FromHours(25));
+        await actions.AdvisorTypingAsync(luca, conversation.Id, true, CancellationToken.None);
+        await Task.Delay(300);
+        Assert.Equal(2, world.Graph.To("/messages").Count(r => Action(r) is not null));
+    }
+
+    [Fact]
     public async Task Instagram_direct_messages_take_the_same_path_on_the_instagram_account()
     {
         await using var world = await MetaWorld.StartAsync(ChannelKind.Instagram);
