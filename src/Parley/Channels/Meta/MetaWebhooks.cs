@@ -81,14 +81,10 @@ public static class MetaWebhooks
             return WebhookBody.BadSignature(SignatureHeader);
         }
 
-        JsonDocument document;
-        try
+        var (document, problem) = WebhookBody.Parse(body);
+        if (document is null)
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
-        }
-        catch (JsonException e)
-        {
-            return WebhookBody.Malformed($"The body is not JSON: {e.Message}");
+            return problem!;
         }
 
         using (document)

@@ -37,6 +37,19 @@ public static class WebhookBody
         return buffer.ToArray();
     }
 
+    /// <summary>The body as JSON (nesting bounded), or the 400 that says why it is not.</summary>
+    public static (System.Text.Json.JsonDocument? Document, IResult? Problem) Parse(byte[] body)
+    {
+        try
+        {
+            return (System.Text.Json.JsonDocument.Parse(body, new System.Text.Json.JsonDocumentOptions { MaxDepth = 32 }), null);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return (null, Malformed($"The body is not JSON: {e.Message}"));
+        }
+    }
+
     public static IResult TooLarge() => TypedResults.Problem($"The body is larger than {MaxBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
 
     public static IResult Malformed(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Malformed webhook");
