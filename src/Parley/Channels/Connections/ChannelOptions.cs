@@ -34,6 +34,9 @@ public sealed class DeclaredConnection
     public double? RatePerSecond { get; set; }
     public bool Enabled { get; set; } = true;
 
+    /// <summary>WhatsApp's approved templates (Channels:Connections:N:Templates:M:Name, :Language, :Body with {{1}}...).</summary>
+    public List<MessageTemplate>? Templates { get; set; }
+
     /// <summary>What is missing or wrong, for the startup error; null when it can be saved.</summary>
     public string? Problem(int index)
     {
@@ -42,6 +45,11 @@ public sealed class DeclaredConnection
         if (missing.Count > 0)
         {
             return $"{Section}:{index} lacks {string.Join(", ", missing)}.";
+        }
+
+        if (Templates?.Any(t => string.IsNullOrWhiteSpace(t.Name) || string.IsNullOrWhiteSpace(t.Language) || string.IsNullOrWhiteSpace(t.Body)) == true)
+        {
+            return $"{Section}:{index}: each template has a Name, a Language and a Body.";
         }
 
         return Kind is ChannelKind.WebMessaging

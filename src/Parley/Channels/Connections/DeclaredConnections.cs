@@ -27,7 +27,8 @@ public sealed class DeclaredConnections(IConfiguration configuration, IDbContext
             var accountId = await db.Accounts.Where(a => a.Name == d.Account).Select(a => (long?)a.Id).FirstOrDefaultAsync(cancellationToken)
                 ?? throw new InvalidOperationException($"{DeclaredConnection.Section}:{i}: there is no account named '{d.Account}'.");
             var saved = await admin.SaveDeclaredAsync(
-                new ConnectionDraft(d.Kind!.Value, accountId, d.Name!, d.ExternalId!, d.AccessToken, d.AppSecret, d.VerifyToken, d.RatePerSecond, d.Enabled),
+                new ConnectionDraft(d.Kind!.Value, accountId, d.Name!, d.ExternalId!, d.AccessToken, d.AppSecret, d.VerifyToken, d.RatePerSecond, d.Enabled,
+                    d.Templates is null ? null : new ConnectionSettings { Templates = d.Templates }),
                 cancellationToken);
             logger.LogInformation("Connection {Kind} {ExternalId} ({Name}) declared in configuration, inbox {InboxId}", saved.Kind, saved.ExternalId, d.Name, saved.InboxId);
         }

@@ -94,12 +94,16 @@ public sealed class ConnectionsApiTests
             ["Channels:Connections:0:AccessToken"] = "system-user-token",
             ["Channels:Connections:0:AppSecret"] = "meta-app-secret",
             ["Channels:Connections:0:VerifyToken"] = "declared-verify",
+            ["Channels:Connections:0:Templates:0:Name"] = "parcel_update",
+            ["Channels:Connections:0:Templates:0:Language"] = "it",
+            ["Channels:Connections:0:Templates:0:Body"] = "Ciao {{1}}, il pacco {{2}} è in viaggio.",
         };
         await using var database = TestDatabase.Create(DatabaseProvider.Sqlite);
         await using (var app = new ParleyApplication(database) { Settings = settings })
         {
             var read = await app.Service<ConnectionDirectory>().FindAsync(ChannelKind.WhatsApp, "106540352242777", CancellationToken.None);
             Assert.Equal(("system-user-token", "declared-verify"), (read!.AccessToken, read.VerifyToken));
+            Assert.Equal(2, Assert.Single(read.Settings.Templates).ParameterCount);
             var admin = await ConsoleLogin.SignedInAsync(app, "admin@parley.local");
             var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/console/connections")).EnumerateArray()
                 .Single(c => c.GetProperty("externalId").GetString() == "106540352242777");
