@@ -11,7 +11,11 @@ namespace Parley.Contacts;
 public sealed record ContactProfile(string? Name, string? Email, string? Phone = null, string? AvatarUrl = null);
 
 /// <summary>Finds or creates the contact behind a channel identity (an inbox and the channel's id for the person).</summary>
-public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, ContactMerge merge, TimeProvider clock)
+/// <remarks>
+/// Reads go straight to the database; writes (a new contact, a changed profile) pass the write gate, like every hot writer:
+/// on SQLite a writer outside it would wait in SQLite's busy handler, in sleeps of up to 100 ms, behind the engine's.
+/// </remarks>
+public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, ContactMerge merge, WriteGate gate, TimeProvider clock)
 {
     /// <summary>
     /// The contact known on <paramref name="inbox"/> as <paramref name="externalId"/>, created the first time. A
@@ -27,11 +31,19 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, ContactMer
                 .FirstOrDefaultAsync(i => i.InboxId == inbox.Id && i.ExternalId == externalId, ct);
             if (identity is not null)
             {
-                if (profile is not null)
+                // Platforms send the profile with every message: it is written only when it changes something.
+                if (profile is not null && await db.Contacts.AnyAsync(c => c.Id == identity.ContactId
+                        && ((profile.Name != null && profile.Name != c.Name) || (profile.Email != null && profile.Email != c.Email)
+                            || (profile.Phone != null && profile.Phone != c.Phone) || (profile.AvatarUrl != null && profile.AvatarUrl != c.AvatarUrl)), ct))
                 {
-                    await db.Contacts.Where(c => c.Id == identity.ContactId)
-                        .ExecuteUpdateAsync(u => u.SetProperty(c => c.Name, c => profile.Name ?? c.Name).SetProperty(c => c.Email, c => profile.Email ?? c.Email)
-                            .SetProperty(c => c.Phone, c => profile.Phone ?? c.Phone).SetProperty(c => c.AvatarUrl, c => profile.AvatarUrl ?? c.AvatarUrl), ct);
+                    using (var pass = await gate.EnterAsync(ct))
+                    {
+                        await using var write = await pass.CreateDbContextAsync(dbs, ct);
+                        await write.Contacts.Where(c => c.Id == identity.ContactId)
+                            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Name, c => profile.Name ?? c.Name).SetProperty(c => c.Email, c => profile.Email ?? c.Email)
+                                .SetProperty(c => c.Phone, c => profile.Phone ?? c.Phone).SetProperty(c => c.AvatarUrl, c => profile.AvatarUrl ?? c.AvatarUrl), ct);
+                    }
+
                     if (await SamePersonAsync(db, inbox.AccountId, identity.ContactId, externalId, verified, profile, ct) is { } other)
                     {
                         // A vouched-for email or phone number that another contact has: one person, one contact (the older kept).
@@ -45,21 +57,30 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, ContactMer
 
             try
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                using var pass = await gate.EnterAsync(ct);
+                await using var write = await pass.CreateDbContextAsync(dbs, ct);
+                await using var transaction = await write.Database.BeginTransactionAsync(ct);
+                if (await write.ContactIdentities.Where(i => i.InboxId == inbox.Id && i.ExternalId == externalId).Select(i => (long?)i.ContactId)
+                        .FirstOrDefaultAsync(ct) is { } createdMeanwhile)
+                {
+                    // Another request of the same person created it while this one waited for the gate.
+                    return createdMeanwhile;
+                }
+
                 var now = clock.GetUtcNow().UtcDateTime;
-                var contactId = await SamePersonAsync(db, inbox.AccountId, null, externalId, verified, profile, ct);
+                var contactId = await SamePersonAsync(write, inbox.AccountId, null, externalId, verified, profile, ct);
                 if (contactId is null)
                 {
                     var created = new Contact
                     {
                         AccountId = inbox.AccountId, Name = profile?.Name, Email = profile?.Email, Phone = profile?.Phone, AvatarUrl = profile?.AvatarUrl, CreatedAt = now,
                     };
-                    db.Contacts.Add(created);
-                    await db.SaveChangesAsync(ct);
+                    write.Contacts.Add(created);
+                    await write.SaveChangesAsync(ct);
                     contactId = created.Id;
                 }
 
-                db.ContactIdentities.Add(new ContactIdentity
+                write.ContactIdentities.Add(new ContactIdentity
                 {
                     ContactId = contactId.Value,
                     InboxId = inbox.Id,
@@ -67,7 +88,7 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, ContactMer
                     Verified = verified,
                     CreatedAt = now,
                 });
-                await db.SaveChangesAsync(ct);
+                await write.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return contactId.Value;
             }
