@@ -81,8 +81,8 @@ internal static class AttackReplay
         var result = new AttackResult(options, parley.ProcessId, elapsed, stoppedAtCap, memoryBefore, memoryAfter, memory.PeakSampledBytes,
             databaseBefore, databaseAfter, tallies, alone, duringPhase, cpuUse);
 
-        Console.WriteLine();
-        Console.WriteLine(AttackReport.Markdown(result, out var passed));
+        System.Console.WriteLine();
+        System.Console.WriteLine(AttackReport.Markdown(result, out var passed));
         await parley.DeleteDataAsync();
         return passed ? 0 : 1;
     }

@@ -23,6 +23,8 @@ internal sealed class NoOpServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public Uri WebhookAddress { get; private init; } = null!;
+
     public static async Task<NoOpServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -35,9 +37,15 @@ internal sealed class NoOpServer : IAsyncDisposable
             var seq = Interlocked.Increment(ref next);
             return TypedResults.Accepted((string?)null, new WidgetCustomer.SendResponse(seq, seq, request.ClientMessageId is null));
         });
+        // The social benchmark's baseline: a webhook endpoint that reads the whole body and answers as Parley does.
+        app.MapPost("/noop-webhook", async (HttpRequest request) =>
+        {
+            await request.Body.CopyToAsync(Stream.Null);
+            return TypedResults.Text("EVENT_RECEIVED", "text/plain");
+        });
         await app.StartAsync();
         var address = new Uri(app.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        return new NoOpServer(app, new Uri(address, "/noop"));
+        return new NoOpServer(app, new Uri(address, "/noop")) { WebhookAddress = new Uri(address, "/noop-webhook") };
     }
 
     public async ValueTask DisposeAsync()

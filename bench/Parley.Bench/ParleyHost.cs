@@ -50,7 +50,7 @@ internal sealed class ParleyHost : IAsyncDisposable
         }
     }
 
-    public static async Task<ParleyHost> StartAsync(string? dll, HttpClient http, string? postgres, bool liftWidgetLimits)
+    public static async Task<ParleyHost> StartAsync(string? dll, HttpClient http, string? postgres, bool liftWidgetLimits, IEnumerable<string>? settings = null)
     {
         dll ??= DefaultDll();
         if (!File.Exists(dll))
@@ -92,6 +92,11 @@ internal sealed class ParleyHost : IAsyncDisposable
         {
             start.ArgumentList.Add("--RateLimits:WidgetCalls:PermitLimit=100000000");
             start.ArgumentList.Add("--RateLimits:WidgetSessions:PermitLimit=100000000");
+        }
+
+        foreach (var setting in settings ?? [])
+        {
+            start.ArgumentList.Add(setting);
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -137,7 +142,7 @@ internal sealed class ParleyHost : IAsyncDisposable
         }
     }
 
-    private static async Task PostgresAsync(string server, string sql)
+    public static async Task PostgresAsync(string server, string sql)
     {
         await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();

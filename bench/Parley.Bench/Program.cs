@@ -2,6 +2,22 @@ using System.Diagnostics;
 using System.Net;
 using Parley.Bench;
 
+if (args.Contains("--social"))
+{
+    SocialOptions social;
+    try
+    {
+        social = SocialOptions.Parse(args);
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+
+    return await SocialBench.RunAsync(social);
+}
+
 BenchOptions options;
 try
 {

@@ -11,6 +11,12 @@ public sealed class DeliveryOptions
     /// <summary>Messages of one conversation leased at once.</summary>
     public int PerConversation { get; set; } = 20;
 
+    /// <summary>
+    /// The shortest time between two leases of this node (a wake-up that comes sooner waits for the rest of it): each lease
+    /// reads every pending delivery, and under load the settled batches ring far more often than conversations get ready.
+    /// </summary>
+    public TimeSpan LeaseSpacing { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How long a lease keeps other nodes off; a crashed node's deliveries are taken over after it.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 

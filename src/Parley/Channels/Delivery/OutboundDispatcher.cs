@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Conversations;
@@ -37,11 +38,22 @@ public sealed class OutboundDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var lastLease = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
             var started = 0;
             try
             {
+                // Each settled batch rings, and a lease reads every pending delivery's conversation: under load, leasing on
+                // every ring kept the write gate busy with scans that mostly found nothing. Spaced out, one lease picks up
+                // the conversations that became ready meanwhile; an idle node still leases at once.
+                var spacing = options.Value.LeaseSpacing - Stopwatch.GetElapsedTime(lastLease);
+                if (lastLease != 0 && spacing > TimeSpan.Zero)
+                {
+                    await Task.Delay(spacing, stoppingToken);
+                }
+
+                lastLease = Stopwatch.GetTimestamp();
                 started = await LeaseAndStartAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

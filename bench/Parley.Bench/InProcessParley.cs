@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Parley.Data;
+
+namespace Parley.Bench;
+
+/// <summary>
+/// Parley's real host inside the generator's process (its background workers, its outbound dispatcher and its HTTP
+/// clients are the real ones; only the inbound HTTP server is in memory, which the outbound benchmark does not use), so
+/// the bench can write outbound messages with the engine's own writer. A throw-away SQLite folder or PostgreSQL database.
+/// </summary>
+internal sealed class InProcessParley : WebApplicationFactory<ParleyDb>
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("parley-bench-").FullName;
+    private readonly (string Server, string Name)? _postgres;
+    private readonly string _connectionString;
+    private readonly Dictionary<string, string?> _settings;
+
+    private InProcessParley(string? postgres, Dictionary<string, string?> settings)
+    {
+        _settings = settings;
+        _connectionString = $"Data Source={Path.Combine(_folder, "parley.db")}";
+        if (postgres is not null)
+        {
+            _postgres = (postgres, $"parley_bench_{Guid.NewGuid():N}");
+            _connectionString = new NpgsqlConnectionStringBuilder(postgres) { Database = _postgres.Value.Name }.ConnectionString;
+        }
+    }
+
+    public static async Task<InProcessParley> StartAsync(string? postgres, Dictionary<string, string?> settings)
+    {
+        var host = new InProcessParley(postgres, settings);
+        if (host._postgres is { } database)
+        {
+            await ParleyHost.PostgresAsync(database.Server, $"CREATE DATABASE {database.Name}");
+        }
+
+        _ = host.Services; // starts the host: migrations, the demo workspace, the hosted workers
+        return host;
+    }
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public async Task<T> DbAsync<T>(Func<ParleyDb, Task<T>> query)
+    {
+        await using var db = await Service<IDbContextFactory<ParleyDb>>().CreateDbContextAsync();
+        return await query(db);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseContentRoot(Path.GetDirectoryName(typeof(ParleyDb).Assembly.Location)!);
+        builder.UseSetting("Database:Provider", _postgres is null ? "Sqlite" : "Postgres");
+        builder.UseSetting("Database:ConnectionString", _connectionString);
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgres is { } database)
+        {
+            await ParleyHost.PostgresAsync(database.Server, $"DROP DATABASE IF EXISTS {database.Name} WITH (FORCE)");
+        }
+
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+
+namespace Parley.Bench;
+
+/// <summary>One inbound phase: the same load shape against the no-op baseline and against Parley, and the durability check.</summary>
+internal sealed record InboundResult(int Batch, WebhookRun Baseline, WebhookRun Parley, long Stored, TimeSpan Drained)
+{
+    public double Share => Parley.MessagesPerSecond / Baseline.MessagesPerSecond;
+
+    /// <summary>Every message answered 200 is in the database, and nothing else (no POST went unanswered or was refused).</summary>
+    public bool Durable => Stored == Parley.AcceptedMessages && Parley.RefusedPosts == 0 && Parley.UnansweredPosts == 0;
+}
+
+/// <summary>
+/// Signed Messenger webhooks per second, accepted durably (issue 9, item 1). First the baseline: the generator's own
+/// no-op Kestrel endpoint (reads the body, answers 200), driven by the same senders with the same bodies and signatures.
+/// Then Parley as a child process (like the engine benchmark), with a Messenger connection declared in its configuration
+/// (saved at start by <c>ConnectionAdmin</c>) whose Graph API is a stand-in in the generator, so the bot's replies are sent.
+/// Each phase uses new customers; after it the bench waits until Parley has processed everything, then counts the
+/// phase's messages in the database.
+/// </summary>
+internal static class SocialInbound
+{
+    public const string PageId = "100900800700601";
+    public const string AppSecret = "bench-app-secret";
+
+    public static async Task<List<InboundResult>> RunAsync(SocialOptions options, HttpClient http, GraphStandIn graph)
+    {
+        var loads = options.Batches.Select((batch, phase) => new WebhookLoad(PageId, AppSecret, phase, batch, options.Senders, options.Customers)).ToList();
+        var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
+        var duration = TimeSpan.FromSeconds(options.DurationSeconds);
+        var baselines = new List<WebhookRun>();
+        await using (var noop = await NoOpServer.StartAsync())
+        {
+            foreach (var load in loads)
+            {
+                Log($"Baseline: no-op webhook endpoint, {load.Batch} message(s) per POST, {options.Senders} senders");
+                baselines.Add(await load.RunAsync(http, noop.WebhookAddress, warmup, duration, new CpuProbe(null)));
+                Log($"  {baselines[^1].MessagesPerSecond:F0} msg/s ({baselines[^1].PostsPerSecond:F0} POST/s), p99 {baselines[^1].P99Ms:F1} ms");
+            }
+        }
+
+        string[] settings =
+        [
+            $"--Channels:Meta:GraphApiUrl={graph.BaseUrl}",
+            "--Channels:Connections:0:Kind=Messenger",
+            "--Channels:Connections:0:Account=La Posta",
+            "--Channels:Connections:0:Name=Bench page",
+            $"--Channels:Connections:0:ExternalId={PageId}",
+            "--Channels:Connections:0:AccessToken=bench-access-token",
+            $"--Channels:Connections:0:AppSecret={AppSecret}",
+            "--Channels:Connections:0:VerifyToken=bench-verify-token",
+            "--Channels:Connections:0:RatePerSecond=1000",
+        ];
+        await using var parley = await ParleyHost.StartAsync(options.ParleyDll, http, options.Postgres, liftWidgetLimits: false, settings);
+        Log($"Parley started on {options.Database} (pid {parley.ProcessId}) at {parley.BaseAddress}; log in {parley.LogFile}");
+        var database = new ParleyDatabase(parley.ConnectionString, parley.OnPostgres);
+        var target = new Uri(parley.BaseAddress, "/webhooks/messenger");
+        var results = new List<InboundResult>();
+        try
+        {
+            for (var i = 0; i < loads.Count; i++)
+            {
+                var load = loads[i];
+                Log($"Parley: signed Messenger webhooks, {load.Batch} message(s) per POST, {options.Senders} senders, {options.Customers} customers");
+                var run = await load.RunAsync(http, target, warmup, duration, new CpuProbe(() => parley.CpuTime));
+                Log($"  {run.MessagesPerSecond:F0} msg/s ({run.PostsPerSecond:F0} POST/s), p99 {run.P99Ms:F1} ms; {run.AcceptedMessages} accepted in all"
+                    + (run.RefusedPosts + run.UnansweredPosts > 0 ? $"; refused {run.Statuses}, unanswered {run.UnansweredPosts}" : string.Empty));
+                var stored = await database.StoredAsync(load.MidPrefix);
+                var drained = await database.DrainAsync(TimeSpan.FromMinutes(5));
+                Log($"  stored {stored} (accepted {run.AcceptedMessages}); processing and bot replies caught up {drained.TotalSeconds:F1} s after the load");
+                results.Add(new InboundResult(load.Batch, baselines[i], run, stored, drained));
+            }
+        }
+        finally
+        {
+            await parley.DeleteDataAsync();
+        }
+
+        return results;
+    }
+
+    public static IEnumerable<string> Report(IReadOnlyList<InboundResult> results, SocialOptions options)
+    {
+        yield return $"Inbound: signed Messenger webhooks, closed loop of {options.Senders} senders, {options.Customers} customers per phase, {options.DurationSeconds} s measured after {options.WarmupSeconds} s warm-up; Parley on {options.Database}.";
+        yield return "";
+        yield return "| messages per POST | baseline msg/s (POST/s) | Parley msg/s (POST/s) | share | Parley p50 / p99 ms | server CPU | generator CPU | other CPU | accepted (200) in all | stored | durable |";
+        yield return "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |";
+        foreach (var r in results)
+        {
+            var p = r.Parley;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Batch} | {r.Baseline.MessagesPerSecond:F0} ({r.Baseline.PostsPerSecond:F0}) | {p.MessagesPerSecond:F0} ({p.PostsPerSecond:F0}) | {r.Share:P1} | {p.P50Ms:F1} / {p.P99Ms:F1} | {p.ServerCores:F2} | {p.GeneratorCores:F2} | {p.OtherCores:F2} | {p.AcceptedMessages} | {r.Stored} | {(r.Durable ? "yes" : $"NO (refused: {p.Statuses}; unanswered {p.UnansweredPosts})")} |");
+        }
+
+        yield return "";
+        foreach (var r in results)
+        {
+            yield return $"- goal, {r.Batch} per POST: accepted msg/s ≥ 30 % of the baseline: {r.Share:P1} → {Verdict(r.Share >= 0.30)}; every 200 stored exactly: {Verdict(r.Durable)} (caught up {r.Drained.TotalSeconds:F1} s after the load)";
+        }
+    }
+
+    public static string Verdict(bool met) => met ? "MET" : "MISSED";
+
+    private static void Log(string line) => BenchLog.Write(line);
+}
