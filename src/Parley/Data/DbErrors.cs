@@ -16,4 +16,24 @@ public static class DbErrors
             _ => false,
         };
     }
+
+    /// <summary>
+    /// The database refused for now, not for this request's fault: PostgreSQL out of connection slots (53300) or not
+    /// accepting connections yet (57P03), a pool with no free connection in time, SQLite busy past its timeout.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException { SqlState: PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.CannotConnectNow }:
+                case NpgsqlException { InnerException: TimeoutException }:
+                case SqliteException { SqliteErrorCode: 5 or 6 }:
+                    return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -16,10 +16,19 @@ public sealed class ClientErrors : IExceptionHandler
 
     /// <summary>
     /// A BadHttpRequestException is the request's fault, and says what was wrong: it is answered with its status and message,
-    /// and, handled here, is not logged as an error. Anything else is left to the default 500.
+    /// and, handled here, is not logged as an error. A database that refuses for now (out of connections, busy) is a 503
+    /// with Retry-After, which platforms and the widget retry; nothing was acknowledged. Anything else is left to the default 500.
     /// </summary>
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (Data.DbErrors.IsUnavailable(exception))
+        {
+            httpContext.Response.Headers.RetryAfter = "5";
+            await WriteAsync(httpContext, StatusCodes.Status503ServiceUnavailable, "Try again shortly",
+                "The database is busy or out of connections; nothing of this request was acknowledged. Retry after a few seconds.");
+            return true;
+        }
+
         if (exception is not BadHttpRequestException bad)
         {
             return false;
