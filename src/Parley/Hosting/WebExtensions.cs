@@ -40,6 +40,7 @@ public static class WebExtensions
     }
 
     private const string WidgetPath = "/api/widget";
+    private const string WebhooksPath = "/webhooks";
 
     public static WebApplication UseParleyWeb(this WebApplication app)
     {
@@ -53,9 +54,11 @@ public static class WebExtensions
         app.UseCors();
         app.UseRateLimiter();
         app.Use(LimitBodySize);
-        // The widget API authenticates with its own bearer tokens (WidgetAuthFilter), takes no cookies and no forms that need
-        // antiforgery: the console's cookie sign-in, authorization and antiforgery run for everything else.
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments(WidgetPath, StringComparison.OrdinalIgnoreCase), console =>
+        // The widget API authenticates with its own bearer tokens (WidgetAuthFilter) and platforms' webhooks with their
+        // signatures; neither takes cookies or forms that need antiforgery. The console's cookie sign-in, authorization and
+        // antiforgery run for everything else.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments(WidgetPath, StringComparison.OrdinalIgnoreCase)
+            && !context.Request.Path.StartsWithSegments(WebhooksPath, StringComparison.OrdinalIgnoreCase), console =>
         {
             console.UseAuthentication();
             console.UseAuthorization();

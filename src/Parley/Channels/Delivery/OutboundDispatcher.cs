@@ -88,6 +88,14 @@ public sealed class OutboundDispatcher(
         foreach (var group in leased.GroupBy(d => d.ConversationId))
         {
             var deliveries = group.ToList();
+            if (_inFlight.ContainsKey(group.Key))
+            {
+                // This node is still in a call for that conversation, past its lease (a platform that does not answer):
+                // the lease goes back, so that another node takes the conversation over rather than this one queuing behind itself.
+                Release(0, deliveries);
+                continue;
+            }
+
             var until = clock.GetUtcNow().UtcDateTime + options.Value.Lease;
             var task = Task.Run(() => SendConversationAsync(deliveries, until, cancellationToken), CancellationToken.None);
             _inFlight[group.Key] = task;
