@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Channels.Delivery;
 using Parley.Data;
 
@@ -25,8 +24,9 @@ public static class ChannelsExtensions
         services.AddSingleton<ConnectionManagement>();
         services.AddSingleton<ConnectionCheck>();
         services.AddSingleton<Conversations.IReplyPolicy, ChannelReplyPolicy>();
+        // The Graph API client: Messenger, Instagram and WhatsApp calls, and the credentials test of every connection.
         services.AddHttpClient(Meta.MetaGraphClient.HttpClientName);
-        services.TryAddSingleton<Meta.MetaGraphClient>();
+        services.AddSingleton<Meta.MetaGraphClient>();
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
         services.AddOptions<XOptions>().BindConfiguration(XOptions.Section);
         services.AddHostedService<DeclaredConnections>();
