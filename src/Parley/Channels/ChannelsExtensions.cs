@@ -27,6 +27,7 @@ public static class ChannelsExtensions
         // The Graph API client: Messenger, Instagram and WhatsApp calls, and the credentials test of every connection.
         services.AddHttpClient(Meta.MetaGraphClient.HttpClientName);
         services.AddSingleton<Meta.MetaGraphClient>();
+        services.AddSingleton<Webhooks.IWebhookConsumer, Meta.MetaWebhookConsumer>();
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
         services.AddOptions<XOptions>().BindConfiguration(XOptions.Section);
         services.AddHostedService<DeclaredConnections>();
@@ -41,6 +42,15 @@ public static class ChannelsExtensions
         services.AddHostedService<CustomerSignals>();
         services.AddSingleton<OutboundDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboundDispatcher>());
+
+        // Signed webhooks are journaled, answered, then processed.
+        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section)
+            .Validate(o => o.Concurrency > 0 && o.MaxInFlight > 0 && o.MaxAttempts > 0 && o.Lease > o.SweepInterval * 2,
+                "Channels:Webhooks: Concurrency, MaxInFlight and MaxAttempts must be positive, and Lease more than twice SweepInterval.")
+            .ValidateOnStart();
+        services.AddSingleton<Webhooks.WebhookWork>();
+        services.AddSingleton<Webhooks.WebhookJournal>();
+        services.AddHostedService<Webhooks.WebhookSweeper>();
         return builder;
     }
 }

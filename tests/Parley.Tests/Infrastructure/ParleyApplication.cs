@@ -57,6 +57,9 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
     /// <summary>Services for this host on top of the real ones (registered last, so they replace them).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
+    /// <summary>A webhook's answer waits until its events are processed (<see cref="SettledWebhooks"/>); off to test the background itself.</summary>
+    public bool SettleWebhooks { get; init; } = true;
+
     /// <summary>Configuration for this host on top of the test defaults (for example <c>["RateLimits:Login:PermitLimit"] = "2"</c>).</summary>
     public Dictionary<string, string?> Settings { get; init; } = [];
 
@@ -165,6 +168,11 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
             if (!_processInbound)
             {
                 PauseInboundProcessing(services);
+            }
+
+            if (SettleWebhooks)
+            {
+                services.AddSingleton<IStartupFilter, SettledWebhooks>();
             }
 
             TestServices?.Invoke(services);

@@ -31,16 +31,7 @@ public sealed class DeliveryOptions
     /// <summary>How long one call to a platform may take before it counts as failed (and is retried).</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// The delay before attempt <paramref name="attempts"/>+1: exponential, capped, with jitter between half and the whole
-    /// of it (so that a platform's outage does not end in every node retrying at the same instant); never shorter than the
-    /// platform asked (<paramref name="retryAfter"/>).
-    /// </summary>
-    public TimeSpan Backoff(int attempts, TimeSpan? retryAfter, Random random)
-    {
-        var exponential = FirstBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempts, 30));
-        var capped = Math.Min(exponential, MaxBackoff.TotalMilliseconds);
-        var jittered = TimeSpan.FromMilliseconds(capped * (0.5 + (random.NextDouble() / 2)));
-        return retryAfter is { } asked && asked > jittered ? asked : jittered;
-    }
+    /// <summary>The delay before attempt <paramref name="attempts"/>+1 (see <see cref="RetryBackoff.Delay"/>).</summary>
+    public TimeSpan Backoff(int attempts, TimeSpan? retryAfter, Random random) =>
+        RetryBackoff.Delay(FirstBackoff, MaxBackoff, attempts, retryAfter, random);
 }

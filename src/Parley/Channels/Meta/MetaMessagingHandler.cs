@@ -21,26 +21,40 @@ public abstract class MetaMessagingHandler(
 
     public IEnumerable<string> ConnectionIds(JsonElement entry) => PlatformText.Of(entry, "id") is { Length: > 0 } id ? [id] : [];
 
+    public IEnumerable<string> Read(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections) =>
+        Events(entry, connections) is { } read ? read.Events.Select(e => $"{read.Connection.ExternalId}/{e.CustomerId}").ToList() : [];
+
     public async Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CancellationToken ct)
+    {
+        if (Events(entry, connections) is not var (connection, events))
+        {
+            return;
+        }
+
+        var inbox = await inboxes.FindAsync(connection.InboxId, ct) ?? throw new InvalidOperationException($"Inbox {connection.InboxId} is missing.");
+        foreach (var e in events)
+        {
+            await HandleAsync(connection, inbox, e, ct);
+        }
+    }
+
+    /// <summary>The entry's messaging events, when it is for a signed connection and has any.</summary>
+    /// <exception cref="MetaPayloadException">An event is not in the platform's format.</exception>
+    private (ConnectionCredentials Connection, List<MessagingEvent> Events)? Events(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections)
     {
         if (PlatformText.Of(entry, "id") is not { } id || !connections.TryGetValue(id, out var connection))
         {
-            return;
+            return null;
         }
 
         if (!entry.TryGetProperty("messaging", out var messaging) || messaging.ValueKind != JsonValueKind.Array)
         {
             // Comments and mentions come as "changes": public conversations are handled elsewhere.
             logger.LogInformation("A {Kind} entry without messaging events was ignored", Kind);
-            return;
+            return null;
         }
 
-        var events = messaging.EnumerateArray().Select(MessagingEvent.Parse).ToList();
-        var inbox = await inboxes.FindAsync(connection.InboxId, ct) ?? throw new InvalidOperationException($"Inbox {connection.InboxId} is missing.");
-        foreach (var e in events)
-        {
-            await HandleAsync(connection, inbox, e, ct);
-        }
+        return (connection, messaging.EnumerateArray().Select(MessagingEvent.Parse).ToList());
     }
 
     private async Task HandleAsync(ConnectionCredentials connection, Inbox inbox, MessagingEvent e, CancellationToken ct)

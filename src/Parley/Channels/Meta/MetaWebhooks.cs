@@ -14,6 +14,13 @@ public interface IMetaWebhookHandler
     /// <summary>The platform ids of the connections an entry is for (a page id; WhatsApp's phone number ids).</summary>
     IEnumerable<string> ConnectionIds(JsonElement entry);
 
+    /// <summary>
+    /// Reads the entry's events without storing anything, when the webhook is received; returns the keys whose events
+    /// must be stored in order (a customer of a connection).
+    /// </summary>
+    /// <exception cref="MetaPayloadException">The entry is not in the platform's format: the webhook is refused.</exception>
+    IEnumerable<string> Read(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections);
+
     /// <summary>Stores the entry's events durably (returns once they are), for its connections that passed the signature check.</summary>
     /// <exception cref="MetaPayloadException">The entry is not in the platform's format.</exception>
     Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CancellationToken ct);
@@ -25,8 +32,9 @@ public sealed class MetaPayloadException(string message) : Exception(message);
 /// <summary>
 /// Meta's webhooks, shared by Messenger, Instagram and WhatsApp: the verification handshake (GET with hub.mode,
 /// hub.verify_token and hub.challenge), and signed POSTs (X-Hub-Signature-256 over the raw body with the app secret),
-/// which may batch several entries. Answered 200 only once every event is stored; refused with a 4xx that stores nothing
-/// when the signature, the JSON or the page is wrong.
+/// which may batch several entries. Every event is read when the POST comes; it is answered 200 once it is stored in the
+/// <see cref="WebhookJournal"/>, its events stored from there (<see cref="MetaWebhookConsumer"/>). Refused with a 4xx that
+/// stores nothing when the signature, the JSON, an event or the page is wrong.
 /// </summary>
 public static class MetaWebhooks
 {
@@ -36,8 +44,8 @@ public static class MetaWebhooks
     {
         app.MapGet(path, (HttpRequest request, ConnectionDirectory connections, CancellationToken ct) => VerifyAsync(kind, request, connections, ct))
             .ExcludeFromDescription();
-        app.MapPost(path, (HttpRequest request, IEnumerable<IMetaWebhookHandler> handlers, ConnectionDirectory connections, ILoggerFactory logs, CancellationToken ct) =>
-                ReceiveAsync(handlers.Last(h => h.Kind == kind), request, connections, logs.CreateLogger("Parley.Channels.Meta.Webhooks"), ct))
+        app.MapPost(path, (HttpRequest request, IEnumerable<IMetaWebhookHandler> handlers, ConnectionDirectory connections, WebhookJournal journal, ILoggerFactory logs, CancellationToken ct) =>
+                ReceiveAsync(handlers.Last(h => h.Kind == kind), request, connections, journal, logs.CreateLogger("Parley.Channels.Meta.Webhooks"), ct))
             .DisableAntiforgery()
             .ExcludeFromDescription();
         return app;
@@ -67,7 +75,8 @@ public static class MetaWebhooks
             : TypedResults.Problem("hub.verify_token is not the verify token of any connection.", statusCode: StatusCodes.Status403Forbidden, title: "Wrong verify token");
     }
 
-    public static async Task<IResult> ReceiveAsync(IMetaWebhookHandler handler, HttpRequest request, ConnectionDirectory connections, ILogger logger, CancellationToken ct)
+    public static async Task<IResult> ReceiveAsync(
+        IMetaWebhookHandler handler, HttpRequest request, ConnectionDirectory connections, WebhookJournal journal, ILogger logger, CancellationToken ct)
     {
         var body = await WebhookBody.ReadAsync(request, ct);
         if (body is null)
@@ -127,16 +136,13 @@ public static class MetaWebhooks
             }
 
             var signed = found.Where(f => f.Value.AppSecret == secret).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+            List<string> keys;
             try
             {
-                foreach (var entry in entries.EnumerateArray())
-                {
-                    await handler.HandleAsync(entry, signed, ct);
-                }
+                keys = [.. entries.EnumerateArray().SelectMany(entry => handler.Read(entry, signed))];
             }
             catch (MetaPayloadException e)
             {
-                // Events before it are stored; a retry of the whole POST finds them and stores each once.
                 return WebhookBody.Malformed(e.Message);
             }
 
@@ -144,8 +150,43 @@ public static class MetaWebhooks
             {
                 logger.LogWarning("A {Kind} webhook named connections of another app; their entries were ignored", handler.Kind);
             }
+
+            await journal.AppendAsync(new ReceivedWebhook(handler.Kind, [.. signed.Keys], keys, body), ct);
         }
 
         return TypedResults.Text("EVENT_RECEIVED", "text/plain");
+    }
+}
+
+/// <summary>Stores the events of journaled Messenger, Instagram and WhatsApp webhooks, read and signed when they came.</summary>
+public sealed class MetaWebhookConsumer(IEnumerable<IMetaWebhookHandler> handlers, ConnectionDirectory connections) : IWebhookConsumer
+{
+    public bool Consumes(ChannelKind kind) => handlers.Any(h => h.Kind == kind);
+
+    public async Task ProcessAsync(JournaledWebhook webhook, CancellationToken ct)
+    {
+        var handler = handlers.Last(h => h.Kind == webhook.Kind);
+        var signed = new Dictionary<string, ConnectionCredentials>(StringComparer.Ordinal);
+        foreach (var id in webhook.Accounts)
+        {
+            // A connection disabled since the webhook came gets none of its events.
+            if (await connections.FindAsync(webhook.Kind, id, ct) is { Enabled: true } connection)
+            {
+                signed[id] = connection;
+            }
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(webhook.Body, new JsonDocumentOptions { MaxDepth = 32 });
+            foreach (var entry in document.RootElement.GetProperty("entry").EnumerateArray())
+            {
+                await handler.HandleAsync(entry, signed, ct);
+            }
+        }
+        catch (Exception e) when (e is MetaPayloadException or JsonException or KeyNotFoundException)
+        {
+            throw new WebhookRejectedException($"The {webhook.Kind} webhook was read when it came, but not now: {e.Message}", e);
+        }
     }
 }

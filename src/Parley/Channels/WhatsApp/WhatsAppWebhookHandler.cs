@@ -35,13 +35,58 @@ public sealed class WhatsAppWebhookHandler(
         return changes.EnumerateArray().Select(PhoneNumberId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
     }
 
+    public IEnumerable<string> Read(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections)
+    {
+        var keys = new List<string>();
+        foreach (var (phoneNumberId, value) in MessageChanges(entry))
+        {
+            if (value.TryGetProperty("messages", out var messages))
+            {
+                // A customer's messages are stored in order; statuses only move messages forward, in any order.
+                keys.AddRange(Array(messages, "value.messages").Select(m => $"{phoneNumberId}/{WhatsAppInbound.Message(m).From}"));
+            }
+
+            if (value.TryGetProperty("statuses", out var statuses))
+            {
+                _ = Array(statuses, "value.statuses").Select(WhatsAppInbound.Status).ToList();
+            }
+        }
+
+        return keys;
+    }
+
     public async Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CancellationToken ct)
+    {
+        foreach (var (phoneNumberId, value) in MessageChanges(entry))
+        {
+            if (phoneNumberId is null || !connections.TryGetValue(phoneNumberId, out var connection))
+            {
+                logger.LogWarning("A WhatsApp change for phone number {PhoneNumberId}, which is not a connection signed by this app, was ignored", phoneNumberId);
+                continue;
+            }
+
+            if (await inboxes.FindAsync(connection.InboxId, ct) is not { } inbox)
+            {
+                logger.LogError("The inbox {InboxId} of WhatsApp connection {ConnectionId} is missing", connection.InboxId, connection.ConnectionId);
+                continue;
+            }
+
+            await MessagesAsync(inbox, value, ct);
+            await StatusesAsync(inbox, value, ct);
+            LogErrors(phoneNumberId, value);
+        }
+    }
+
+    /// <summary>The entry's <c>messages</c> changes, with the phone number each is for.</summary>
+    /// <exception cref="MetaPayloadException">The entry is not in WhatsApp's format.</exception>
+    private List<(string? PhoneNumberId, JsonElement Value)> MessageChanges(JsonElement entry)
     {
         if (!entry.TryGetProperty("changes", out var changes) || changes.ValueKind != JsonValueKind.Array)
         {
             throw new MetaPayloadException("Each entry has a 'changes' array.");
         }
 
+        var found = new List<(string?, JsonElement)>();
         foreach (var change in changes.EnumerateArray())
         {
             if (change.ValueKind != JsonValueKind.Object)
@@ -61,24 +106,14 @@ public sealed class WhatsAppWebhookHandler(
                 throw new MetaPayloadException("A 'messages' change has a 'value' object.");
             }
 
-            if (PhoneNumberId(change) is not { } phoneNumberId || !connections.TryGetValue(phoneNumberId, out var connection))
-            {
-                logger.LogWarning("A WhatsApp change for phone number {PhoneNumberId}, which is not a connection signed by this app, was ignored",
-                    PhoneNumberId(change));
-                continue;
-            }
-
-            if (await inboxes.FindAsync(connection.InboxId, ct) is not { } inbox)
-            {
-                logger.LogError("The inbox {InboxId} of WhatsApp connection {ConnectionId} is missing", connection.InboxId, connection.ConnectionId);
-                continue;
-            }
-
-            await MessagesAsync(inbox, value, ct);
-            await StatusesAsync(inbox, value, ct);
-            LogErrors(phoneNumberId, value);
+            found.Add((PhoneNumberId(change), value));
         }
+
+        return found;
     }
+
+    private static JsonElement.ArrayEnumerator Array(JsonElement list, string what) =>
+        list.ValueKind == JsonValueKind.Array ? list.EnumerateArray() : throw new MetaPayloadException($"{what} is an array.");
 
     private static string? PhoneNumberId(JsonElement change) =>
         change.ValueKind == JsonValueKind.Object && change.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object
@@ -93,13 +128,8 @@ public sealed class WhatsAppWebhookHandler(
             return;
         }
 
-        if (messages.ValueKind != JsonValueKind.Array)
-        {
-            throw new MetaPayloadException("value.messages is an array.");
-        }
-
         var names = Names(value);
-        foreach (var element in messages.EnumerateArray())
+        foreach (var element in Array(messages, "value.messages"))
         {
             var message = WhatsAppInbound.Message(element);
             var name = names.GetValueOrDefault(message.From);
@@ -140,12 +170,7 @@ public sealed class WhatsAppWebhookHandler(
             return;
         }
 
-        if (list.ValueKind != JsonValueKind.Array)
-        {
-            throw new MetaPayloadException("value.statuses is an array.");
-        }
-
-        var statuses = list.EnumerateArray().Select(WhatsAppInbound.Status).ToList();
+        var statuses = Array(list, "value.statuses").Select(WhatsAppInbound.Status).ToList();
 
         // Receipts only move forward, so applying every delivered before every read before every failure loses nothing.
         foreach (var state in new[] { DeliveryStatus.Delivered, DeliveryStatus.Read })

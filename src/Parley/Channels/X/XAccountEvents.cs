@@ -32,6 +32,13 @@ public interface IXAccountEvents
 {
     string Property { get; }
 
+    /// <summary>
+    /// Reads the events without storing anything, when the webhook is received; returns the keys whose events must be
+    /// stored in order (a customer of the account).
+    /// </summary>
+    /// <exception cref="XPayloadException">An event is not in the documented format: the webhook is refused.</exception>
+    IEnumerable<string> Read(JsonElement events, ConnectionCredentials connection);
+
     /// <summary>Stores the events durably (returns once they are).</summary>
     /// <exception cref="XPayloadException">An event is not in the documented format.</exception>
     Task HandleAsync(JsonElement events, XWebhookContext context, CancellationToken ct);

@@ -14,34 +14,47 @@ public sealed class XDirectMessageEvents(ContactDirectory contacts, Conversation
 {
     public string Property => "direct_message_events";
 
+    public IEnumerable<string> Read(JsonElement events, ConnectionCredentials connection) =>
+        Messages(events, connection).Select(dm => $"{connection.ExternalId}/{(dm.SenderId == connection.ExternalId ? dm.RecipientId : dm.SenderId)}").ToList();
+
     public async Task HandleAsync(JsonElement events, XWebhookContext context, CancellationToken ct)
+    {
+        foreach (var dm in Messages(events, context.Connection))
+        {
+            if (dm.SenderId == context.Connection.ExternalId)
+            {
+                await EchoAsync(dm, context, ct);
+            }
+            else
+            {
+                await AcceptAsync(dm, context, ct);
+            }
+        }
+    }
+
+    /// <summary>The direct messages from or to the account (other events are skipped).</summary>
+    private List<XDirectMessage> Messages(JsonElement events, ConnectionCredentials connection)
     {
         if (events.ValueKind != JsonValueKind.Array)
         {
             throw new XPayloadException($"{Property} is an array.");
         }
 
+        var messages = new List<XDirectMessage>();
         foreach (var e in events.EnumerateArray())
         {
             if (XDirectMessage.Parse(e) is not { } dm)
             {
-                logger.LogInformation("X direct message event of type {Type} ignored", Webhooks.PlatformText.Of(e, "type"));
+                logger.LogDebug("X direct message event of type {Type} ignored", Webhooks.PlatformText.Of(e, "type"));
                 continue;
             }
 
-            if (dm.SenderId == context.Connection.ExternalId)
-            {
-                await EchoAsync(dm, context, ct);
-            }
-            else if (dm.RecipientId == context.Connection.ExternalId)
-            {
-                await AcceptAsync(dm, context, ct);
-            }
-            else
-            {
-                throw new XPayloadException($"Direct message {dm.Id} is neither from nor to the account {context.Connection.ExternalId}.");
-            }
+            messages.Add(dm.SenderId == connection.ExternalId || dm.RecipientId == connection.ExternalId
+                ? dm
+                : throw new XPayloadException($"Direct message {dm.Id} is neither from nor to the account {connection.ExternalId}."));
         }
+
+        return messages;
     }
 
     private async Task AcceptAsync(XDirectMessage dm, XWebhookContext context, CancellationToken ct)

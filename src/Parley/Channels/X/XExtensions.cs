@@ -1,3 +1,5 @@
+using Parley.Channels.Webhooks;
+
 namespace Parley.Channels.X;
 
 public static class XExtensions
@@ -12,6 +14,7 @@ public static class XExtensions
         services.AddSingleton<XBrandEchoes>();
         services.AddSingleton<IXAccountEvents, XDirectMessageEvents>();
         services.AddSingleton<IXAccountEvents, XReadEvents>();
+        services.AddSingleton<IWebhookConsumer, XWebhookConsumer>();
         return builder;
     }
 
@@ -22,9 +25,9 @@ public static class XExtensions
         app.MapGet(path, (HttpRequest request, XAppSecrets secrets, ILoggerFactory logs, CancellationToken ct) =>
                 XWebhooks.CrcAsync(request, secrets, logs.CreateLogger("Parley.Channels.X.Webhooks"), ct))
             .ExcludeFromDescription();
-        app.MapPost(path, (HttpRequest request, XAppSecrets secrets, ConnectionDirectory connections, InboxDirectory inboxes,
-                    IEnumerable<IXAccountEvents> kinds, ILoggerFactory logs, CancellationToken ct) =>
-                XWebhooks.ReceiveAsync(request, secrets, connections, inboxes, kinds, logs.CreateLogger("Parley.Channels.X.Webhooks"), ct))
+        app.MapPost(path, (HttpRequest request, XAppSecrets secrets, ConnectionDirectory connections, IEnumerable<IXAccountEvents> kinds,
+                    WebhookJournal journal, CancellationToken ct) =>
+                XWebhooks.ReceiveAsync(request, secrets, connections, kinds, journal, ct))
             .DisableAntiforgery()
             .ExcludeFromDescription();
         return app;

@@ -18,22 +18,17 @@ public sealed class XReadEvents(IDbContextFactory<ParleyDb> dbs, ContactDirector
 {
     public string Property => "direct_message_mark_read_events";
 
+    /// <summary>Receipts only move forward, so they need no order.</summary>
+    public IEnumerable<string> Read(JsonElement events, ConnectionCredentials connection)
+    {
+        _ = Receipts(events);
+        return [];
+    }
+
     public async Task HandleAsync(JsonElement events, XWebhookContext context, CancellationToken ct)
     {
-        if (events.ValueKind != JsonValueKind.Array)
+        foreach (var (reader, lastRead) in Receipts(events))
         {
-            throw new XPayloadException($"{Property} is an array.");
-        }
-
-        foreach (var e in events.EnumerateArray())
-        {
-            if (e.ValueKind != JsonValueKind.Object)
-            {
-                throw new XPayloadException("Each read event is an object.");
-            }
-
-            var reader = XPayload.Id(PlatformText.Of(e, "sender_id"), "sender_id");
-            var lastRead = XPayload.Id(PlatformText.Of(e, "last_read_event_id"), "last_read_event_id");
             if (reader == context.Connection.ExternalId || await contacts.FindAsync(context.Inbox.Id, reader, ct) is not { } contact)
             {
                 // The account read the customer's messages (advisors see that in Parley), or a stranger read a DM.
@@ -53,5 +48,21 @@ public sealed class XReadEvents(IDbContextFactory<ParleyDb> dbs, ContactDirector
 
             await receipts.UpToAsync(context.Inbox.Id, contact.ContactId, readUpTo.Value, DeliveryStatus.Read, ct);
         }
+    }
+
+    /// <summary>Who read, up to which event.</summary>
+    private List<(string Reader, string LastRead)> Receipts(JsonElement events)
+    {
+        if (events.ValueKind != JsonValueKind.Array)
+        {
+            throw new XPayloadException($"{Property} is an array.");
+        }
+
+        return
+        [
+            .. events.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object
+                ? (XPayload.Id(PlatformText.Of(e, "sender_id"), "sender_id"), XPayload.Id(PlatformText.Of(e, "last_read_event_id"), "last_read_event_id"))
+                : throw new XPayloadException("Each read event is an object.")),
+        ];
     }
 }

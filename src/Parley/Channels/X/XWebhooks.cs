@@ -8,8 +8,9 @@ namespace Parley.Channels.X;
 /// <summary>
 /// X's Account Activity webhook. GET answers the challenge-response check (CRC) with the consumer secret; POSTs carry
 /// an account's events, signed with the same secret (x-twitter-webhooks-signature), and are checked before anything in
-/// them is read. Answered 200 once every event is stored; refused with a 4xx that stores nothing when the signature, the
-/// JSON or the account is wrong.
+/// them is read. Every event is read when the POST comes; it is answered 200 once it is stored in the
+/// <see cref="WebhookJournal"/>, its events stored from there (<see cref="XWebhookConsumer"/>). Refused with a 4xx that
+/// stores nothing when the signature, the JSON, an event or the account is wrong.
 /// </summary>
 public static class XWebhooks
 {
@@ -43,8 +44,7 @@ public static class XWebhooks
     }
 
     public static async Task<IResult> ReceiveAsync(
-        HttpRequest request, XAppSecrets secrets, ConnectionDirectory connections, InboxDirectory inboxes, IEnumerable<IXAccountEvents> kinds,
-        ILogger logger, CancellationToken ct)
+        HttpRequest request, XAppSecrets secrets, ConnectionDirectory connections, IEnumerable<IXAccountEvents> kinds, WebhookJournal journal, CancellationToken ct)
     {
         var body = await WebhookBody.ReadAsync(request, ct);
         if (body is null)
@@ -90,33 +90,34 @@ public static class XWebhooks
                 return WebhookBody.UnknownAccount("X account");
             }
 
-            var inbox = await inboxes.FindAsync(connection.InboxId, ct)
-                ?? throw new InvalidOperationException($"Inbox {connection.InboxId} of X connection {connection.ConnectionId} is missing.");
-            var context = new XWebhookContext(connection, inbox, root.TryGetProperty("users", out var users) ? users : default);
-            var handlers = kinds.ToDictionary(k => k.Property, StringComparer.Ordinal);
+            List<string> keys;
             try
             {
-                foreach (var property in root.EnumerateObject())
-                {
-                    if (handlers.TryGetValue(property.Name, out var handler))
-                    {
-                        await handler.HandleAsync(property.Value, context, ct);
-                    }
-                    else if (property.Name is not ("for_user_id" or "users" or "apps" or "user_has_blocked"))
-                    {
-                        // Typing indicators, posts, likes, follows...: not conversations (yet); tweet_create_events comes next.
-                        logger.LogInformation("X {Event} for account {Account} ignored", property.Name.Length <= 64 ? property.Name : property.Name[..64], forUser);
-                    }
-                }
+                keys = [.. Events(root, kinds).SelectMany(e => e.Kind.Read(e.Events, connection))];
             }
             catch (XPayloadException e)
             {
-                // Events before it are stored; X's retry of the whole POST finds them and stores each once.
                 return WebhookBody.Malformed(e.Message);
             }
+
+            await journal.AppendAsync(new ReceivedWebhook(ChannelKind.X, [forUser], keys, body), ct);
         }
 
         return TypedResults.Ok();
+    }
+
+    /// <summary>The payload's event arrays that Parley handles, each with its kind.</summary>
+    internal static IEnumerable<(IXAccountEvents Kind, JsonElement Events)> Events(JsonElement root, IEnumerable<IXAccountEvents> kinds)
+    {
+        var handlers = kinds.ToDictionary(k => k.Property, StringComparer.Ordinal);
+        foreach (var property in root.EnumerateObject())
+        {
+            // Typing indicators, posts, likes, follows...: not conversations (yet); tweet_create_events comes next.
+            if (handlers.TryGetValue(property.Name, out var handler))
+            {
+                yield return (handler, property.Value);
+            }
+        }
     }
 
     public sealed record CrcResponse([property: System.Text.Json.Serialization.JsonPropertyName("response_token")] string ResponseToken);
@@ -145,5 +146,38 @@ public sealed class XAppSecrets(ConnectionDirectory connections, IMemoryCache ca
             .ToList();
         cache.Set("x-app-secrets", (IReadOnlyList<string>)all, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = InboxDirectory.Lifetime });
         return all;
+    }
+}
+
+/// <summary>Stores the events of journaled X Account Activity webhooks, read and signed when they came.</summary>
+public sealed class XWebhookConsumer(ConnectionDirectory connections, InboxDirectory inboxes, IEnumerable<IXAccountEvents> kinds, ILogger<XWebhookConsumer> logger)
+    : IWebhookConsumer
+{
+    public bool Consumes(ChannelKind kind) => kind == ChannelKind.X;
+
+    public async Task ProcessAsync(JournaledWebhook webhook, CancellationToken ct)
+    {
+        if (webhook.Accounts is not [var account] || await connections.FindAsync(ChannelKind.X, account, ct) is not { Enabled: true } connection)
+        {
+            logger.LogWarning("An X webhook for an account disabled since it came was dropped");
+            return;
+        }
+
+        var inbox = await inboxes.FindAsync(connection.InboxId, ct)
+            ?? throw new InvalidOperationException($"Inbox {connection.InboxId} of X connection {connection.ConnectionId} is missing.");
+        try
+        {
+            using var document = JsonDocument.Parse(webhook.Body, new JsonDocumentOptions { MaxDepth = 32 });
+            var root = document.RootElement;
+            var context = new XWebhookContext(connection, inbox, root.TryGetProperty("users", out var users) ? users : default);
+            foreach (var (kind, events) in XWebhooks.Events(root, kinds))
+            {
+                await kind.HandleAsync(events, context, ct);
+            }
+        }
+        catch (Exception e) when (e is XPayloadException or JsonException)
+        {
+            throw new WebhookRejectedException($"The X webhook was read when it came, but not now: {e.Message}", e);
+        }
     }
 }

@@ -42,10 +42,14 @@ public sealed class MessengerWebhookTests
         await Expect.ProblemAsync(await world.PostAsync(body.Replace(world.PageId, "999999", StringComparison.Ordinal)), HttpStatusCode.NotFound);
         await Expect.ProblemAsync(await world.PostAsync(world.Body(world.Event("psid-1", new JsonObject { ["message"] = new JsonObject { ["text"] = "no mid" } }))),
             HttpStatusCode.BadRequest);
+        // Every event is read before the webhook is journaled: a bad one refuses the whole POST, good ones before it included.
+        await Expect.ProblemAsync(await world.PostAsync(world.Body(world.Text("psid-1", "mid.good.1", "fine"),
+            world.Event("psid-2", new JsonObject { ["message"] = new JsonObject { ["text"] = "no mid" } }))), HttpStatusCode.BadRequest);
         var huge = world.Body(world.Text("psid-1", "mid.huge", new string('a', 1_100_000)));
         await Expect.ProblemAsync(await world.PostAsync(huge), HttpStatusCode.RequestEntityTooLarge);
 
         Assert.Equal(0, await world.App.DbAsync(db => db.Messages.CountAsync(m => m.InboxId == world.Connection.InboxId)));
+        Assert.Equal(0, await world.App.DbAsync(db => db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM webhook_events").SingleAsync()));
     }
 
     [Theory, OnSqlite, OnPostgres]

@@ -1,0 +1,150 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Parley.Data;
+
+namespace Parley.Channels.Webhooks;
+
+/// <summary>
+/// Signed webhooks are answered as soon as they are stored, raw, in the journal (<c>webhook_events</c>); their events are
+/// stored from there in the background (<see cref="WebhookWork"/>). A platform's burst is absorbed at the speed of one
+/// insert per webhook, and an answered webhook is never lost: if this node stops before processing it, its lease runs out
+/// and another node (or this one, restarted) takes it over (<see cref="WebhookSweeper"/>).
+/// </summary>
+/// <remarks>
+/// Writes use group commit, as inbound messages do: the webhooks (and processing outcomes) that arrive while a
+/// transaction is written go together in the next one, and each caller is answered only after its row committed.
+/// </remarks>
+public sealed class WebhookJournal : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private readonly IDbContextFactory<ParleyDb> _dbs;
+    private readonly WriteGate _gate;
+    private readonly WebhookWork _work;
+    private readonly IOptions<WebhookOptions> _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<WebhookJournal> _logger;
+    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+
+    public WebhookJournal(
+        IDbContextFactory<ParleyDb> dbs, WriteGate gate, WebhookWork work, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookJournal> logger)
+    {
+        _dbs = dbs;
+        _gate = gate;
+        _work = work;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        work.Record = outcome =>
+        {
+            EnsureStarted();
+            _queue.Writer.TryWrite(outcome);
+        };
+    }
+
+    /// <summary>This node's name on its leases: unique per process and start.</summary>
+    public string Node { get; } = $"{Environment.MachineName}/{Guid.NewGuid():N}";
+
+    /// <summary>Stores a received webhook; returns once it is durable. A caller that gives up still gets it stored.</summary>
+    public Task AppendAsync(ReceivedWebhook webhook, CancellationToken ct)
+    {
+        EnsureStarted();
+        var pending = new Pending(webhook, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("Parley is shutting down and accepts no more webhooks.");
+        }
+
+        return pending.Stored.Task.WaitAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+    }
+
+    private void EnsureStarted()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        lock (_startLock)
+        {
+            _loop ??= Task.Run(RunAsync);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<object>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            var appends = batch.OfType<Pending>().ToList();
+            var outcomes = batch.OfType<WebhookOutcome>().ToList();
+            try
+            {
+                var leased = await WriteAsync(appends, outcomes);
+                appends.ForEach(p => p.Stored.TrySetResult());
+                outcomes.ForEach(o => _work.Recorded(o.Id));
+                _work.Enqueue(leased);
+            }
+            catch (Exception e)
+            {
+                // Callers get the error (a 503 when the database refuses for now; the platform retries). Outcomes are
+                // written again a little later: until they are, their rows stay this node's (its leases are renewed).
+                _logger.LogWarning(e, "Writing {Appends} webhooks and {Outcomes} outcomes to the journal failed", appends.Count, outcomes.Count);
+                appends.ForEach(p => p.Stored.TrySetException(e));
+                if (outcomes.Count > 0)
+                {
+                    _ = RecordLaterAsync(outcomes);
+                }
+            }
+        }
+    }
+
+    private async Task RecordLaterAsync(List<WebhookOutcome> outcomes)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1), _clock);
+        outcomes.ForEach(o => _queue.Writer.TryWrite(o));
+    }
+
+    /// <returns>The appended webhooks leased to this node, to process.</returns>
+    private async Task<List<JournaledWebhook>> WriteAsync(List<Pending> appends, List<WebhookOutcome> outcomes)
+    {
+        var now = _clock.GetUtcNow().UtcDateTime;
+
+        // Past MaxInFlight, new rows are left to whichever node sweeps first, so one node's memory does not hold a burst.
+        var lease = _work.InFlight + appends.Count <= _options.Value.MaxInFlight;
+        using var pass = await _gate.EnterAsync(CancellationToken.None);
+        await using var db = await pass.CreateDbContextAsync(_dbs, CancellationToken.None);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var ids = appends.Count == 0
+            ? []
+            : await WebhookStore.AppendAsync(db, [.. appends.Select(p => p.Webhook)], Node, now, lease ? now + _options.Value.Lease : null, CancellationToken.None);
+        if (outcomes.Count > 0)
+        {
+            await WebhookStore.SettleAsync(db, Node, outcomes, now, CancellationToken.None);
+        }
+
+        await transaction.CommitAsync();
+        return lease
+            ? [.. appends.Select((p, i) => new JournaledWebhook(ids[i], p.Webhook.Kind, p.Webhook.Accounts, p.Webhook.OrderKeys, p.Webhook.Body, 0))]
+            : [];
+    }
+
+    private sealed record Pending(ReceivedWebhook Webhook, TaskCompletionSource Stored);
+}

@@ -1,0 +1,130 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Parley.Channels;
+using Parley.Channels.Webhooks;
+
+namespace Parley.Data;
+
+/// <summary>
+/// The webhook journal's SQL, for both dialects (conventions of <see cref="Sql"/>). The rules it states are those of
+/// <see cref="WebhookJournal"/> and <see cref="WebhookProcessor"/>: a row is leased by the node that processes it, and
+/// any node takes over a row whose lease ran out; a processed row is deleted.
+/// </summary>
+internal static class WebhookStore
+{
+    private const string Columns = "id, kind, accounts, order_keys, body, attempts";
+
+    /// <summary>
+    /// Stores received webhooks, leased to <paramref name="node"/> until <paramref name="leaseUntil"/> (null: left for
+    /// whichever node sweeps first), and returns their ids in the order given.
+    /// </summary>
+    public static async Task<long[]> AppendAsync(
+        ParleyDb db, IReadOnlyList<ReceivedWebhook> webhooks, string node, DateTime now, DateTime? leaseUntil, CancellationToken ct)
+    {
+        await using var command = db.Command();
+        command.Add("@now", now);
+        command.Add("@until", leaseUntil);
+        command.Add("@node", leaseUntil is null ? null : node);
+        var rows = new System.Text.StringBuilder();
+        for (var i = 0; i < webhooks.Count; i++)
+        {
+            var w = webhooks[i];
+            command.Add($"@k{i}", w.Kind);
+            command.Add($"@a{i}", string.Join('\n', w.Accounts));
+            command.Add($"@o{i}", string.Join('\n', w.OrderKeys));
+            command.Add($"@b{i}", w.Body);
+            rows.Append(i == 0 ? "" : ", ").Append($"(@k{i}, @a{i}, @o{i}, @b{i}, @now, 0, @now, @until, @node)");
+        }
+
+        // Ids are given in the order of the VALUES rows (SQLite's AUTOINCREMENT and PostgreSQL's identity alike), so the
+        // sorted ids line up with the webhooks whatever order RETURNING lists them in.
+        command.CommandText = "INSERT INTO webhook_events (kind, accounts, order_keys, body, received_at, attempts, next_attempt_at, lease_until, leased_by) "
+            + $"VALUES {rows} RETURNING id";
+        var ids = new List<long>(webhooks.Count);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        ids.Sort();
+        return [.. ids];
+    }
+
+    /// <summary>Leases up to <paramref name="limit"/> due rows that nobody holds, oldest first.</summary>
+    public static async Task<List<JournaledWebhook>> LeaseDueAsync(ParleyDb db, string node, DateTime now, DateTime until, int limit, CancellationToken ct)
+    {
+        await using var command = db.Command();
+        command.Add("@now", now);
+        command.Add("@until", until);
+        command.Add("@node", node);
+        command.Add("@limit", limit);
+        var locked = db.Database.IsNpgsql() ? " FOR UPDATE SKIP LOCKED" : string.Empty;
+        command.CommandText = $"""
+            UPDATE webhook_events SET lease_until = @until, leased_by = @node
+            WHERE id IN (
+                SELECT id FROM webhook_events
+                WHERE failed_at IS NULL AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+                ORDER BY id LIMIT @limit{locked})
+            RETURNING {Columns}
+            """;
+        var leased = new List<JournaledWebhook>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                leased.Add(Read(reader));
+            }
+        }
+
+        leased.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return leased;
+    }
+
+    /// <summary>Keeps this node's rows its own for longer (it is alive, and processing them).</summary>
+    public static async Task RenewAsync(ParleyDb db, string node, DateTime now, DateTime until, CancellationToken ct)
+    {
+        await using var command = db.Command("UPDATE webhook_events SET lease_until = @until WHERE leased_by = @node AND lease_until >= @now");
+        command.Add("@until", until);
+        command.Add("@node", node);
+        command.Add("@now", now);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Records what became of processed rows: deleted when their events are stored, else kept, failed, with the error.</summary>
+    public static async Task SettleAsync(ParleyDb db, string node, IReadOnlyList<WebhookOutcome> outcomes, DateTime now, CancellationToken ct)
+    {
+        var done = outcomes.Where(o => o.Error is null).Select(o => o.Id).ToList();
+        if (done.Count > 0)
+        {
+            await using var delete = db.Command();
+            delete.CommandText = $"DELETE FROM webhook_events WHERE id IN ({delete.AddList("d", done)})";
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        foreach (var failed in outcomes.Where(o => o.Error is not null))
+        {
+            // Only the lease holder writes: a node that lost its lease leaves the row to the one that took it over.
+            await using var command = db.Command(
+                "UPDATE webhook_events SET attempts = attempts + 1, last_error = @error, failed_at = @now, lease_until = NULL, leased_by = NULL "
+                + "WHERE id = @id AND leased_by = @node");
+            command.Add("@id", failed.Id);
+            command.Add("@node", node);
+            command.Add("@error", failed.Error!.Length > 2000 ? failed.Error[..2000] : failed.Error);
+            command.Add("@now", now);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static JournaledWebhook Read(DbDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.Enum<ChannelKind>(1),
+        Split(reader.GetString(2)),
+        Split(reader.GetString(3)),
+        (byte[])reader.GetValue(4),
+        reader.GetInt32(5));
+
+    private static string[] Split(string joined) => joined.Length == 0 ? [] : joined.Split('\n');
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Channels;
+using Parley.Channels.Meta;
+using Parley.Channels.Webhooks;
+using Parley.Conversations;
+using Parley.Data;
+using Parley.Tests.Channels.Messenger;
+using Parley.Tests.Infrastructure;
+
+namespace Parley.Tests.Channels.Webhooks;
+
+/// <summary>
+/// Signed webhooks are answered once journaled and processed in the background: an answered webhook is never lost (a
+/// node that stops before processing it is taken over), a customer's events keep their order, and a webhook that fails
+/// for now is retried while one that can never be processed is kept with its error.
+/// </summary>
+public sealed class WebhookJournalTests
+{
+    private const string PageId = "100200300400577";
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task An_answered_webhook_is_stored_by_another_node_when_the_one_that_answered_stops_first(DatabaseProvider provider)
+    {
+        await using var graph = await PlatformStandIn.StartAsync("/v23.0");
+        await using var database = TestDatabase.Create(provider);
+        var clock = new TestClock();
+        Dictionary<string, string?> settings = new()
+        {
+            ["Channels:Meta:GraphApiUrl"] = graph.BaseUrl.ToString(),
+            ["Channels:Webhooks:Lease"] = "00:00:03",
+            ["Channels:Webhooks:SweepInterval"] = "00:00:00.200",
+            ["Channels:Webhooks:MaxInFlight"] = "1",
+        };
+
+        // The first node answers, then stalls on what it took: a node that stops right after answering.
+        var stalled = new StalledConsumer();
+        await using var first = new ParleyApplication(database, clock) { Settings = settings, SettleWebhooks = false, TestServices = s => s.AddSingleton<IWebhookConsumer>(stalled) };
+        await TestConnections.AddAsync(first, ChannelKind.Messenger, PageId);
+        var client = first.CreateClient();
+        foreach (var (psid, mid) in new[] { ("7001", "m-1"), ("7002", "m-2"), ("7003", "m-3") })
+        {
+            await Expect.StatusAsync(await TestConnections.PostSignedAsync(client, "/webhooks/messenger", Body((psid, mid, $"text {mid}"))), HttpStatusCode.OK);
+        }
+
+        Assert.Equal(3, await first.DbAsync(db => db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM webhook_events").SingleAsync()));
+        await Expect.UntilAsync(() => Task.FromResult(stalled.Started == 1), "the first node took the first webhook (one at most in flight)");
+
+        // A second node takes at once the two that the first could not hold; the first one's stays the first's while it lives.
+        await using var second = new ParleyApplication(database, clock) { Settings = settings, SettleWebhooks = false };
+        await Expect.UntilAsync(async () => (await CustomerMidsAsync(second)).Count == 2, "the second node stored the two nobody held", TimeSpan.FromSeconds(20));
+        Assert.Equal(["m-2", "m-3"], (await CustomerMidsAsync(second)).Order());
+
+        // The first node stops: its lease runs out, and the second node stores what it had answered.
+        await first.DisposeAsync();
+        Assert.Equal(2, (await CustomerMidsAsync(second)).Count);
+        clock.Advance(TimeSpan.FromSeconds(4));
+        await Expect.UntilAsync(async () => (await CustomerMidsAsync(second)).Count == 3, "every answered message stored", TimeSpan.FromSeconds(20));
+        await Expect.UntilAsync(
+            async () => await second.DbAsync(db => db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM webhook_events").SingleAsync()) == 0,
+            "the journal emptied");
+        Assert.Equal(["m-1", "m-2", "m-3"], (await CustomerMidsAsync(second)).Order());
+        Assert.Equal(1, stalled.Started);
+    }
+
+    [Fact]
+    public async Task A_customers_events_are_stored_in_the_order_they_came_however_many_are_processed_at_once()
+    {
+        // Answered before processed (no waiting here), from three customers interleaved; processing runs many at once.
+        await using var world = await MetaWorld.StartAsync(settleWebhooks: false);
+        var client = world.App.CreateClient();
+        var sent = new List<(string Psid, string Mid)>();
+        for (var i = 0; i < 24; i++)
+        {
+            sent.Add(($"80{i % 3}", $"o-{i:D2}"));
+        }
+
+        foreach (var (psid, mid) in sent)
+        {
+            await Expect.StatusAsync(await TestConnections.PostSignedAsync(client, world.Path, world.Body(world.Text(psid, mid, mid))), HttpStatusCode.OK);
+        }
+
+        await world.App.Service<WebhookWork>().IdleAsync();
+        foreach (var psid in sent.Select(s => s.Psid).Distinct())
+        {
+            var conversation = await world.ConversationOfAsync(psid);
+            var stored = (await world.MessagesAsync(conversation.Id)).Where(m => m.AuthorKind == AuthorKind.Customer).Select(m => m.ChannelMessageId);
+            Assert.Equal(sent.Where(s => s.Psid == psid).Select(s => s.Mid), stored);
+        }
+    }
+
+    [Fact]
+    public async Task A_webhook_that_fails_for_now_is_retried_and_stored_once_and_one_that_never_can_is_kept_with_its_error()
+    {
+        var flaky = new FlakyConsumer(failures: 2);
+        await using var graph = await PlatformStandIn.StartAsync("/v23.0");
+        await using var app = new ParleyApplication
+        {
+            Settings =
+            {
+                ["Channels:Meta:GraphApiUrl"] = graph.BaseUrl.ToString(),
+                ["Channels:Webhooks:FirstBackoff"] = "00:00:00.050",
+            },
+            TestServices = s => s.AddSingleton<IWebhookConsumer>(sp => flaky.Wrap(ActivatorUtilities.CreateInstance<MetaWebhookConsumer>(sp))),
+        };
+        await TestConnections.AddAsync(app, ChannelKind.Messenger, PageId);
+        var client = app.CreateClient();
+
+        await Expect.StatusAsync(await TestConnections.PostSignedAsync(client, "/webhooks/messenger", Body(("9001", "r-1", "retried"))), HttpStatusCode.OK);
+        Assert.Equal(3, flaky.Calls);
+        Assert.Equal(["r-1"], await app.DbAsync(db => db.Messages.Where(m => m.AuthorKind == AuthorKind.Customer).Select(m => m.ChannelMessageId!).ToListAsync()));
+        Assert.Equal(0, await app.DbAsync(db => db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM webhook_events").SingleAsync()));
+
+        flaky.Reject = true;
+        await Expect.StatusAsync(await TestConnections.PostSignedAsync(client, "/webhooks/messenger", Body(("9002", "r-2", "never"))), HttpStatusCode.OK);
+        var kept = await app.DbAsync(db => db.Database.SqlQueryRaw<string>(
+            "SELECT last_error AS \"Value\" FROM webhook_events WHERE failed_at IS NOT NULL").ToListAsync());
+        Assert.Equal(["this webhook can never be processed"], kept);
+        Assert.DoesNotContain("r-2", await app.DbAsync(db => db.Messages.Select(m => m.ChannelMessageId).ToListAsync()));
+    }
+
+    private static Task<List<string>> CustomerMidsAsync(ParleyApplication app) =>
+        app.DbAsync(db => db.Messages.Where(m => m.AuthorKind == AuthorKind.Customer).Select(m => m.ChannelMessageId!).ToListAsync());
+
+    private static string Body(params (string Psid, string Mid, string Text)[] messages) => new JsonObject
+    {
+        ["object"] = "page",
+        ["entry"] = new JsonArray(messages.Select(m => (JsonNode)new JsonObject
+        {
+            ["id"] = PageId,
+            ["time"] = 1764669600000,
+            ["messaging"] = new JsonArray(new JsonObject
+            {
+                ["sender"] = new JsonObject { ["id"] = m.Psid },
+                ["recipient"] = new JsonObject { ["id"] = PageId },
+                ["timestamp"] = 1764669600000,
+                ["message"] = new JsonObject { ["mid"] = m.Mid, ["text"] = m.Text },
+            }),
+        }).ToArray()),
+    }.ToJsonString();
+
+    /// <summary>Takes Messenger webhooks and never finishes them.</summary>
+    private sealed class StalledConsumer : IWebhookConsumer
+    {
+        private int _started;
+
+        public int Started => _started;
+
+        public bool Consumes(ChannelKind kind) => kind == ChannelKind.Messenger;
+
+        public Task ProcessAsync(JournaledWebhook webhook, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _started);
+            return Task.Delay(Timeout.Infinite, ct);
+        }
+    }
+
+    /// <summary>Fails the first calls as a database refusing for now would, or always as a webhook that can never be read.</summary>
+    private sealed class FlakyConsumer(int failures)
+    {
+        private int _calls;
+
+        public int Failures { get; } = failures;
+
+        public int Calls => _calls;
+
+        public bool Reject { get; set; }
+
+        public IWebhookConsumer Wrap(IWebhookConsumer inner) => new Wrapper(this, inner);
+
+        private sealed class Wrapper(FlakyConsumer flaky, IWebhookConsumer inner) : IWebhookConsumer
+        {
+            public bool Consumes(ChannelKind kind) => inner.Consumes(kind);
+
+            public Task ProcessAsync(JournaledWebhook webhook, CancellationToken ct)
+            {
+                if (flaky.Reject)
+                {
+                    throw new WebhookRejectedException("this webhook can never be processed");
+                }
+
+                return Interlocked.Increment(ref flaky._calls) <= flaky.Failures
+                    ? throw new TimeoutException("the database is busy")
+                    : inner.ProcessAsync(webhook, ct);
+            }
+        }
+    }
+}
