@@ -29,6 +29,23 @@ internal sealed class ParleyDatabase(string connectionString, bool postgres)
     public Task<long> StoredAsync(string midPrefix) =>
         CountAsync("SELECT COUNT(*) FROM messages WHERE channel_message_id LIKE @prefix", ("@prefix", midPrefix + "%"));
 
+    /// <summary>Waits until every journaled webhook's events are stored (failed ones, kept for an operator, aside).</summary>
+    public async Task<TimeSpan> JournalDrainAsync(TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (await CountAsync("SELECT COUNT(*) FROM webhook_events WHERE failed_at IS NULL") > 0)
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"Parley's webhook journal was not empty after {limit.TotalSeconds:F0} s.");
+            }
+
+            await Task.Delay(100);
+        }
+
+        return clock.Elapsed;
+    }
+
     /// <summary>Waits until every stored message was processed (the bot answered) and every outbound delivery settled.</summary>
     public async Task<TimeSpan> DrainAsync(TimeSpan limit)
     {

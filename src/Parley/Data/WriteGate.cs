@@ -17,7 +17,7 @@ namespace Parley.Data;
 /// </remarks>
 public sealed class WriteGate : IDisposable
 {
-    private readonly SemaphoreSlim? _semaphore;
+    private readonly Turns? _semaphore;
     private readonly string? _connectionString;
     private readonly DatabaseOptions _options;
     private SqliteConnection? _connection;
@@ -27,28 +27,28 @@ public sealed class WriteGate : IDisposable
     {
         if (options.Value.Provider == DatabaseProvider.Sqlite)
         {
-            _semaphore = new SemaphoreSlim(1, 1);
+            _semaphore = new Turns();
             _connectionString = DataExtensions.SqliteConnectionString(options.Value, environment.ContentRootPath);
         }
 
         _options = options.Value;
     }
 
-    public async ValueTask<Pass> EnterAsync(CancellationToken cancellationToken)
+    /// <param name="first">
+    /// Goes before every writer not marked so: for the writes a caller waits on to be answered (a webhook's journal entry),
+    /// which are small, while the background's batches can wait a transaction longer.
+    /// </param>
+    public async ValueTask<Pass> EnterAsync(CancellationToken cancellationToken, bool first = false)
     {
         if (_semaphore is not null)
         {
-            await _semaphore.WaitAsync(cancellationToken);
+            await _semaphore.WaitAsync(first, cancellationToken);
         }
 
         return new Pass(this);
     }
 
-    public void Dispose()
-    {
-        _semaphore?.Dispose();
-        _connection?.Dispose();
-    }
+    public void Dispose() => _connection?.Dispose();
 
     /// <remarks>Called only while holding the semaphore, so one caller at a time uses (or opens) the connection.</remarks>
     private async ValueTask<ParleyDb> CreateDbContextAsync(IDbContextFactory<ParleyDb> pool, CancellationToken cancellationToken)
@@ -80,5 +80,61 @@ public sealed class WriteGate : IDisposable
             gate.CreateDbContextAsync(pool, cancellationToken);
 
         public void Dispose() => gate._semaphore?.Release();
+    }
+
+    /// <summary>One holder at a time; waiters marked first go before the others, each kind in arrival order.</summary>
+    private sealed class Turns
+    {
+        private readonly Lock _lock = new();
+        private readonly Queue<TaskCompletionSource> _first = new();
+        private readonly Queue<TaskCompletionSource> _others = new();
+        private bool _held;
+
+        public Task WaitAsync(bool first, CancellationToken cancellationToken)
+        {
+            TaskCompletionSource turn;
+            lock (_lock)
+            {
+                if (!_held)
+                {
+                    _held = true;
+                    return Task.CompletedTask;
+                }
+
+                turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                (first ? _first : _others).Enqueue(turn);
+            }
+
+            if (cancellationToken.CanBeCanceled)
+            {
+                // A waiter that gives up is skipped when its turn comes (it never got the gate: nothing to release).
+                var registration = cancellationToken.Register(() => turn.TrySetCanceled(cancellationToken));
+                _ = turn.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
+            }
+
+            return turn.Task;
+        }
+
+        public void Release()
+        {
+            while (true)
+            {
+                TaskCompletionSource? next;
+                lock (_lock)
+                {
+                    if (!_first.TryDequeue(out next) && !_others.TryDequeue(out next))
+                    {
+                        _held = false;
+                        return;
+                    }
+                }
+
+                // The gate passes straight to the next waiter; one that was cancelled meanwhile hands it on.
+                if (next.TrySetResult())
+                {
+                    return;
+                }
+            }
+        }
     }
 }

@@ -129,7 +129,7 @@ public sealed class WebhookJournal : IAsyncDisposable
 
         // Past MaxInFlight, new rows are left to whichever node sweeps first, so one node's memory does not hold a burst.
         var lease = _work.InFlight + appends.Count <= _options.Value.MaxInFlight;
-        using var pass = await _gate.EnterAsync(CancellationToken.None);
+        using var pass = await _gate.EnterAsync(CancellationToken.None, first: appends.Count > 0);
         await using var db = await pass.CreateDbContextAsync(_dbs, CancellationToken.None);
         await using var transaction = await db.Database.BeginTransactionAsync();
         var ids = appends.Count == 0
