@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Options;
+using Parley.Data;
+
+namespace Parley.Tests.Data;
+
+/// <summary>SQLite's one writer at a time: callers marked first (a webhook's journal entry) go before the background's batches.</summary>
+public sealed class WriteGateTests
+{
+    [Fact]
+    public async Task Writers_marked_first_pass_before_the_others_each_kind_in_arrival_order_and_a_cancelled_waiter_is_skipped()
+    {
+        var folder = Directory.CreateTempSubdirectory("parley-gate-").FullName;
+        using var gate = new WriteGate(
+            Options.Create(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(folder, "gate.db")}" }),
+            new HostingEnvironment { ContentRootPath = folder });
+        var order = new List<string>();
+        var holder = await gate.EnterAsync(CancellationToken.None);
+
+        using var giveUp = new CancellationTokenSource();
+        var waiters = new List<Task>
+        {
+            PassAsync(gate, "batch 1", first: false, order),
+            PassAsync(gate, "webhook 1", first: true, order),
+            PassAsync(gate, "gave up", first: true, order, giveUp.Token),
+            PassAsync(gate, "batch 2", first: false, order),
+            PassAsync(gate, "webhook 2", first: true, order),
+        };
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiters[2]);
+        Assert.Empty(order);
+
+        holder.Dispose();
+        await Task.WhenAll(waiters.Where(w => !w.IsCanceled));
+        Assert.Equal(["webhook 1", "webhook 2", "batch 1", "batch 2"], order);
+
+        // Free again: the next one passes at once.
+        using var again = await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    private static async Task PassAsync(WriteGate gate, string name, bool first, List<string> order, CancellationToken ct = default)
+    {
+        using var pass = await gate.EnterAsync(ct, first);
+        lock (order)
+        {
+            order.Add(name);
+        }
+
+        await Task.Yield();
+    }
+}
