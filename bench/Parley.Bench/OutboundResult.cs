@@ -30,6 +30,9 @@ internal sealed record OutboundResult(
     double Cores,
     double OtherCores)
 {
+    /// <summary>The same-run baseline: sequential loops straight to the stand-in, nothing of Parley in the way.</summary>
+    public OutboundBaselineRun? Baseline { get; init; }
+
     public static OutboundResult From(
         SocialOptions options, List<SendCall> sends, long opened, HashSet<string> pages, int conversations, int perConversation,
         long sentInDatabase, double cores, double otherCores)
@@ -90,7 +93,13 @@ internal sealed record OutboundResult(
         yield return "| --- | ---: |";
         yield return string.Create(CultureInfo.InvariantCulture, $"| messages written / seen by the stand-in / marked sent in the database | {Expected} / {Seen} / {SentInDatabase} |");
         yield return string.Create(CultureInfo.InvariantCulture, $"| whole run, from letting the answers go to the last arrival | {WholeRate:F0} msg/s over {WholeSeconds:F1} s |");
-        yield return string.Create(CultureInfo.InvariantCulture, $"| steady window (every conversation sending) | **{WindowRate:F0} msg/s** over {WindowSeconds:F1} s ({WindowRate / bound:P1} of the bound) |");
+        if (Baseline is { } baseline)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"| same-run baseline: {options.Conversations} loops calling the stand-in back to back, no Parley | {baseline.Rate:F0} msg/s, gap {baseline.GapMs:F1} ms (p99 {baseline.GapP99Ms:F1}) |");
+        }
+
+        yield return string.Create(CultureInfo.InvariantCulture, $"| steady window (every conversation sending) | **{WindowRate:F0} msg/s** over {WindowSeconds:F1} s ({WindowRate / bound:P1} of the bound{(Baseline is { } b ? $", {WindowRate / b.Rate:P1} of the baseline" : "")}) |");
         yield return string.Create(CultureInfo.InvariantCulture, $"| per connection in the steady window, min – max | {(Connections.Count == 0 ? 0 : Connections.Min(c => c.Rate)):F1} – {(Connections.Count == 0 ? 0 : Connections.Max(c => c.Rate)):F1} msg/s (configured {options.Rate}; worst deviation {worst:P1}) |");
         yield return string.Create(CultureInfo.InvariantCulture, $"| gap between a conversation's sends, same lease: mean / p99 | {GapWithinMs:F1} / {GapWithinP99Ms:F1} ms |");
         yield return string.Create(CultureInfo.InvariantCulture, $"| gap at a new lease (every {perConversation}th message): mean / p99 | {GapAtLeaseMs:F1} / {GapAtLeaseP99Ms:F1} ms |");

@@ -34,7 +34,9 @@ internal static class SocialOutbound
             settings["Channels:Delivery:LeaseSpacing"] = TimeSpan.FromMilliseconds(spacing).ToString("c", CultureInfo.InvariantCulture);
         }
 
-        graph.Latency = TimeSpan.FromMilliseconds(options.LatencyMs);
+        Log($"Baseline: {options.Conversations} sequential loops straight to the stand-in, {options.WarmupSeconds} s warm-up");
+        var baseline = await OutboundBaseline.RunAsync(options, graph);
+        Log($"  {baseline.Rate:F0} msg/s, gap {baseline.GapMs:F1} ms (p99 {baseline.GapP99Ms:F1})");
         await using var parley = await InProcessParley.StartAsync(options.Postgres, settings);
         Log($"Parley in process on {options.Database}; {options.Connections} Messenger connections at {options.Rate}/s, {options.Conversations} conversations");
         var pages = await OpenConversationsAsync(parley, options);
@@ -73,7 +75,8 @@ internal static class SocialOutbound
         await UntilAsync(parley, async db => !await db.Deliveries.AnyAsync(d => d.Status == DeliveryState.Pending), "every delivery settled");
         var sentInDb = await parley.DbAsync(db => db.Messages.CountAsync(m => conversations.Contains(m.ConversationId)
             && m.AuthorKind == AuthorKind.Advisor && m.DeliveryStatus == DeliveryStatus.Sent)) - (conversations.Count * warmup);
-        return OutboundResult.From(options, graph.Sends(), opened, pages.Keys.ToHashSet(), conversations.Count, perConversation, sentInDb, generator, others);
+        return OutboundResult.From(options, graph.Sends(), opened, pages.Keys.ToHashSet(), conversations.Count, perConversation, sentInDb, generator, others)
+            with { Baseline = baseline };
     }
 
     /// <summary>The connections (page id → inbox id), and a customer's first message on each conversation.</summary>

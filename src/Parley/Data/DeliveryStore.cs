@@ -1,6 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Parley.Channels.Delivery;
-using Parley.Conversations;
 
 namespace Parley.Data;
 
@@ -10,19 +10,32 @@ public sealed record LeasedDelivery(long Id, long MessageId, long ConversationId
 /// <summary>
 /// The outbound deliveries' SQL, for both dialects (see <see cref="EngineStore"/> for the conventions). The rules it
 /// states in SQL are those of <see cref="OutboundDispatcher"/>: a conversation's deliveries go one after the other, so a
-/// conversation is ready only when its oldest pending delivery is due and leased by nobody.
+/// conversation is ready only when its oldest pending delivery (its head) is due and leased by nobody, and a node leases
+/// a run of consecutive pending deliveries from the head, never one past a delivery another node holds.
 /// </summary>
-internal static class DeliveryStore
+/// <remarks>
+/// Every read goes through the partial index <c>ix_deliveries_pending (conversation_id, id) WHERE status = 'Pending'</c>,
+/// which is why the status is written as a literal here (a parameter would not match the index's predicate in a plan made
+/// for any value): the cost of a lease grows with the conversations that have something pending, not with how much.
+/// </remarks>
+internal static partial class DeliveryStore
 {
+    private const string Pending = $"status = '{nameof(DeliveryState.Pending)}'";
+    private const string Free = "(lease_until IS NULL OR lease_until < @now)";
+    private const string Returned = "RETURNING id, message_id, conversation_id, inbox_id, attempts";
+
     /// <summary>
-    /// Leases the first <paramref name="perConversation"/> pending deliveries of up to <paramref name="conversations"/>
-    /// ready conversations (oldest first) to <paramref name="node"/>, and returns them in order (conversation, then id).
+    /// Leases up to <paramref name="perConversation"/> consecutive pending deliveries from the head of each of up to
+    /// <paramref name="conversations"/> ready conversations (oldest head first) to <paramref name="node"/>, and returns
+    /// them in order (conversation, then id).
     /// </summary>
     /// <remarks>
-    /// On PostgreSQL the rows are locked with FOR UPDATE SKIP LOCKED, which re-reads each row's lease once it holds its lock:
-    /// two nodes leasing at once never lease the same row, and the one that comes second skips the rows of the first.
-    /// Every row of a conversation that one node leased fails the lease test for the others, and the conversation's head
-    /// too, so no other node starts on that conversation before the first one is done with it.
+    /// The distinct conversations with pending deliveries are found by skipping through the index (one probe each, however
+    /// long their queues), and each one's head is its first entry. On PostgreSQL the ready heads are locked with FOR UPDATE
+    /// SKIP LOCKED, which re-reads each head once it holds its lock: of two nodes leasing at once, the second skips the
+    /// conversations whose heads the first locked, or finds them leased once the first committed, so it never starts on
+    /// a conversation another node holds. A run stops before the first delivery someone still holds (a lease taken over
+    /// from a stalled node ends where the stalled node's newer lease begins).
     /// </remarks>
     public static async Task<List<LeasedDelivery>> LeaseAsync(
         ParleyDb db, string node, DateTime now, DateTime leaseUntil, int conversations, int perConversation, CancellationToken cancellationToken)
@@ -33,26 +46,88 @@ internal static class DeliveryStore
         command.Add("@node", node);
         command.Add("@conversations", conversations);
         command.Add("@per", perConversation);
-        command.Add("@pending", DeliveryState.Pending);
-        var free = "(lease_until IS NULL OR lease_until < @now)";
-        var locked = db.Database.IsNpgsql() ? " FOR UPDATE SKIP LOCKED" : string.Empty;
+        var locked = db.Database.IsNpgsql() ? " FOR UPDATE OF d SKIP LOCKED" : string.Empty;
         command.CommandText = $"""
-            WITH heads AS (
-                SELECT conversation_id, MIN(id) AS head FROM deliveries WHERE status = @pending GROUP BY conversation_id
+            WITH RECURSIVE pending (conversation_id) AS (
+                SELECT (SELECT conversation_id FROM deliveries WHERE {Pending} ORDER BY conversation_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT d.conversation_id FROM deliveries d WHERE d.{Pending} AND d.conversation_id > p.conversation_id
+                    ORDER BY d.conversation_id LIMIT 1)
+                FROM pending p WHERE p.conversation_id IS NOT NULL
+            ), heads AS (
+                SELECT p.conversation_id AS conversation,
+                    (SELECT d.id FROM deliveries d WHERE d.{Pending} AND d.conversation_id = p.conversation_id ORDER BY d.id LIMIT 1) AS head
+                FROM pending p WHERE p.conversation_id IS NOT NULL
             ), ready AS (
-                SELECT h.conversation_id FROM heads h JOIN deliveries d ON d.id = h.head
-                WHERE d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until < @now)
-                ORDER BY h.head LIMIT @conversations
-            ), firsts AS (
-                SELECT id FROM (
-                    SELECT id, ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY id) AS n
-                    FROM deliveries WHERE status = @pending AND conversation_id IN (SELECT conversation_id FROM ready)
-                ) numbered WHERE n <= @per
+                SELECT h.conversation, h.head FROM heads h JOIN deliveries d ON d.id = h.head
+                WHERE d.{Pending} AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until < @now)
+                ORDER BY h.head LIMIT @conversations{locked}
+            ), spans AS (
+                SELECT r.conversation, r.head, {After("r.conversation", "r.head - 1")} AS past FROM ready r
+            ), runs AS (
+                SELECT s.conversation, s.head, COALESCE((SELECT d.id FROM deliveries d WHERE d.{Pending} AND d.conversation_id = s.conversation
+                    AND d.id > s.head AND d.id < s.past AND d.lease_until >= @now ORDER BY d.id LIMIT 1), s.past) AS past
+                FROM spans s
             )
             UPDATE deliveries SET lease_until = @until, leased_by = @node
-            WHERE id IN (SELECT id FROM deliveries WHERE id IN (SELECT id FROM firsts) AND status = @pending AND {free}{locked})
-            RETURNING id, message_id, conversation_id, inbox_id, attempts
+            FROM runs r
+            WHERE conversation_id = r.conversation AND {Pending} AND id >= r.head AND id < r.past AND {Free}
+            {Returned}
             """;
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// Leases the next <paramref name="perConversation"/> pending deliveries of a conversation after <paramref name="after"/>,
+    /// the last one <paramref name="node"/> leased and has not settled yet: the node goes on with the conversation without
+    /// giving it back. Nothing is leased unless the node still holds <paramref name="after"/> (its lease not run out), or
+    /// when any of the next ones is held by someone.
+    /// </summary>
+    /// <remarks>
+    /// While the node holds <paramref name="after"/>, the conversation's head is one of its deliveries, so no other node
+    /// can start on the conversation (see <see cref="LeaseAsync"/>), and the deliveries after it are nobody's.
+    /// </remarks>
+    public static async Task<List<LeasedDelivery>> ContinueAsync(
+        ParleyDb db, string node, long conversationId, long after, DateTime now, DateTime leaseUntil, int perConversation, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command();
+        command.Add("@now", now);
+        command.Add("@until", leaseUntil);
+        command.Add("@node", node);
+        command.Add("@conversation", conversationId);
+        command.Add("@after", after);
+        command.Add("@per", perConversation);
+        var past = After("@conversation", "@after");
+        command.CommandText = $"""
+            UPDATE deliveries SET lease_until = @until, leased_by = @node
+            WHERE conversation_id = @conversation AND {Pending} AND id > @after AND id < {past} AND {Free}
+                AND EXISTS (SELECT 1 FROM deliveries h WHERE h.id = @after AND h.{Pending} AND h.leased_by = @node AND h.lease_until >= @now)
+                AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.{Pending} AND o.conversation_id = @conversation
+                    AND o.id > @after AND o.id < {past} AND o.lease_until >= @now)
+            {Returned}
+            """;
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>When the next pending delivery falls due (null: none is pending).</summary>
+    public static async Task<DateTime?> NextDueAsync(ParleyDb db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Command($"SELECT MIN(next_attempt_at) FROM deliveries WHERE {Pending}");
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? null : DateTime.SpecifyKind(Convert.ToDateTime(value, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);
+    }
+
+    /// <summary>
+    /// The id just past the first <c>@per</c> pending deliveries of a conversation after <paramref name="after"/> (the
+    /// largest id when there are fewer): an index range of at most <c>@per</c> entries.
+    /// </summary>
+    private static string After(string conversation, string after) =>
+        $"COALESCE((SELECT n.id FROM deliveries n WHERE n.{Pending} AND n.conversation_id = {conversation} AND n.id > {after} "
+        + $"ORDER BY n.id LIMIT 1 OFFSET @per), {long.MaxValue})";
+
+    private static async Task<List<LeasedDelivery>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
+    {
         var leased = new List<LeasedDelivery>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -64,67 +139,5 @@ internal static class DeliveryStore
 
         leased.Sort((a, b) => a.ConversationId != b.ConversationId ? a.ConversationId.CompareTo(b.ConversationId) : a.Id.CompareTo(b.Id));
         return leased;
-    }
-
-    /// <summary>When the next pending delivery falls due (null: none is pending).</summary>
-    public static async Task<DateTime?> NextDueAsync(ParleyDb db, CancellationToken cancellationToken)
-    {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var command = db.Command("SELECT MIN(next_attempt_at) FROM deliveries WHERE status = @pending");
-        command.Add("@pending", DeliveryState.Pending);
-        var value = await command.ExecuteScalarAsync(cancellationToken);
-        return value is null or DBNull ? null : DateTime.SpecifyKind(Convert.ToDateTime(value, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);
-    }
-
-    /// <summary>Records what happened to leased deliveries, and shows it on their messages, in the caller's transaction.</summary>
-    /// <remarks>
-    /// Only the node that holds a delivery's lease settles it (<c>leased_by</c>): a node whose lease ran out while it was
-    /// sending finds its settlement ignored, and the node that took over decides.
-    /// </remarks>
-    /// <returns>The settlements that applied.</returns>
-    public static async Task<List<Settlement>> SettleAsync(ParleyDb db, string node, IReadOnlyList<Settlement> settlements, DateTime now, CancellationToken cancellationToken)
-    {
-        var applied = new List<Settlement>(settlements.Count);
-        foreach (var s in settlements)
-        {
-            await using var command = db.Command();
-            command.Add("@id", s.DeliveryId);
-            command.Add("@node", node);
-            command.Add("@now", now);
-            command.Add("@error", s.Error);
-            command.CommandText = s.Kind switch
-            {
-                SettlementKind.Sent => "UPDATE deliveries SET status = @status, attempts = attempts + 1, provider_message_id = @provider, "
-                    + "lease_until = NULL, leased_by = NULL, last_error = NULL, updated_at = @now WHERE id = @id AND leased_by = @node",
-                SettlementKind.Failed => "UPDATE deliveries SET status = @status, attempts = attempts + 1, last_error = @error, "
-                    + "lease_until = NULL, leased_by = NULL, updated_at = @now WHERE id = @id AND leased_by = @node",
-                SettlementKind.Retry => "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error, "
-                    + "lease_until = NULL, leased_by = NULL, updated_at = @now WHERE id = @id AND leased_by = @node",
-                _ => "UPDATE deliveries SET lease_until = NULL, leased_by = NULL, updated_at = @now WHERE id = @id AND leased_by = @node",
-            };
-            command.Add("@status", s.Kind == SettlementKind.Sent ? DeliveryState.Sent : DeliveryState.Failed);
-            command.Add("@provider", s.ProviderMessageId);
-            command.Add("@next", s.NextAttemptAt ?? now);
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                continue;
-            }
-
-            applied.Add(s);
-            if (s.Kind is SettlementKind.Sent or SettlementKind.Failed)
-            {
-                await using var message = db.Command(
-                    "UPDATE messages SET delivery_status = @status, channel_message_id = COALESCE(@provider, channel_message_id), "
-                    + "failure_reason = @error, delivery_attempts = delivery_attempts + 1 WHERE id = @id AND delivery_status = @pending");
-                message.Add("@id", s.MessageId);
-                message.Add("@status", s.Kind == SettlementKind.Sent ? DeliveryStatus.Sent : DeliveryStatus.Failed);
-                message.Add("@provider", s.ProviderMessageId);
-                message.Add("@error", s.Kind == SettlementKind.Failed ? s.Error : null);
-                message.Add("@pending", DeliveryStatus.Pending);
-                await message.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-
-        return applied;
     }
 }

@@ -8,6 +8,7 @@ namespace Parley.Channels.Delivery;
 /// <summary>
 /// Records what became of leased deliveries, many in one transaction (the dispatcher's calls end in bursts), then tells
 /// the consoles and wakes the dispatcher: a conversation's next message is ready once the one before it is settled.
+/// Settlements handed in together are written together (a retry and the rest of its lease given back).
 /// </summary>
 public sealed class DeliverySettler(
     IDbContextFactory<ParleyDb> dbs,
@@ -18,16 +19,24 @@ public sealed class DeliverySettler(
     ILogger<DeliverySettler> logger) : IAsyncDisposable
 {
     private const int MaxBatch = 256;
-    private readonly Channel<(string Node, Settlement Settlement)> _queue =
-        Channel.CreateUnbounded<(string, Settlement)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string Node, IReadOnlyList<Settlement> Settlements)> _queue =
+        Channel.CreateUnbounded<(string, IReadOnlyList<Settlement>)>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly Lock _startLock = new();
     private Task? _loop;
 
-    public void Settle(string node, Settlement settlement)
+    public void Settle(string node, Settlement settlement) => Settle(node, [settlement]);
+
+    /// <summary>Settlements recorded in one transaction, never split between two.</summary>
+    public void Settle(string node, IReadOnlyList<Settlement> settlements)
     {
+        if (settlements.Count == 0)
+        {
+            return;
+        }
+
         EnsureStarted();
-        _queue.Writer.TryWrite((node, settlement));
+        _queue.Writer.TryWrite((node, settlements));
     }
 
     /// <summary>Waits until every settlement handed in so far is recorded (tests, shutdown).</summary>
@@ -40,7 +49,7 @@ public sealed class DeliverySettler(
         }
 
         EnsureStarted();
-        _queue.Writer.TryWrite((string.Empty, FlushMarker));
+        _queue.Writer.TryWrite((string.Empty, [FlushMarker]));
         await done.Task;
     }
 
@@ -78,13 +87,13 @@ public sealed class DeliverySettler(
             var flush = false;
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
             {
-                if (ReferenceEquals(next.Settlement, FlushMarker))
+                if (ReferenceEquals(next.Settlements[0], FlushMarker))
                 {
                     flush = true;
                     continue;
                 }
 
-                batch.Add(next);
+                batch.AddRange(next.Settlements.Select(s => (next.Node, s)));
             }
 
             if (batch.Count > 0)

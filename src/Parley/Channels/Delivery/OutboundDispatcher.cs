@@ -10,14 +10,14 @@ namespace Parley.Channels.Delivery;
 /// <summary>
 /// Sends outbound messages of push channels. It leases due deliveries in the database (<see cref="DeliveryStore.LeaseAsync"/>),
 /// so nodes never send the same message at once, and sends each conversation's messages one after the other, many
-/// conversations at a time. A failure waits with backoff (or as long as the platform asked) and holds up only its own
+/// conversations at a time; a conversation's next messages are leased while its last one is in flight (a run). A failure waits with backoff (or as long as the platform asked) and holds up only its own
 /// conversation; a permanent one fails the message, with the platform's reason shown, and the next one goes.
 /// </summary>
 /// <remarks>
 /// A message is marked sent only after the platform accepted it, so a crash means a retry once the lease runs out, never
 /// a loss; the platform may then get that one message twice (none of the four takes an idempotency key).
 /// </remarks>
-public sealed class OutboundDispatcher(
+public sealed partial class OutboundDispatcher(
     IDbContextFactory<ParleyDb> dbs,
     WriteGate gate,
     ChannelConnectors connectors,
@@ -33,6 +33,12 @@ public sealed class OutboundDispatcher(
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private readonly Random _random = new();
 
+    /// <summary>
+    /// The runs' reads and next leases that may use a database connection at once. Runs started together end their leases
+    /// together: 100 of them each opening a connection at the same moment took PostgreSQL past its connection slots.
+    /// </summary>
+    private readonly SemaphoreSlim _databaseTurns = new(8);
+
     /// <summary>This node's name on its leases: unique per process and start.</summary>
     public string Node { get; } = $"{Environment.MachineName}/{Guid.NewGuid():N}";
 
@@ -44,9 +50,10 @@ public sealed class OutboundDispatcher(
             var started = 0;
             try
             {
-                // Each settled batch rings, and a lease reads every pending delivery's conversation: under load, leasing on
-                // every ring kept the write gate busy with scans that mostly found nothing. Spaced out, one lease picks up
-                // the conversations that became ready meanwhile; an idle node still leases at once.
+                // Each settled batch rings, and a lease reads the head of every conversation with pending deliveries: under
+                // load, leasing on every ring kept the write gate busy with passes that mostly found nothing (the runs go on
+                // by themselves). Spaced out, one lease picks up the conversations that became ready meanwhile; an idle node
+                // still leases at once.
                 var spacing = options.Value.LeaseSpacing - Stopwatch.GetElapsedTime(lastLease);
                 if (lastLease != 0 && spacing > TimeSpan.Zero)
                 {
@@ -83,7 +90,7 @@ public sealed class OutboundDispatcher(
             return 0;
         }
 
-        var leased = await LeaseAsync(room, cancellationToken);
+        var (leased, until) = await LeaseAsync(room, cancellationToken);
         var started = 0;
         foreach (var group in leased.GroupBy(d => d.ConversationId))
         {
@@ -96,8 +103,7 @@ public sealed class OutboundDispatcher(
                 continue;
             }
 
-            var until = clock.GetUtcNow().UtcDateTime + options.Value.Lease;
-            var task = Task.Run(() => SendConversationAsync(deliveries, until, cancellationToken), CancellationToken.None);
+            var task = Task.Run(() => RunAsync(deliveries, until, cancellationToken), CancellationToken.None);
             _inFlight[group.Key] = task;
             started++;
             _ = task.ContinueWith(_ => _inFlight.TryRemove(new KeyValuePair<long, Task>(group.Key, task)), TaskScheduler.Default);
@@ -106,15 +112,16 @@ public sealed class OutboundDispatcher(
         return started;
     }
 
-    private async Task<List<LeasedDelivery>> LeaseAsync(int conversations, CancellationToken cancellationToken)
+    private async Task<(List<LeasedDelivery> Leased, DateTime Until)> LeaseAsync(int conversations, CancellationToken cancellationToken)
     {
         using var pass = await gate.EnterAsync(cancellationToken);
         await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var leased = await DeliveryStore.LeaseAsync(db, Node, now, now + options.Value.Lease, conversations, options.Value.PerConversation, cancellationToken);
+        var until = now + options.Value.Lease;
+        var leased = await DeliveryStore.LeaseAsync(db, Node, now, until, conversations, options.Value.PerConversation, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return leased;
+        return (leased, until);
     }
 
     private async Task<TimeSpan> IdleWaitAsync(CancellationToken cancellationToken)
@@ -132,12 +139,33 @@ public sealed class OutboundDispatcher(
         }
     }
 
-    /// <summary>Sends one conversation's leased messages in order; stops at the first that must wait, giving the rest back.</summary>
-    private async Task SendConversationAsync(List<LeasedDelivery> deliveries, DateTime leaseUntil, CancellationToken cancellationToken)
+    /// <summary>
+    /// A conversation's run: sends its leased messages in order and, while the last of them is in flight, leases the next
+    /// ones (<see cref="DeliveryStore.ContinueAsync"/>), so they follow as soon as the platform answered, without a new
+    /// lease of the conversation. The run ends when nothing more is pending, at the first message that must wait (giving
+    /// the rest back), or when the node is full (the conversation goes back to the pool, oldest head first).
+    /// </summary>
+    private async Task RunAsync(List<LeasedDelivery> deliveries, DateTime leaseUntil, CancellationToken cancellationToken)
     {
+        Batch? batch;
         try
         {
-            await SendInOrderAsync(deliveries, leaseUntil, cancellationToken);
+            batch = new Batch(deliveries, leaseUntil, await ContextAsync(deliveries, cancellationToken));
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Nothing was sent: the lease goes back at once rather than when it runs out.
+            logger.LogError(e, "Reading what conversation {ConversationId} needs failed; its messages are given back", deliveries[0].ConversationId);
+            Release(0, deliveries);
+            return;
+        }
+
+        try
+        {
+            while (batch is not null)
+            {
+                batch = await SendInOrderAsync(batch, cancellationToken);
+            }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -146,10 +174,10 @@ public sealed class OutboundDispatcher(
         }
     }
 
-    private async Task SendInOrderAsync(List<LeasedDelivery> deliveries, DateTime leaseUntil, CancellationToken cancellationToken)
+    /// <summary>Sends one lease's messages in order; returns the next lease of the conversation, or null when the run ends.</summary>
+    private async Task<Batch?> SendInOrderAsync(Batch batch, CancellationToken cancellationToken)
     {
-        var first = deliveries[0];
-        var context = await ContextAsync(first, deliveries, cancellationToken);
+        var (deliveries, leaseUntil, context) = batch;
         for (var i = 0; i < deliveries.Count; i++)
         {
             var delivery = deliveries[i];
@@ -157,10 +185,25 @@ public sealed class OutboundDispatcher(
             if (cancellationToken.IsCancellationRequested || remaining < options.Value.SendTimeout)
             {
                 Release(context.AccountId, deliveries.Skip(i));
-                return;
+                return null;
             }
 
-            var result = await SendOneAsync(context, delivery, cancellationToken);
+            // The next lease is taken before this node settles the last message, so the conversation is never free
+            // in between for another node to start on.
+            var last = i == deliveries.Count - 1;
+            var next = last && _inFlight.Count < options.Value.MaxConversations ? ContinueAsync(delivery, cancellationToken) : null;
+            SendResult result;
+            try
+            {
+                result = await SendOneAsync(context, delivery, cancellationToken);
+            }
+            catch when (next is not null)
+            {
+                _ = next.ContinueWith(t => Release(0, t.IsCompletedSuccessfully ? t.Result?.Deliveries ?? [] : []), TaskScheduler.Default);
+                throw;
+            }
+
+            var following = next is null ? null : await next;
             switch (result.Outcome)
             {
                 case SendOutcome.Sent:
@@ -179,96 +222,86 @@ public sealed class OutboundDispatcher(
                     }
 
                     var wait = options.Value.Backoff(delivery.Attempts, result.RetryAfter, _random);
-                    var next = clock.GetUtcNow().UtcDateTime + wait;
+                    var at = clock.GetUtcNow().UtcDateTime + wait;
                     if (result.ConnectionPaused)
                     {
-                        throttle.Pause(context.Inbox?.Id ?? delivery.InboxId, next);
+                        throttle.Pause(context.Inbox?.Id ?? delivery.InboxId, at);
                     }
 
                     logger.LogInformation("Message {MessageId} will be retried in {Wait}: {Error}", delivery.MessageId, wait, result.Error);
-                    settler.Settle(Node, new Settlement(delivery.Id, delivery.MessageId, context.AccountId, delivery.ConversationId, SettlementKind.Retry, Error: result.Error, NextAttemptAt: next));
-                    Release(context.AccountId, deliveries.Skip(i + 1));
-                    return;
+                    var retry = new Settlement(delivery.Id, delivery.MessageId, context.AccountId, delivery.ConversationId, SettlementKind.Retry, Error: result.Error, NextAttemptAt: at);
+
+                    // With the rest of the lease given back in the same write: the conversation is never seen half held.
+                    settler.Settle(Node, [retry, .. Releases(context.AccountId, deliveries.Skip(i + 1).Concat(following?.Deliveries ?? []))]);
+                    return null;
             }
+
+            if (last)
+            {
+                return following;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Leases the conversation's next messages after <paramref name="after"/> (still held) and reads what they need.</summary>
+    private async Task<Batch?> ContinueAsync(LeasedDelivery after, CancellationToken cancellationToken)
+    {
+        List<LeasedDelivery> leased;
+        DateTime until;
+        await _databaseTurns.WaitAsync(cancellationToken);
+        try
+        {
+            using var pass = await gate.EnterAsync(cancellationToken);
+            await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            until = now + options.Value.Lease;
+            leased = await DeliveryStore.ContinueAsync(db, Node, after.ConversationId, after.Id, now, until, options.Value.PerConversation, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Leasing the next messages of conversation {ConversationId} failed; it goes back to the pool", after.ConversationId);
+            return null;
+        }
+        finally
+        {
+            _databaseTurns.Release();
+        }
+
+        if (leased.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new Batch(leased, until, await ContextAsync(leased, cancellationToken));
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Reading what conversation {ConversationId} needs failed; its next messages are given back", after.ConversationId);
+            Release(0, leased);
+            return null;
         }
     }
 
     private void Release(long accountId, IEnumerable<LeasedDelivery> rest)
     {
-        foreach (var d in rest)
+        var releases = Releases(accountId, rest);
+        if (releases.Count > 0)
         {
-            settler.Settle(Node, new Settlement(d.Id, d.MessageId, accountId, d.ConversationId, SettlementKind.Release));
+            settler.Settle(Node, releases);
         }
     }
 
-    private async Task<SendResult> SendOneAsync(SendContext context, LeasedDelivery delivery, CancellationToken cancellationToken)
-    {
-        if (!context.Messages.TryGetValue(delivery.MessageId, out var message) || context.Inbox is null)
-        {
-            return SendResult.Fail("The message or its inbox no longer exists.");
-        }
+    private static List<Settlement> Releases(long accountId, IEnumerable<LeasedDelivery> rest) =>
+        rest.Select(d => new Settlement(d.Id, d.MessageId, accountId, d.ConversationId, SettlementKind.Release)).ToList();
 
-        var connector = connectors.Find(context.Inbox.Channel);
-        if (connector is null)
-        {
-            return SendResult.Fail($"No connector sends to {context.Inbox.Channel}.");
-        }
-
-        if (context.RecipientId is null)
-        {
-            return SendResult.Fail("The customer has no identity on this channel to send to.");
-        }
-
-        if (context.Connection is { Enabled: false })
-        {
-            return SendResult.Retry("The connection is disabled; the message waits until an admin enables it again.");
-        }
-
-        var rate = context.Connection?.RatePerSecond ?? connector.Capabilities.SendRatePerSecond;
-        await throttle.WaitAsync(context.Inbox.Id, rate, cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.SendTimeout);
-        try
-        {
-            var outbound = new OutboundMessage(message, context.Inbox, context.Connection, context.RecipientId, context.LastCustomerMessageAt,
-                MessagePayload.Parse(message.PayloadJson));
-            return await connector.SendAsync(outbound, timeout.Token);
-        }
-        catch (HttpRequestException e)
-        {
-            return SendResult.Retry($"The platform could not be reached: {e.Message}");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return SendResult.Retry($"The platform did not answer within {options.Value.SendTimeout.TotalSeconds:0} s.");
-        }
-    }
-
-    private async Task<SendContext> ContextAsync(LeasedDelivery first, List<LeasedDelivery> deliveries, CancellationToken cancellationToken)
-    {
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var ids = deliveries.Select(d => d.MessageId).ToList();
-        var messages = await db.Messages.AsNoTracking().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
-        var conversation = await db.Conversations.AsNoTracking()
-            .Where(c => c.Id == first.ConversationId)
-            .Select(c => new { c.AccountId, c.ContactId, c.LastCustomerMessageAt })
-            .FirstOrDefaultAsync(cancellationToken);
-        var recipient = conversation is null ? null : await db.ContactIdentities.AsNoTracking()
-            .Where(i => i.ContactId == conversation.ContactId && i.InboxId == first.InboxId)
-            .Select(i => i.ExternalId)
-            .FirstOrDefaultAsync(cancellationToken);
-        var inbox = await inboxes.FindAsync(first.InboxId, cancellationToken);
-        var connection = await connections.FindByInboxAsync(first.InboxId, cancellationToken);
-        return new SendContext(conversation?.AccountId ?? 0, inbox, connection, recipient, conversation?.LastCustomerMessageAt, messages);
-    }
-
-    private sealed record SendContext(
-        long AccountId,
-        Inbox? Inbox,
-        ConnectionCredentials? Connection,
-        string? RecipientId,
-        DateTime? LastCustomerMessageAt,
-        Dictionary<long, Message> Messages);
+    /// <summary>Leased messages of one conversation, until when, and what sending them needs.</summary>
+    private sealed record Batch(List<LeasedDelivery> Deliveries, DateTime LeaseUntil, SendContext Context);
 }
 
 /// <summary>Wakes the outbound dispatcher: a message waits to be pushed to a channel, or one was settled.</summary>

@@ -42,6 +42,26 @@ public sealed class OutboundDeliveryTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task A_conversation_with_more_messages_than_one_lease_goes_on_lease_after_lease_in_order(DatabaseProvider provider)
+    {
+        var platform = new RecordingConnector();
+        await using var app = new ParleyApplication(provider) { TestServices = PushChannel.With(platform), Settings = { ["Channels:Delivery:PerConversation"] = "2" } };
+        var inbox = await PushChannel.InboxAsync(app);
+        var conversations = await PushChannel.ConversationsAsync(app, inbox, 3);
+        await PushChannel.UntilSettledAsync(app);
+        string[] replies = [.. Enumerable.Range(1, 9).Select(n => $"reply {n}")];
+        foreach (var id in conversations)
+        {
+            await PushChannel.AddAsync(app, id, replies);
+        }
+
+        await PushChannel.UntilSettledAsync(app);
+        Assert.Equal(30, platform.Accepted.Count);
+        Assert.All(platform.Accepted.GroupBy(s => s.ConversationId), c => Assert.Equal(["Hello from the bot", .. replies], c.Select(s => s.Text)));
+        Assert.True(await app.DbAsync(db => db.Deliveries.AllAsync(d => d.Status == DeliveryState.Sent && d.Attempts == 1 && d.LeaseUntil == null)));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task Two_nodes_on_one_database_never_send_the_same_message_twice(DatabaseProvider provider)
     {
         var log = new System.Collections.Concurrent.ConcurrentQueue<RecordingConnector.Sent>();
