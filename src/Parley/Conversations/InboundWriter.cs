@@ -22,15 +22,14 @@ public sealed class InboundWriter(
     ILogger<InboundWriter> logger) : IAsyncDisposable
 {
     private const int MaxBatch = 256;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _startLock = new();
-    private Task? _loop;
+    private BatchLoop<Pending>? _loop;
+
+    private BatchLoop<Pending> Loop => LazyInitializer.EnsureInitialized(ref _loop, () => new BatchLoop<Pending>(WriteBatchAsync, MaxBatch));
 
     public Task<AcceptResult> AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        EnsureStarted();
         var pending = new Pending(message, new TaskCompletionSource<AcceptResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
+        if (!Loop.Add(pending))
         {
             throw new InvalidOperationException("Parley is shutting down and accepts no more messages.");
         }
@@ -39,51 +38,21 @@ public sealed class InboundWriter(
         return pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _loop?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private async Task WriteBatchAsync(List<Pending> batch)
     {
-        _queue.Writer.TryComplete();
-        if (_loop is not null)
+        try
         {
-            await _loop;
+            await WriteAsync(batch);
         }
-    }
-
-    private void EnsureStarted()
-    {
-        if (_loop is not null)
+        catch (Exception e)
         {
-            return;
-        }
-
-        lock (_startLock)
-        {
-            _loop ??= Task.Run(RunAsync);
-        }
-    }
-
-    private async Task RunAsync()
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            // One bad message must not fail its neighbours: write them one by one.
+            logger.LogWarning(e, "A batch of {Count} inbound messages failed; writing them one by one", batch.Count);
+            foreach (var one in batch)
             {
-                batch.Add(next);
-            }
-
-            try
-            {
-                await WriteAsync(batch);
-            }
-            catch (Exception e)
-            {
-                // One bad message must not fail its neighbours: write them one by one.
-                logger.LogWarning(e, "A batch of {Count} inbound messages failed; writing them one by one", batch.Count);
-                foreach (var one in batch)
-                {
-                    await WriteAloneAsync(one);
-                }
+                await WriteAloneAsync(one);
             }
         }
     }

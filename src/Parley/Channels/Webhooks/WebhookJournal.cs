@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Data;
@@ -24,9 +23,7 @@ public sealed class WebhookJournal : IAsyncDisposable
     private readonly IOptions<WebhookOptions> _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<WebhookJournal> _logger;
-    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _startLock = new();
-    private Task? _loop;
+    private readonly BatchLoop<object> _loop;
 
     public WebhookJournal(
         IDbContextFactory<ParleyDb> dbs, WriteGate gate, WebhookWork work, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookJournal> logger)
@@ -37,11 +34,8 @@ public sealed class WebhookJournal : IAsyncDisposable
         _options = options;
         _clock = clock;
         _logger = logger;
-        work.Record = outcome =>
-        {
-            EnsureStarted();
-            _queue.Writer.TryWrite(outcome);
-        };
+        _loop = new BatchLoop<object>(WriteBatchAsync, MaxBatch);
+        work.Record = outcome => _loop.Add(outcome);
     }
 
     /// <summary>This node's name on its leases: unique per process and start.</summary>
@@ -50,9 +44,8 @@ public sealed class WebhookJournal : IAsyncDisposable
     /// <summary>Stores a received webhook; returns once it is durable. A caller that gives up still gets it stored.</summary>
     public Task AppendAsync(ReceivedWebhook webhook, CancellationToken ct)
     {
-        EnsureStarted();
         var pending = new Pending(webhook, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
+        if (!_loop.Add(pending))
         {
             throw new InvalidOperationException("Parley is shutting down and accepts no more webhooks.");
         }
@@ -60,58 +53,28 @@ public sealed class WebhookJournal : IAsyncDisposable
         return pending.Stored.Task.WaitAsync(ct);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
+
+    private async Task WriteBatchAsync(List<object> batch)
     {
-        _queue.Writer.TryComplete();
-        if (_loop is not null)
+        var appends = batch.OfType<Pending>().ToList();
+        var outcomes = batch.OfType<WebhookOutcome>().ToList();
+        try
         {
-            await _loop;
+            var leased = await WriteAsync(appends, outcomes);
+            appends.ForEach(p => p.Stored.TrySetResult());
+            outcomes.ForEach(o => _work.Recorded(o.Id));
+            _work.Enqueue(leased);
         }
-    }
-
-    private void EnsureStarted()
-    {
-        if (_loop is not null)
+        catch (Exception e)
         {
-            return;
-        }
-
-        lock (_startLock)
-        {
-            _loop ??= Task.Run(RunAsync);
-        }
-    }
-
-    private async Task RunAsync()
-    {
-        var batch = new List<object>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            // Callers get the error (a 503 when the database refuses for now; the platform retries). Outcomes are
+            // written again a little later: until they are, their rows stay this node's (its leases are renewed).
+            _logger.LogWarning(e, "Writing {Appends} webhooks and {Outcomes} outcomes to the journal failed", appends.Count, outcomes.Count);
+            appends.ForEach(p => p.Stored.TrySetException(e));
+            if (outcomes.Count > 0)
             {
-                batch.Add(next);
-            }
-
-            var appends = batch.OfType<Pending>().ToList();
-            var outcomes = batch.OfType<WebhookOutcome>().ToList();
-            try
-            {
-                var leased = await WriteAsync(appends, outcomes);
-                appends.ForEach(p => p.Stored.TrySetResult());
-                outcomes.ForEach(o => _work.Recorded(o.Id));
-                _work.Enqueue(leased);
-            }
-            catch (Exception e)
-            {
-                // Callers get the error (a 503 when the database refuses for now; the platform retries). Outcomes are
-                // written again a little later: until they are, their rows stay this node's (its leases are renewed).
-                _logger.LogWarning(e, "Writing {Appends} webhooks and {Outcomes} outcomes to the journal failed", appends.Count, outcomes.Count);
-                appends.ForEach(p => p.Stored.TrySetException(e));
-                if (outcomes.Count > 0)
-                {
-                    _ = RecordLaterAsync(outcomes);
-                }
+                _ = RecordLaterAsync(outcomes);
             }
         }
     }
@@ -119,7 +82,7 @@ public sealed class WebhookJournal : IAsyncDisposable
     private async Task RecordLaterAsync(List<WebhookOutcome> outcomes)
     {
         await Task.Delay(TimeSpan.FromSeconds(1), _clock);
-        outcomes.ForEach(o => _queue.Writer.TryWrite(o));
+        outcomes.ForEach(o => _loop.Add(o));
     }
 
     /// <returns>The appended webhooks leased to this node, to process.</returns>
