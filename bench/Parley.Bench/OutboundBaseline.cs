@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 namespace Parley.Bench;
 
 /// <summary>What the baseline loops achieved: messages per second, and the gap between a loop's consecutive calls.</summary>
-internal sealed record OutboundBaselineRun(double Rate, double GapMs, double GapP99Ms);
+internal sealed record OutboundBaselineRun(double Rate, double GapMs, double GapP99Ms, double Cores, double OtherCores);
 
 /// <summary>
 /// The outbound benchmark's same-run baseline: one loop per conversation in the generator's process, each POSTing a Send
@@ -22,7 +22,10 @@ internal static class OutboundBaseline
         graph.ClearSends();
         var started = Stopwatch.GetTimestamp();
         var duration = TimeSpan.FromSeconds(Math.Min(options.DurationSeconds, 10));
+        var cpu = new CpuProbe(null);
+        cpu.Start();
         await LoopAsync(options, graph, http, duration);
+        var (_, cores, others) = cpu.Stop();
         var sends = graph.Sends().Where(s => s.RecipientId.StartsWith("baseline-", StringComparison.Ordinal)).ToList();
         graph.ClearSends();
 
@@ -36,7 +39,7 @@ internal static class OutboundBaseline
         gaps.Sort();
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         return new OutboundBaselineRun(sends.Count / seconds, gaps.Count == 0 ? double.NaN : gaps.Average(),
-            gaps.Count == 0 ? double.NaN : gaps[Math.Clamp((int)Math.Ceiling(0.99 * gaps.Count) - 1, 0, gaps.Count - 1)]);
+            gaps.Count == 0 ? double.NaN : gaps[Math.Clamp((int)Math.Ceiling(0.99 * gaps.Count) - 1, 0, gaps.Count - 1)], cores, others);
     }
 
     private static Task LoopAsync(SocialOptions options, GraphStandIn graph, HttpClient http, TimeSpan duration)

@@ -33,6 +33,9 @@ internal sealed record OutboundResult(
     /// <summary>The same-run baseline: sequential loops straight to the stand-in, nothing of Parley in the way.</summary>
     public OutboundBaselineRun? Baseline { get; init; }
 
+    /// <summary>The process's thread-pool minimum while Parley ran in it (the host's own, when its runtime config sets one).</summary>
+    public int MinThreads { get; init; }
+
     public static OutboundResult From(
         SocialOptions options, List<SendCall> sends, long opened, HashSet<string> pages, int conversations, int perConversation,
         long sentInDatabase, double cores, double otherCores)
@@ -85,7 +88,7 @@ internal sealed record OutboundResult(
         var worst = Connections.Count == 0 ? double.NaN : Connections.Max(c => Math.Abs(c.Rate - options.Rate) / options.Rate);
         var perConversation = options.PerConversation?.ToString(CultureInfo.InvariantCulture) ?? $"{new DeliveryOptions().PerConversation} (default)";
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"Outbound: {options.Conversations} conversations on {options.Connections} Messenger connections at {options.Rate}/s each, Send API stand-in answering in {options.LatencyMs} ms, Channels:Delivery:PerConversation {perConversation}, LeaseSpacing {(options.LeaseSpacingMs is { } ms ? $"{ms} ms" : "default")}; Parley on {options.Database}, in the generator's process.");
+            $"Outbound: {options.Conversations} conversations on {options.Connections} Messenger connections at {options.Rate}/s each, Send API stand-in answering in {options.LatencyMs} ms, Channels:Delivery:PerConversation {perConversation}, LeaseSpacing {(options.LeaseSpacingMs is { } ms ? $"{ms} ms" : "default")}; Parley on {options.Database}, in the generator's process (thread-pool minimum {MinThreads}).");
         yield return string.Create(CultureInfo.InvariantCulture,
             $"Bounds: sequential sends per conversation → {bound:F0} msg/s; connections' configured rates → {configured:F0} msg/s.");
         yield return "";
@@ -96,7 +99,7 @@ internal sealed record OutboundResult(
         if (Baseline is { } baseline)
         {
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"| same-run baseline: {options.Conversations} loops calling the stand-in back to back, no Parley | {baseline.Rate:F0} msg/s, gap {baseline.GapMs:F1} ms (p99 {baseline.GapP99Ms:F1}) |");
+                $"| same-run baseline: {options.Conversations} loops calling the stand-in back to back, no Parley | {baseline.Rate:F0} msg/s, gap {baseline.GapMs:F1} ms (p99 {baseline.GapP99Ms:F1}), CPU {baseline.Cores:F2} / other {baseline.OtherCores:F2} cores |");
         }
 
         yield return string.Create(CultureInfo.InvariantCulture, $"| steady window (every conversation sending) | **{WindowRate:F0} msg/s** over {WindowSeconds:F1} s ({WindowRate / bound:P1} of the bound{(Baseline is { } b ? $", {WindowRate / b.Rate:P1} of the baseline" : "")}) |");

@@ -38,7 +38,8 @@ internal static class SocialOutbound
         var baseline = await OutboundBaseline.RunAsync(options, graph);
         Log($"  {baseline.Rate:F0} msg/s, gap {baseline.GapMs:F1} ms (p99 {baseline.GapP99Ms:F1})");
         await using var parley = await InProcessParley.StartAsync(options.Postgres, settings);
-        Log($"Parley in process on {options.Database}; {options.Connections} Messenger connections at {options.Rate}/s, {options.Conversations} conversations");
+        ThreadPool.GetMinThreads(out var minThreads, out _);
+        Log($"Parley in process on {options.Database} (thread-pool minimum {minThreads}); {options.Connections} Messenger connections at {options.Rate}/s, {options.Conversations} conversations");
         var pages = await OpenConversationsAsync(parley, options);
         var inboxes = pages.Values.ToList();
         await UntilAsync(parley, async db => !await db.Deliveries.AnyAsync(d => d.Status == DeliveryState.Pending), "the bot's replies sent");
@@ -76,7 +77,7 @@ internal static class SocialOutbound
         var sentInDb = await parley.DbAsync(db => db.Messages.CountAsync(m => conversations.Contains(m.ConversationId)
             && m.AuthorKind == AuthorKind.Advisor && m.DeliveryStatus == DeliveryStatus.Sent)) - (conversations.Count * warmup);
         return OutboundResult.From(options, graph.Sends(), opened, pages.Keys.ToHashSet(), conversations.Count, perConversation, sentInDb, generator, others)
-            with { Baseline = baseline };
+            with { Baseline = baseline, MinThreads = minThreads };
     }
 
     /// <summary>The connections (page id → inbox id), and a customer's first message on each conversation.</summary>

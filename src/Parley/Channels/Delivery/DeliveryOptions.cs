@@ -8,12 +8,16 @@ public sealed class DeliveryOptions
     /// <summary>Conversations this node sends to at once (each one's messages go one after the other).</summary>
     public int MaxConversations { get; set; } = 256;
 
-    /// <summary>Messages of one conversation leased at once.</summary>
+    /// <summary>
+    /// Messages of one conversation leased at once. A conversation's run leases its next ones while the last of these is in
+    /// flight, so this bounds what one lease holds (and reads), not how long a conversation is sent to.
+    /// </summary>
     public int PerConversation { get; set; } = 20;
 
     /// <summary>
     /// The shortest time between two leases of this node (a wake-up that comes sooner waits for the rest of it): each lease
-    /// reads every pending delivery, and under load the settled batches ring far more often than conversations get ready.
+    /// reads the head of every conversation with pending deliveries, and under load the settled batches ring far more often
+    /// than conversations get ready (the runs go on without a lease of the node's).
     /// </summary>
     public TimeSpan LeaseSpacing { get; set; } = TimeSpan.FromMilliseconds(20);
 
