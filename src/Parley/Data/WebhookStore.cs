@@ -12,7 +12,7 @@ namespace Parley.Data;
 /// </summary>
 internal static class WebhookStore
 {
-    private const string Columns = "id, kind, accounts, order_keys, body, attempts";
+    private const string Columns = "id, kind, accounts, order_keys, body";
 
     /// <summary>
     /// Stores received webhooks, leased to <paramref name="node"/> until <paramref name="leaseUntil"/> (null: left for
@@ -33,12 +33,12 @@ internal static class WebhookStore
             command.Add($"@a{i}", string.Join('\n', w.Accounts));
             command.Add($"@o{i}", string.Join('\n', w.OrderKeys));
             command.Add($"@b{i}", w.Body);
-            rows.Append(i == 0 ? "" : ", ").Append($"(@k{i}, @a{i}, @o{i}, @b{i}, @now, 0, @now, @until, @node)");
+            rows.Append(i == 0 ? "" : ", ").Append($"(@k{i}, @a{i}, @o{i}, @b{i}, @now, @until, @node)");
         }
 
         // Ids are given in the order of the VALUES rows (SQLite's AUTOINCREMENT and PostgreSQL's identity alike), so the
         // sorted ids line up with the webhooks whatever order RETURNING lists them in.
-        command.CommandText = "INSERT INTO webhook_events (kind, accounts, order_keys, body, received_at, attempts, next_attempt_at, lease_until, leased_by) "
+        command.CommandText = "INSERT INTO webhook_events (kind, accounts, order_keys, body, received_at, lease_until, leased_by) "
             + $"VALUES {rows} RETURNING id";
         var ids = new List<long>(webhooks.Count);
         await using (var reader = await command.ExecuteReaderAsync(ct))
@@ -66,7 +66,7 @@ internal static class WebhookStore
             UPDATE webhook_events SET lease_until = @until, leased_by = @node
             WHERE id IN (
                 SELECT id FROM webhook_events
-                WHERE failed_at IS NULL AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+                WHERE failed_at IS NULL AND (lease_until IS NULL OR lease_until < @now)
                 ORDER BY id LIMIT @limit{locked})
             RETURNING {Columns}
             """;
@@ -108,7 +108,7 @@ internal static class WebhookStore
         {
             // Only the lease holder writes: a node that lost its lease leaves the row to the one that took it over.
             await using var command = db.Command(
-                "UPDATE webhook_events SET attempts = attempts + 1, last_error = @error, failed_at = @now, lease_until = NULL, leased_by = NULL "
+                "UPDATE webhook_events SET last_error = @error, failed_at = @now, lease_until = NULL, leased_by = NULL "
                 + "WHERE id = @id AND leased_by = @node");
             command.Add("@id", failed.Id);
             command.Add("@node", node);
@@ -123,8 +123,7 @@ internal static class WebhookStore
         reader.Enum<ChannelKind>(1),
         Split(reader.GetString(2)),
         Split(reader.GetString(3)),
-        (byte[])reader.GetValue(4),
-        reader.GetInt32(5));
+        (byte[])reader.GetValue(4));
 
     private static string[] Split(string joined) => joined.Length == 0 ? [] : joined.Split('\n');
 }

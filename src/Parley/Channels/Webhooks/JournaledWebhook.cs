@@ -7,7 +7,7 @@ namespace Parley.Channels.Webhooks;
 public sealed record ReceivedWebhook(ChannelKind Kind, IReadOnlyList<string> Accounts, IReadOnlyList<string> OrderKeys, byte[] Body);
 
 /// <summary>A journaled webhook, leased to this node for processing.</summary>
-public sealed record JournaledWebhook(long Id, ChannelKind Kind, IReadOnlyList<string> Accounts, IReadOnlyList<string> OrderKeys, byte[] Body, int Attempts);
+public sealed record JournaledWebhook(long Id, ChannelKind Kind, IReadOnlyList<string> Accounts, IReadOnlyList<string> OrderKeys, byte[] Body);
 
 /// <summary>What became of a journaled webhook: its events stored (no error), or given up with the error.</summary>
 public sealed record WebhookOutcome(long Id, string? Error);

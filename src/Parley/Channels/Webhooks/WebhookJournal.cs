@@ -105,7 +105,7 @@ public sealed class WebhookJournal : IAsyncDisposable
 
         await transaction.CommitAsync();
         return lease
-            ? [.. appends.Select((p, i) => new JournaledWebhook(ids[i], p.Webhook.Kind, p.Webhook.Accounts, p.Webhook.OrderKeys, p.Webhook.Body, 0))]
+            ? [.. appends.Select((p, i) => new JournaledWebhook(ids[i], p.Webhook.Kind, p.Webhook.Accounts, p.Webhook.OrderKeys, p.Webhook.Body))]
             : [];
     }
 

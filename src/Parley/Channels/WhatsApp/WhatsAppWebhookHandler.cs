@@ -38,7 +38,7 @@ public sealed class WhatsAppWebhookHandler(
     public IEnumerable<string> Read(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections)
     {
         var keys = new List<string>();
-        foreach (var (phoneNumberId, value) in MessageChanges(entry))
+        foreach (var (phoneNumberId, value) in MessageChanges(entry, log: false))
         {
             if (value.TryGetProperty("messages", out var messages))
             {
@@ -57,7 +57,7 @@ public sealed class WhatsAppWebhookHandler(
 
     public async Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CancellationToken ct)
     {
-        foreach (var (phoneNumberId, value) in MessageChanges(entry))
+        foreach (var (phoneNumberId, value) in MessageChanges(entry, log: true))
         {
             if (phoneNumberId is null || !connections.TryGetValue(phoneNumberId, out var connection))
             {
@@ -79,7 +79,7 @@ public sealed class WhatsAppWebhookHandler(
 
     /// <summary>The entry's <c>messages</c> changes, with the phone number each is for.</summary>
     /// <exception cref="MetaPayloadException">The entry is not in WhatsApp's format.</exception>
-    private List<(string? PhoneNumberId, JsonElement Value)> MessageChanges(JsonElement entry)
+    private List<(string? PhoneNumberId, JsonElement Value)> MessageChanges(JsonElement entry, bool log)
     {
         if (!entry.TryGetProperty("changes", out var changes) || changes.ValueKind != JsonValueKind.Array)
         {
@@ -97,7 +97,11 @@ public sealed class WhatsAppWebhookHandler(
             var field = PlatformText.Of(change, "field");
             if (field != "messages")
             {
-                logger.LogInformation("WhatsApp webhook field {Field} ignored (only 'messages' is used)", field);
+                if (log)
+                {
+                    logger.LogInformation("WhatsApp webhook field {Field} ignored (only 'messages' is used)", field);
+                }
+
                 continue;
             }
 

@@ -8,11 +8,11 @@ CREATE TABLE webhook_events (
     order_keys TEXT NOT NULL,
     body BYTEA NOT NULL,
     received_at TIMESTAMPTZ NOT NULL,
-    attempts INTEGER NOT NULL,
-    next_attempt_at TIMESTAMPTZ NOT NULL,
     lease_until TIMESTAMPTZ NULL,
     leased_by TEXT NULL,
     last_error TEXT NULL,
     failed_at TIMESTAMPTZ NULL
 );
-CREATE INDEX ix_webhook_events_due ON webhook_events (next_attempt_at) WHERE failed_at IS NULL;
+-- A node retries a webhook that fails for now in memory (keeping its place in line); the table records only who holds
+-- it and, once given up, why.
+CREATE INDEX ix_webhook_events_open ON webhook_events (id) WHERE failed_at IS NULL;

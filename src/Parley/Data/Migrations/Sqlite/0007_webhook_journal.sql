@@ -8,11 +8,11 @@ CREATE TABLE webhook_events (
     order_keys TEXT NOT NULL,
     body BLOB NOT NULL,
     received_at TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    next_attempt_at TEXT NOT NULL,
     lease_until TEXT NULL,
     leased_by TEXT NULL,
     last_error TEXT NULL,
     failed_at TEXT NULL
 );
-CREATE INDEX ix_webhook_events_due ON webhook_events (next_attempt_at) WHERE failed_at IS NULL;
+-- A node retries a webhook that fails for now in memory (keeping its place in line); the table records only who holds
+-- it and, once given up, why.
+CREATE INDEX ix_webhook_events_open ON webhook_events (id) WHERE failed_at IS NULL;
