@@ -13,6 +13,11 @@ using Parley.Hosting;
 using Parley.Identity;
 using Parley.Simulator;
 
+if (ParleyCommands.Handles(args))
+{
+    return await ParleyCommands.RunAsync(args, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddParleyData();
 builder.AddParleyEngine();
@@ -43,5 +48,6 @@ app.MapDemoPage();
 app.MapSimulator();
 app.MapParleyConsole();
 app.Run();
+return 0;
 
 public partial class Program;
