@@ -12,7 +12,23 @@ public static class ParleyCommands
 
     private static readonly Dictionary<string, Command> Groups = new(StringComparer.Ordinal)
     {
+        ["flows"] = Bots.Flows.FlowsCommand.RunAsync,
     };
+
+    /// <summary>
+    /// A file named on the command line, relative to where the command was typed: <c>dotnet run --project</c> runs the host
+    /// in its project's folder, but the shell's <c>PWD</c> still says where the user was.
+    /// </summary>
+    public static string ResolvePath(string path)
+    {
+        if (Path.IsPathRooted(path) || Environment.GetEnvironmentVariable("PWD") is not { Length: > 0 } typedIn)
+        {
+            return path;
+        }
+
+        var fromShell = Path.Combine(typedIn, path);
+        return File.Exists(fromShell) || !File.Exists(path) ? fromShell : path;
+    }
 
     public static bool Handles(string[] args) => args.Length > 0 && Groups.ContainsKey(args[0]);
 
