@@ -153,6 +153,7 @@ public sealed class FlowOption
     public string? Next { get; set; }
 
     /// <summary>The option's id as the customer's reply carries it (its title in lower case with dashes when none is given).</summary>
+    [YamlDotNet.Serialization.YamlIgnore]
     public string Key => Id ?? string.Join('-', Title.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
 }
 

@@ -37,7 +37,7 @@ public sealed class FlowTemplates
         JsonObject o => o.ToDictionary(p => p.Key, p => Plain(p.Value)),
         JsonArray a => a.Select(Plain).ToList(),
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<decimal>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => decimal.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture),
         JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
         _ => null,
     };
