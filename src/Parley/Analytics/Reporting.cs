@@ -11,12 +11,17 @@ public static class ReportingEventNames
     public const string FirstHumanReply = "first_human_reply";
     public const string Resolved = "resolved";
     public const string Reopened = "reopened";
+
+    /// <summary>A bot flow's funnel: steps visited, misunderstandings, API results (see <see cref="Bots.Flows.FlowEventKind"/>).</summary>
+    public const string BotStep = "bot_step";
+    public const string BotMisunderstood = "bot_misunderstood";
+    public const string BotApiCall = "bot_api_call";
 }
 
 public static class Reporting
 {
     /// <summary>Adds a reporting event to the unit of work of the change it describes.</summary>
-    public static void Record(ParleyDb db, Conversation conversation, string name, DateTime now, double? value = null, long? advisorId = null) =>
+    public static void Record(ParleyDb db, Conversation conversation, string name, DateTime now, double? value = null, long? advisorId = null, string? detail = null) =>
         db.ReportingEvents.Add(new ReportingEvent
         {
             AccountId = conversation.AccountId,
@@ -25,5 +30,6 @@ public static class Reporting
             Value = value,
             AdvisorId = advisorId,
             OccurredAt = now,
+            Detail = detail,
         });
 }

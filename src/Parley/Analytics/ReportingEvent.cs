@@ -15,5 +15,8 @@ public sealed class ReportingEvent
     public double? Value { get; set; }
 
     public long? AdvisorId { get; set; }
+
+    /// <summary>Which step, which outcome, why (a bot's funnel events and handoff reasons).</summary>
+    public string? Detail { get; set; }
     public DateTime OccurredAt { get; set; }
 }

@@ -4,10 +4,28 @@ using Parley.Conversations;
 namespace Parley.Bots;
 
 /// <summary>A message the bot wants to send.</summary>
-public sealed record BotMessage(ContentType ContentType, string Text, IReadOnlyList<MessageOption>? Options = null);
+public sealed record BotMessage(ContentType ContentType, string Text, IReadOnlyList<MessageOption>? Options = null, IReadOnlyList<ChannelMedia>? Media = null);
 
 /// <summary>What one bot step decided: messages to send, the next state, and whether to hand over to a queue.</summary>
-public sealed record BotTurn(IReadOnlyList<BotMessage> Messages, string? NextState, long? HandoffQueueId, string? Topic = null);
+public sealed record BotTurn(IReadOnlyList<BotMessage> Messages, string? NextState, long? HandoffQueueId, string? Topic = null)
+{
+    /// <summary>Why the bot handed over, recorded with the handoff and shown to the advisor.</summary>
+    public string? HandoffReason { get; init; }
+
+    public int Priority { get; init; }
+
+    /// <summary>The bot settled the conversation.</summary>
+    public bool Resolve { get; init; }
+
+    /// <summary>Funnel events to record with the turn (steps visited, misunderstandings, API results).</summary>
+    public IReadOnlyList<BotFunnelEvent> Funnel { get; init; } = [];
+
+    /// <summary>Work the bot needs done once this turn is stored, outside any transaction (a business API call).</summary>
+    public Func<CancellationToken, Task>? After { get; init; }
+}
+
+/// <summary>A bot funnel event: its name (<see cref="Analytics.ReportingEventNames"/>) and detail.</summary>
+public sealed record BotFunnelEvent(string Name, string? Detail);
 
 /// <summary>How the queue looks right after a handoff, so the bot can set the customer's expectations.</summary>
 public sealed record QueueOutlook(bool Open, bool AdvisorAvailable, int Position, string? OpensText, int ExpectedReplyMinutes);

@@ -32,6 +32,8 @@ public sealed class ConversationEngine(
     InboundWriter inboundWriter,
     ConversationWriter writer,
     ChannelConnectors connectors,
+    IConversationBot bot,
+    InboxDirectory inboxes,
     WriteGate gate)
 {
     /// <summary>
@@ -46,7 +48,6 @@ public sealed class ConversationEngine(
         }
 
         var settings = InboxSettings.Parse(inbox.SettingsJson);
-        var turn = BotRuntime.Start(settings);
         var events = new List<ConversationEvent>();
         try
         {
@@ -54,10 +55,12 @@ public sealed class ConversationEngine(
             await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var conversation = await writer.CreateAsync(db, inbox, contactId, events, cancellationToken);
+            var turn = await bot.StartAsync(db, conversation, inbox, settings, cancellationToken);
             await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             writer.Publish(events);
+            writer.RunAfter(conversation.Id, turn.After);
             return conversation;
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
@@ -114,6 +117,40 @@ public sealed class ConversationEngine(
 
         writer.Publish(events);
         return true;
+    }
+
+    /// <summary>
+    /// Gives the bot a turn outside a customer's message (an API's answer): in a transaction of its own, with the
+    /// conversation locked. <paramref name="step"/> returns null when it has nothing to do any more (the conversation moved on).
+    /// </summary>
+    /// <returns>The work the new turn leaves for after its commit, if any.</returns>
+    public async Task<Func<CancellationToken, Task>?> ContinueBotAsync(
+        long conversationId, Func<ParleyDb, Conversation, InboxSettings, CancellationToken, Task<BotTurn?>> step, CancellationToken cancellationToken)
+    {
+        var events = new List<ConversationEvent>();
+        BotTurn? turn;
+        using (var pass = await gate.EnterAsync(cancellationToken))
+        {
+            await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await EngineStore.LockConversationsAsync(db, [conversationId], cancellationToken);
+            var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, cancellationToken);
+            var inbox = await inboxes.FindAsync(conversation.InboxId, cancellationToken)
+                ?? throw new InvalidOperationException($"Inbox {conversation.InboxId} of conversation {conversationId} is missing.");
+            var settings = InboxSettings.Parse(inbox.SettingsJson);
+            turn = await step(db, conversation, settings, cancellationToken);
+            if (turn is null)
+            {
+                return null;
+            }
+
+            await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        writer.Publish(events);
+        return turn.After;
     }
 
     /// <summary>Stores a customer's message, once per channel message id, and schedules its processing.</summary>

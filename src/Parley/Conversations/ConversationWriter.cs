@@ -18,7 +18,8 @@ public sealed class ConversationWriter(
     ChannelConnectors connectors,
     RoutingSignal routing,
     OutboundSignal outbound,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<ConversationWriter> logger)
 {
     /// <summary>Opens a conversation held by the bot for the contact on the inbox.</summary>
     public async Task<Conversation> CreateAsync(
@@ -128,31 +129,71 @@ public sealed class ConversationWriter(
         var botName = $"{settings.BotName} (automated)";
         foreach (var bot in turn.Messages)
         {
-            var payload = bot.Options is null ? null : new MessagePayload(bot.Options);
+            var payload = bot.Options is null && bot.Media is null ? null : new MessagePayload(bot.Options, Media: bot.Media);
             AddOutbound(db, conversation, AuthorKind.Bot, botName, bot.ContentType, bot.Text, payload, events);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var funnel in turn.Funnel)
+        {
+            Reporting.Record(db, conversation, funnel.Name, now, detail: funnel.Detail);
         }
 
         conversation.BotState = turn.NextState;
         Touch(conversation);
+        if (turn.Resolve)
+        {
+            ConversationLifecycle.Resolve(conversation, now);
+            Reporting.Record(db, conversation, ReportingEventNames.Resolved, now, (now - conversation.CreatedAt).TotalSeconds, detail: "bot");
+            events.Add(Changed(conversation));
+            return;
+        }
+
         if (turn.HandoffQueueId is not { } queueId)
         {
             return;
         }
 
         // The queue position counts the others ahead, so it needs no save of this conversation first.
-        Queue(db, conversation, queueId, events);
+        conversation.Priority = Math.Max(conversation.Priority, turn.Priority);
+        Queue(db, conversation, queueId, events, turn.HandoffReason);
         var outlook = await OutlookAsync(db, conversation, settings, cancellationToken);
         var notice = BotRuntime.HandoffNotice(outlook, turn.Topic, connectors.Find(conversation.Channel)?.Capabilities.WaitHint);
         AddOutbound(db, conversation, AuthorKind.Bot, botName, notice.ContentType, notice.Text, null, events);
     }
 
+    /// <summary>
+    /// Starts the work a bot's turn left for after its commit (a business API call), without waiting for it: it runs
+    /// outside the write gate and any transaction.
+    /// </summary>
+    public void RunAfter(long conversationId, Func<CancellationToken, Task>? work)
+    {
+        if (work is null)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await work(CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // The conversation waits on the call until its time runs out; the customer's next message calls again.
+                logger.LogError(e, "The bot's work after a turn of conversation {ConversationId} failed", conversationId);
+            }
+        }, CancellationToken.None);
+    }
+
     /// <summary>Puts the tracked conversation in a queue; saved with the caller's unit of work.</summary>
-    public void Queue(ParleyDb db, Conversation conversation, long queueId, List<ConversationEvent> events)
+    public void Queue(ParleyDb db, Conversation conversation, long queueId, List<ConversationEvent> events, string? reason = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         ConversationLifecycle.Queue(conversation, queueId, now);
         Touch(conversation);
-        Reporting.Record(db, conversation, ReportingEventNames.HandedOff, now, (now - conversation.CreatedAt).TotalSeconds);
+        Reporting.Record(db, conversation, ReportingEventNames.HandedOff, now, (now - conversation.CreatedAt).TotalSeconds, detail: reason);
         events.Add(Changed(conversation));
     }
 

@@ -17,6 +17,7 @@ public sealed class InboundProcessor(
     InboundSignal signal,
     ConversationWriter writer,
     InboxDirectory inboxes,
+    IConversationBot bot,
     WriteGate gate,
     ILogger<InboundProcessor> logger) : BackgroundService
 {
@@ -176,13 +177,16 @@ public sealed class InboundProcessor(
         await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
         db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var events = await StepAllAsync(db, conversationIds, cancellationToken);
+        var after = new List<(long, Func<CancellationToken, Task>)>();
+        var events = await StepAllAsync(db, conversationIds, after, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         writer.Publish(events);
+        RunAfter(after);
     }
 
     /// <summary>Steps every unprocessed message of the conversations, in the caller's transaction.</summary>
-    private async Task<List<ConversationEvent>> StepAllAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
+    private async Task<List<ConversationEvent>> StepAllAsync(
+        ParleyDb db, IReadOnlyCollection<long> conversationIds, List<(long, Func<CancellationToken, Task>)> after, CancellationToken cancellationToken)
     {
         var events = new List<ConversationEvent>();
         var messages = await EngineStore.UnprocessedAsync(db, conversationIds, int.MaxValue, cancellationToken);
@@ -217,14 +221,17 @@ public sealed class InboundProcessor(
             }
         }
 
+        // A conversation whose bot waits on an API keeps its messages, unprocessed, for after the answer.
+        var waiting = new HashSet<long>();
         if (stepped.Count > 0)
         {
             var conversations = await db.Conversations.Where(c => stepped.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
             foreach (var message in messages)
             {
-                if (conversations.TryGetValue(message.ConversationId, out var conversation))
+                if (conversations.TryGetValue(message.ConversationId, out var conversation) && !waiting.Contains(conversation.Id)
+                    && !await StepAsync(db, conversation, message, events, after, cancellationToken))
                 {
-                    await StepAsync(db, conversation, message, events, cancellationToken);
+                    waiting.Add(conversation.Id);
                 }
             }
 
@@ -232,7 +239,7 @@ public sealed class InboundProcessor(
         }
 
         await writer.TouchAsync(db, touched, cancellationToken);
-        await EngineStore.MarkProcessedAsync(db, messages, cancellationToken);
+        await EngineStore.MarkProcessedAsync(db, waiting.Count == 0 ? messages : messages.Where(m => !waiting.Contains(m.ConversationId)).ToList(), cancellationToken);
         return events;
     }
 
@@ -266,17 +273,39 @@ public sealed class InboundProcessor(
         await EngineStore.LockConversationsAsync(db, [conversationId], cancellationToken);
         var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, cancellationToken);
         var events = new List<ConversationEvent>();
-        await StepAsync(db, conversation, next[0], events, cancellationToken);
+        var after = new List<(long, Func<CancellationToken, Task>)>();
+        if (!await StepAsync(db, conversation, next[0], events, after, cancellationToken))
+        {
+            return false;
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await EngineStore.MarkProcessedAsync(db, next, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         writer.Publish(events);
+        RunAfter(after);
         return true;
     }
 
-    /// <summary>One customer message's effect: a bot turn, back from waiting, or a reopening.</summary>
-    private async Task StepAsync(ParleyDb db, Conversation conversation, Message message, List<ConversationEvent> events, CancellationToken cancellationToken)
+    private void RunAfter(List<(long ConversationId, Func<CancellationToken, Task> Work)> after)
     {
+        foreach (var (conversationId, work) in after)
+        {
+            writer.RunAfter(conversationId, work);
+        }
+    }
+
+    /// <summary>One customer message's effect: a bot turn, back from waiting, or a reopening.</summary>
+    /// <returns>False when the message must wait (the bot waits on an API): it stays unprocessed.</returns>
+    private async Task<bool> StepAsync(
+        ParleyDb db, Conversation conversation, Message message, List<ConversationEvent> events,
+        List<(long, Func<CancellationToken, Task>)> after, CancellationToken cancellationToken)
+    {
+        if (conversation.Status == ConversationStatus.WithBot && bot.IsBusy(conversation))
+        {
+            return false;
+        }
+
         var inbox = await inboxes.FindAsync(conversation.InboxId, cancellationToken)
             ?? throw new InvalidOperationException($"Inbox {conversation.InboxId} of conversation {conversation.Id} is missing.");
         var settings = InboxSettings.Parse(inbox.SettingsJson);
@@ -284,8 +313,13 @@ public sealed class InboundProcessor(
         switch (conversation.Status)
         {
             case ConversationStatus.WithBot:
-                var turn = BotRuntime.OnCustomerMessage(conversation.BotState, message.Text, message.ReplyTo, settings);
+                var turn = await bot.OnCustomerMessageAsync(db, conversation, inbox, settings, message, cancellationToken);
                 await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, cancellationToken);
+                if (turn.After is { } work)
+                {
+                    after.Add((conversation.Id, work));
+                }
+
                 break;
             case ConversationStatus.WaitingForCustomer:
                 ConversationLifecycle.CustomerAnswered(conversation);
@@ -293,16 +327,20 @@ public sealed class InboundProcessor(
                 events.Add(ConversationWriter.Changed(conversation));
                 break;
             case ConversationStatus.Resolved:
-                await ReopenAsync(db, conversation, inbox, settings, events, cancellationToken);
+                await ReopenAsync(db, conversation, inbox, settings, message, events, after, cancellationToken);
                 break;
             default:
                 writer.Touch(conversation);
                 break;
         }
+
+        return true;
     }
 
     /// <summary>The customer wrote again after resolution: back to the queue it was in, or to the bot.</summary>
-    private async Task ReopenAsync(ParleyDb db, Conversation conversation, Inbox inbox, InboxSettings settings, List<ConversationEvent> events, CancellationToken cancellationToken)
+    private async Task ReopenAsync(
+        ParleyDb db, Conversation conversation, Inbox inbox, InboxSettings settings, Message message, List<ConversationEvent> events,
+        List<(long, Func<CancellationToken, Task>)> after, CancellationToken cancellationToken)
     {
         Reporting.Record(db, conversation, ReportingEventNames.Reopened, conversation.LastCustomerMessageAt ?? conversation.UpdatedAt);
         if (conversation.QueueId is { } queueId)
@@ -312,7 +350,13 @@ public sealed class InboundProcessor(
         }
 
         ConversationLifecycle.BackToBot(conversation);
-        await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, BotRuntime.Start(settings), events, cancellationToken);
+        var turn = await bot.OnCustomerMessageAsync(db, conversation, inbox, settings, message, cancellationToken);
+        await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, cancellationToken);
+        if (turn.After is { } work)
+        {
+            after.Add((conversation.Id, work));
+        }
+
         events.Add(ConversationWriter.Changed(conversation));
     }
 }

@@ -89,4 +89,13 @@ public sealed class Message
     public string? FailureReason { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>A customer's message's tone, from -1 (angry) to 1 (pleased); null when not analysed (not a customer's text).</summary>
+    public double? Sentiment { get; set; }
+
+    /// <summary>The language the customer wrote in ("en", "fr", "it"), when detected.</summary>
+    public string? Language { get; set; }
+
+    /// <summary>The intent the bot recognised, when a flow read the message.</summary>
+    public string? Intent { get; set; }
 }

@@ -38,6 +38,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<AdvisorQueue> AdvisorQueues => Set<AdvisorQueue>();
     public DbSet<ReportingEvent> ReportingEvents => Set<ReportingEvent>();
     public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<Bots.BotFlow> BotFlows => Set<Bots.BotFlow>();
+    public DbSet<Bots.BotFlowVersion> BotFlowVersions => Set<Bots.BotFlowVersion>();
+    public DbSet<Bots.BotSecret> BotSecrets => Set<Bots.BotSecret>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -78,6 +81,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
         modelBuilder.Entity<AdvisorQueue>().ToTable("advisor_queues").HasKey(a => new { a.AdvisorId, a.QueueId });
         modelBuilder.Entity<ReportingEvent>().ToTable("reporting_events");
         modelBuilder.Entity<Setting>().ToTable("settings").HasKey(s => s.Key);
+        modelBuilder.Entity<Bots.BotFlow>().ToTable("bot_flows");
+        modelBuilder.Entity<Bots.BotFlowVersion>().ToTable("bot_flow_versions");
+        modelBuilder.Entity<Bots.BotSecret>().ToTable("bot_secrets");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -17,6 +17,9 @@ public sealed record FlowState
     /// <summary>True while <see cref="At"/>'s API call is under way: its answer, not the customer, moves the flow on.</summary>
     public bool CallingApi { get; init; }
 
+    /// <summary>Until when the node that called holds the call; past it, the customer's next message calls again.</summary>
+    public DateTime? CallUntil { get; init; }
+
     public JsonObject Vars { get; init; } = [];
 
     /// <summary>Misunderstood answers at <see cref="At"/>.</summary>

@@ -1,0 +1,33 @@
+using Parley.Bots.Flows;
+using Parley.Channels;
+using Parley.Conversations;
+
+namespace Parley.Bots;
+
+/// <summary>
+/// Runs a flow's API step once the turn that reached it is stored: outside the write gate and any transaction, so a slow
+/// API holds up no other conversation and no message acceptance. The answer goes back to the conversation in a
+/// transaction of its own, provided the conversation still waits on that very call; then the customer's messages that
+/// waited meanwhile are processed, in order.
+/// </summary>
+public sealed partial class FlowApiCalls(IServiceProvider services, InboundSignal signal)
+{
+    /// <summary>How long a call may take, all attempts included; past it another node may call again.</summary>
+    public static TimeSpan Budget(FlowApiCall call) =>
+        TimeSpan.FromSeconds(call.TimeoutSeconds * (call.Retries + 1) + 5);
+
+    public Func<CancellationToken, Task> Prepare(long conversationId, CompiledFlow flow, FlowAction.CallApi call, InboxSettings settings) =>
+        async cancellationToken =>
+        {
+            var answer = await CallAsync(flow, call, cancellationToken);
+            var engine = services.GetRequiredService<ConversationEngine>();
+            var bot = services.GetRequiredService<FlowBot>();
+            var after = await engine.ContinueBotAsync(conversationId,
+                (db, conversation, s, ct) => bot.OnApiAnswerAsync(db, conversation, s, flow.VersionId, call.StepId, answer, ct), cancellationToken);
+            signal.Ring(conversationId);
+            if (after is not null)
+            {
+                await after(cancellationToken);
+            }
+        };
+}

@@ -1,0 +1,168 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Parley.Analytics;
+using Parley.Bots.Flows;
+using Parley.Channels;
+using Parley.Conversations;
+using Parley.Data;
+
+namespace Parley.Bots;
+
+/// <summary>
+/// The engine's bot: a conversation runs the flow published for its inbox (or its account's default) when it started,
+/// to the end, on that version; an inbox with no flow keeps the built-in topic bot (<see cref="BotRuntime"/>).
+/// </summary>
+public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, FlowApiCalls calls, TimeProvider clock) : IConversationBot
+{
+    /// <summary>How a conversation's state says it runs a flow (the built-in bot's states never start so).</summary>
+    private const string Prefix = "flow:";
+
+    public async Task<BotTurn> StartAsync(ParleyDb db, Conversation conversation, Inbox inbox, InboxSettings settings, CancellationToken cancellationToken)
+    {
+        if (await catalog.PublishedAsync(db, inbox, cancellationToken) is not { } flow)
+        {
+            return BotRuntime.Start(settings);
+        }
+
+        var context = await ContextAsync(db, conversation, settings, cancellationToken);
+        return await TurnAsync(db, conversation, settings, flow, runner.Start(flow.Document, flow.VersionId, context), context, cancellationToken);
+    }
+
+    public async Task<BotTurn> OnCustomerMessageAsync(
+        ParleyDb db, Conversation conversation, Inbox inbox, InboxSettings settings, Message message, CancellationToken cancellationToken)
+    {
+        // An ended flow starts again on the version published now.
+        var state = Read(conversation.BotState) is { Ended: false } running ? running : null;
+        var flow = state is null
+            ? await catalog.PublishedAsync(db, inbox, cancellationToken)
+            : await catalog.VersionAsync(db, state.VersionId, cancellationToken);
+        if (flow is null)
+        {
+            return BotRuntime.OnCustomerMessage(Read(conversation.BotState) is null ? conversation.BotState : null, message.Text, message.ReplyTo, settings);
+        }
+
+        var insight = flow.Understanding.Read(message.Text);
+        await EngineStore.AnnotateAsync(db, message.Id, insight.Intent, insight.Language, insight.Sentiment, cancellationToken);
+        var context = await ContextAsync(db, conversation, settings, cancellationToken);
+        var input = new CustomerInput(message.Text, message.ReplyTo, insight);
+        var turn = state is null || state.VersionId != flow.VersionId
+            ? runner.Start(flow.Document, flow.VersionId, context, input)
+            : runner.OnCustomerMessage(flow.Document, state, input, context);
+        return await TurnAsync(db, conversation, settings, flow, turn, context, cancellationToken);
+    }
+
+    public bool IsBusy(Conversation conversation) =>
+        Read(conversation.BotState) is { CallingApi: true, CallUntil: { } until } && until > clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>The answer of an API step, applied by the engine in its transaction; null when the conversation moved on meanwhile.</summary>
+    public async Task<BotTurn?> OnApiAnswerAsync(ParleyDb db, Conversation conversation, InboxSettings settings, long versionId, string stepId, ApiAnswer answer, CancellationToken cancellationToken)
+    {
+        var state = Read(conversation.BotState);
+        if (conversation.Status != ConversationStatus.WithBot || state is not { CallingApi: true } || state.VersionId != versionId || state.At != stepId)
+        {
+            return null;
+        }
+
+        var flow = await catalog.VersionAsync(db, versionId, cancellationToken) ?? throw new InvalidOperationException($"Flow version {versionId} is gone.");
+        var context = await ContextAsync(db, conversation, settings, cancellationToken);
+        return await TurnAsync(db, conversation, settings, flow, runner.OnApiResult(flow.Document, state, answer, context), context, cancellationToken);
+    }
+
+    /// <summary>The runner's turn as the engine applies it; a goto goes on at once in the other flow.</summary>
+    private async Task<BotTurn> TurnAsync(
+        ParleyDb db, Conversation conversation, InboxSettings settings, CompiledFlow flow, FlowTurn turn, FlowContext context, CancellationToken cancellationToken)
+    {
+        var messages = turn.Messages.Select(Message).ToList();
+        var funnel = turn.Events.Where(e => e.Kind != FlowEventKind.HandedOff && e.Kind != FlowEventKind.Resolved).Select(e => Funnel(flow, e)).ToList();
+        switch (turn.Action)
+        {
+            case FlowAction.Goto go when await catalog.NamedAsync(db, flow.AccountId, go.Flow, cancellationToken) is { } next:
+                var started = runner.Start(next.Document, next.VersionId, context);
+                var rest = await TurnAsync(db, conversation, settings, next, started, context, cancellationToken);
+                return rest with { Messages = [.. messages, .. rest.Messages], Funnel = [.. funnel, .. rest.Funnel] };
+            case FlowAction.Goto go:
+                return await HandoffAsync(db, conversation, settings, messages, funnel, null, 0, $"The flow {go.Flow} is not published.", cancellationToken);
+            case FlowAction.Handoff handoff:
+                return await HandoffAsync(db, conversation, settings, messages, funnel, handoff.Queue, handoff.Priority, handoff.Reason, cancellationToken);
+            case FlowAction.Resolve:
+                return new BotTurn(messages, null, null) { Resolve = true, Funnel = funnel };
+            case FlowAction.CallApi call:
+                var until = clock.GetUtcNow().UtcDateTime + FlowApiCalls.Budget(call.Call);
+                var state = turn.State with { CallUntil = until };
+                var work = calls.Prepare(conversation.Id, flow, call, settings);
+                return new BotTurn(messages, Write(state), null) { Funnel = funnel, After = work };
+            default:
+                return new BotTurn(messages, Write(turn.State), null) { Funnel = funnel };
+        }
+    }
+
+    private static async Task<BotTurn> HandoffAsync(
+        ParleyDb db, Conversation conversation, InboxSettings settings, List<BotMessage> messages, List<BotFunnelEvent> funnel,
+        string? queue, int priority, string reason, CancellationToken cancellationToken)
+    {
+        var queueId = queue is null
+            ? null
+            : await db.Queues.Where(q => q.AccountId == conversation.AccountId && q.Name == queue).Select(q => (long?)q.Id).FirstOrDefaultAsync(cancellationToken);
+        return new BotTurn(messages, null, queueId ?? settings.DefaultQueueId ?? await AnyQueueAsync(db, conversation.AccountId, cancellationToken))
+        {
+            HandoffReason = reason,
+            Priority = priority,
+            Funnel = funnel,
+        };
+    }
+
+    private static Task<long?> AnyQueueAsync(ParleyDb db, long accountId, CancellationToken cancellationToken) =>
+        db.Queues.Where(q => q.AccountId == accountId).OrderBy(q => q.Id).Select(q => (long?)q.Id).FirstOrDefaultAsync(cancellationToken);
+
+    private static BotFunnelEvent Funnel(CompiledFlow flow, FlowEvent e) => e.Kind switch
+    {
+        FlowEventKind.Misunderstood => new BotFunnelEvent(ReportingEventNames.BotMisunderstood, $"{flow.Name}/{e.StepId}"),
+        FlowEventKind.ApiSucceeded or FlowEventKind.ApiNotFound or FlowEventKind.ApiFailed =>
+            new BotFunnelEvent(ReportingEventNames.BotApiCall, $"{flow.Name}/{e.StepId}: {e.Kind switch { FlowEventKind.ApiSucceeded => "success", FlowEventKind.ApiNotFound => "not found", _ => "failure" }}{(e.Detail is null ? string.Empty : $" ({e.Detail})")}"),
+        _ => new BotFunnelEvent(ReportingEventNames.BotStep, $"{flow.Name}/{e.StepId}"),
+    };
+
+    private static BotMessage Message(FlowMessage message)
+    {
+        if (message.ImageUrl is { } image)
+        {
+            return new BotMessage(ContentType.Media, message.Text, Media: [new ChannelMedia(MediaKind.Image, image)]);
+        }
+
+        if (message.Options is not { Count: > 0 } options)
+        {
+            return new BotMessage(ContentType.Text, message.Text);
+        }
+
+        return new BotMessage(message.Style == OptionsStyle.List ? ContentType.ListPicker : ContentType.QuickReplies, message.Text,
+            options.Select(o => new MessageOption(o.Key, o.Title, o.Description)).ToList());
+    }
+
+    private async Task<FlowContext> ContextAsync(ParleyDb db, Conversation conversation, InboxSettings settings, CancellationToken cancellationToken)
+    {
+        var contact = await db.Contacts.AsNoTracking().Where(c => c.Id == conversation.ContactId)
+            .Select(c => new { c.Name, c.Email, c.Phone }).FirstOrDefaultAsync(cancellationToken);
+        var names = (contact?.Name ?? string.Empty).Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var person = new JsonObject
+        {
+            ["name"] = contact?.Name,
+            ["first_name"] = names.Length > 0 ? names[0] : null,
+            ["last_name"] = names.Length > 1 ? names[1] : null,
+            ["email"] = contact?.Email,
+            ["phone"] = contact?.Phone,
+            ["attributes"] = new JsonObject(),
+        };
+        var about = new JsonObject { ["id"] = conversation.Id, ["channel"] = conversation.Channel.ToString(), ["inbox"] = conversation.InboxId };
+        return new FlowContext(person, about, settings.BusinessHours.IsOpen(clock.GetUtcNow()));
+    }
+
+    internal static FlowState? Read(string? botState) =>
+        botState is not null && botState.StartsWith(Prefix, StringComparison.Ordinal)
+            ? JsonSerializer.Deserialize<FlowState>(botState.AsSpan(Prefix.Length), FlowStateJson)
+            : null;
+
+    private static string Write(FlowState state) => Prefix + JsonSerializer.Serialize(state, FlowStateJson);
+
+    private static readonly JsonSerializerOptions FlowStateJson = new(JsonSerializerDefaults.Web);
+}
