@@ -42,6 +42,7 @@ app.MapWidgetApi();
 app.MapAccountEndpoints();
 app.MapContactsApi();
 app.MapConnectionsApi();
+app.MapFlowsApi();
 app.MapMessenger();
 app.MapInstagram();
 app.MapWhatsApp();

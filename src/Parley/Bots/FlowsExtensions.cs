@@ -16,6 +16,7 @@ public static class FlowsExtensions
         services.AddSingleton<FlowCatalog>();
         services.AddSingleton<FlowApiCalls>();
         services.AddSingleton<FlowBot>();
+        services.AddSingleton<FlowManagement>();
         services.AddSingleton<Conversations.IConversationBot>(sp => sp.GetRequiredService<FlowBot>());
         return builder;
     }

@@ -44,7 +44,7 @@ public sealed class DemoWorkspace(
         (ChannelKind.WhatsApp, "106540352242922", "La Posta on WhatsApp"),
         (ChannelKind.X, "1460000000000000001", "La Posta on X"),
     ];
-    public static readonly string[] Logins = ["admin@parley.local", "supervisor@parley.local", "marie@parley.local", "luca@parley.local", "sofia@parley.local"];
+    public static readonly string[] Logins = ["admin@parley.local", "supervisor@parley.local", "marie@parley.local", "luca@parley.local", "sofia@parley.local", "chiara@parley.local"];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -170,6 +170,7 @@ public sealed class DemoWorkspace(
             (Logins[2], "Marie", AdvisorRole.Advisor, [queues[0], queues[2]]),
             (Logins[3], "Luca", AdvisorRole.Advisor, [queues[0], queues[1]]),
             (Logins[4], "Sofia", AdvisorRole.Advisor, [queues[1], queues[2]]),
+            (Logins[5], "Chiara (channel manager)", AdvisorRole.ChannelManager, []),
         };
         foreach (var (email, name, role, memberOf) in team)
         {

@@ -5,6 +5,9 @@ public enum AdvisorRole
     Advisor,
     Supervisor,
     Admin,
+
+    /// <summary>Edits the bot's flows, intents and handoff rules of their accounts (and answers like an advisor).</summary>
+    ChannelManager,
 }
 
 public enum Presence

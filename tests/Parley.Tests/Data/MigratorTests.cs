@@ -1,3 +1,4 @@
+using Parley.Demo;
 using Microsoft.EntityFrameworkCore;
 using Parley.Conversations;
 using Parley.Data;
@@ -65,7 +66,7 @@ public sealed class MigratorTests
             await db.DataProtectionKeys.Take(1).ToListAsync();
             return true;
         });
-        Assert.Equal(5, await app.DbAsync(db => db.Advisors.CountAsync()));
+        Assert.Equal(DemoWorkspace.Logins.Length, await app.DbAsync(db => db.Advisors.CountAsync()));
         Assert.Equal(3, await app.DbAsync(db => db.Queues.CountAsync()));
     }
 

@@ -51,7 +51,7 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
 
     public CommandHook Hook { get; } = new();
 
-    /// <summary>Seed the demo workspace (brand, inbox demo-website, queues, five advisors); on by default.</summary>
+    /// <summary>Seed the demo workspace (brand, inbox demo-website, queues, the demo team); on by default.</summary>
     public bool Demo { get; init; } = true;
 
     /// <summary>Services for this host on top of the real ones (registered last, so they replace them).</summary>

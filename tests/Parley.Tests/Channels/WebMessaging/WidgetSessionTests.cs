@@ -1,3 +1,4 @@
+using Parley.Demo;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -120,7 +121,7 @@ public sealed class WidgetSessionTests
             Assert.Equal(1, await nodes[0].DbAsync(db => db.Inboxes.CountAsync(i => i.Channel == ChannelKind.WebMessaging)));
             Assert.Equal(4, await nodes[0].DbAsync(db => db.Connections.CountAsync()));
             Assert.Equal(5, await nodes[0].DbAsync(db => db.Inboxes.CountAsync()));
-            Assert.Equal(5, await nodes[0].DbAsync(db => db.Advisors.CountAsync()));
+            Assert.Equal(DemoWorkspace.Logins.Length, await nodes[0].DbAsync(db => db.Advisors.CountAsync()));
         }
         finally
         {
