@@ -33,6 +33,8 @@ public static class FlowsApi
             RunAsync(http, dbs, advisor => flows.VersionsAsync(advisor, id, ct), ct));
         group.MapGet("/{id:long}/diff", (long id, int from, int? to, HttpContext http, FlowManagement flows, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
             RunAsync(http, dbs, advisor => flows.DiffAsync(advisor, id, from, to ?? 0, ct), ct));
+        group.MapPost("/{id:long}/preview", (long id, PreviewInput input, HttpContext http, FlowPreview preview, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
+            RunAsync(http, dbs, advisor => preview.RunAsync(advisor, id, input, ct), ct));
         group.MapGet("/{id:long}/export", ExportAsync);
         return app;
     }

@@ -17,6 +17,7 @@ public static class FlowsExtensions
         services.AddSingleton<FlowApiCalls>();
         services.AddSingleton<FlowBot>();
         services.AddSingleton<FlowManagement>();
+        services.AddSingleton<FlowPreview>();
         services.AddSingleton<Conversations.IConversationBot>(sp => sp.GetRequiredService<FlowBot>());
         return builder;
     }
