@@ -29,6 +29,7 @@ public sealed class ParleyServer : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(_folder, "parley.db")}");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Password", "browser-test");
+        builder.UseSetting("Demo:Flow", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -19,6 +19,12 @@ public sealed class DemoOptions
 
     /// <summary>The password of every demo login; printed at start.</summary>
     public string Password { get; set; } = "parley-demo";
+
+    /// <summary>
+    /// The demo's bot is the published flow "La Posta assistant" (Demo/demo-flow.yaml: free text in three languages,
+    /// parcel tracking through the demo parcel API); false keeps the built-in topic bot.
+    /// </summary>
+    public bool Flow { get; set; } = true;
 }
 
 /// <summary>The demo workspace: a postal group's website with three topics and a small team.</summary>
@@ -67,6 +73,10 @@ public sealed class DemoWorkspace(
         }
 
         await ConnectSocialAccountsAsync(db, cancellationToken);
+        if (options.Value.Flow)
+        {
+            await DemoFlow.SeedAsync(db, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        }
 
         logger.LogWarning(
             "Demo workspace ready. Widget demo: /demo  Social networks simulator: /simulator  Console: /console  Logins: {Logins} (password: {Password})",

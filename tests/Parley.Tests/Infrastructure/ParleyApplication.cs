@@ -140,6 +140,9 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Enabled", Demo ? "true" : "false");
         builder.UseSetting("Demo:Password", Password);
 
+        // The built-in topic bot unless a test asks for the demo's flow (Settings["Demo:Flow"] = "true").
+        builder.UseSetting("Demo:Flow", "false");
+
         // Every request of a test comes from one client: limits that a real customer never reaches would trip tests that
         // open many sessions; the rate limit tests set their own.
         builder.UseSetting("RateLimits:WidgetSessions:PermitLimit", "100000");

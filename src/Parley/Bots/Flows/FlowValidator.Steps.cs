@@ -135,9 +135,10 @@ public sealed partial class FlowValidator
         }
 
         var start = api.Url.TrimStart();
-        if (!start.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !start.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        if (!start.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !start.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            && !(start.StartsWith('/') && !start.StartsWith("//", StringComparison.Ordinal)))
         {
-            Error("The API's URL starts with https:// (or http:// for a local server).");
+            Error("The API's URL starts with https:// (or http:// for a local server, or / for a path on this server).");
         }
 
         if (api.TimeoutSeconds is <= 0 or > 30)

@@ -9,7 +9,7 @@ public sealed class FlowRunnerTests
     private static readonly FlowRunner Runner = new(new FlowTemplates());
     private static readonly FlowContext Context = new(new JsonObject { ["first_name"] = "Alice", ["attributes"] = new JsonObject() }, new JsonObject { ["channel"] = "whatsapp" }, true);
 
-    private static FlowDocument Demo() => FlowYaml.Read(DemoFlow.Yaml);
+    private static FlowDocument Demo() => FlowYaml.Read(DemoFlowFile.Yaml);
 
     private static CustomerInput Says(string text, string? intent = null, double confidence = 0.9, bool human = false, double sentiment = 0, params FoundEntity[] entities) =>
         new(text, null, new MessageInsight(intent, intent is null ? 0 : confidence, "en", sentiment, human, entities));

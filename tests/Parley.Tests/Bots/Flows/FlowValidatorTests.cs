@@ -15,13 +15,13 @@ public sealed class FlowValidatorTests
     [Fact]
     public void The_demo_flow_is_valid_against_the_demo_queues()
     {
-        Assert.Empty(Errors(FlowYaml.Read(DemoFlow.Yaml), new HashSet<string> { "Parcels", "Bank", "Mobile" }));
+        Assert.Empty(Errors(FlowYaml.Read(DemoFlowFile.Yaml), new HashSet<string> { "Parcels", "Bank", "Mobile" }));
     }
 
     [Fact]
     public void Missing_and_unreachable_steps_unknown_variables_and_queues_are_errors()
     {
-        var flow = FlowYaml.Read(DemoFlow.Yaml);
+        var flow = FlowYaml.Read(DemoFlowFile.Yaml);
         flow.Step("parcel_status")!.Next = "anything_elze";
         flow.Step("parcel_unknown")!.Text = "Not found: {{ vars.parcl }}";
         flow.Step("ask_parcel")!.SaveAs = "number";
@@ -56,7 +56,7 @@ public sealed class FlowValidatorTests
         Assert.Contains("error [a]: The pattern '([' is not a valid regular expression.", errors);
         Assert.Contains("error [b]: An understand step needs at least one intent route.", errors);
         Assert.Contains("error [c]: The method FETCH is not one of GET, POST, PUT, PATCH, DELETE.", errors);
-        Assert.Contains("error [c]: The API's URL starts with https:// (or http:// for a local server).", errors);
+        Assert.Contains("error [c]: The API's URL starts with https:// (or http:// for a local server, or / for a path on this server).", errors);
         Assert.Contains("error [c]: The API timeout is between 0 and 30 seconds.", errors);
         Assert.Contains("error [d]: It sets 'nope', which is not one of the flow's variables.", errors);
         Assert.Contains("error [e]: A goto step names the flow it goes to.", errors);
@@ -65,7 +65,7 @@ public sealed class FlowValidatorTests
     [Fact]
     public void Intents_and_rules_that_cannot_work_are_errors()
     {
-        var flow = FlowYaml.Read(DemoFlow.Yaml);
+        var flow = FlowYaml.Read(DemoFlowFile.Yaml);
         flow.Intents["lonely"] = new() { ["de"] = ["hallo"] };
         flow.Handoff.Rules.Add(new HandoffRule { When = HandoffTrigger.Keywords });
         flow.Handoff.Rules.Add(new HandoffRule { When = HandoffTrigger.Intents, Intents = ["complain"] });
@@ -81,7 +81,7 @@ public sealed class FlowValidatorTests
     [Fact]
     public void Channel_limits_are_warnings_for_the_channels_the_flow_serves()
     {
-        var flow = FlowYaml.Read(DemoFlow.Yaml);
+        var flow = FlowYaml.Read(DemoFlowFile.Yaml);
         var topic = flow.Step("topic")!;
         topic.Style = OptionsStyle.QuickReplies;
         topic.Options[0].Title = "Parcels, letters and registered mail";
@@ -99,7 +99,7 @@ public sealed class FlowValidatorTests
     [Fact]
     public void Yaml_round_trips_and_refuses_unknown_fields_with_their_line()
     {
-        var flow = FlowYaml.Read(DemoFlow.Yaml);
+        var flow = FlowYaml.Read(DemoFlowFile.Yaml);
         var written = FlowYaml.Write(flow);
 
         Assert.Equal(written, FlowYaml.Write(FlowYaml.Read(written)));
@@ -120,9 +120,9 @@ public sealed class FlowValidatorTests
             var bad = Path.Combine(dir.FullName, "bad.yaml");
             await File.WriteAllTextAsync(bad, "name: bad\nstart: nowhere\nsteps:\n- { id: a, type: message, text: hi }\n");
 
-            var (code, output, _) = await RunAsync("flows", "validate", DemoFlow.Path);
+            var (code, output, _) = await RunAsync("flows", "validate", DemoFlowFile.Path);
             Assert.Equal(0, code);
-            Assert.Equal($"{DemoFlow.Path}: valid (13 steps, 4 intents)", output.Split('\n')[0].TrimEnd());
+            Assert.Equal($"{DemoFlowFile.Path}: valid (13 steps, 4 intents)", output.Split('\n')[0].TrimEnd());
 
             (code, output, _) = await RunAsync("flows", "validate", bad);
             Assert.Equal(1, code);

@@ -1,7 +1,7 @@
 namespace Parley.Tests.Bots.Flows;
 
 /// <summary>The demo workspace's flow, as the product ships it.</summary>
-internal static class DemoFlow
+internal static class DemoFlowFile
 {
     public static readonly string Path = System.IO.Path.Combine(AppContext.BaseDirectory, "demo-flow.yaml");
 
