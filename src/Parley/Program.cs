@@ -1,4 +1,5 @@
 using Parley.Bots;
+using Parley.Bots.External;
 using Parley.Channels;
 using Parley.Channels.Instagram;
 using Parley.Channels.Messenger;
@@ -43,6 +44,8 @@ app.MapAccountEndpoints();
 app.MapContactsApi();
 app.MapConnectionsApi();
 app.MapFlowsApi();
+app.MapExternalBotAdmin();
+app.MapBotApi();
 app.MapMessenger();
 app.MapInstagram();
 app.MapWhatsApp();

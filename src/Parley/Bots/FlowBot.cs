@@ -13,7 +13,7 @@ namespace Parley.Bots;
 /// The engine's bot: a conversation runs the flow published for its inbox (or its account's default) when it started,
 /// to the end, on that version; an inbox with no flow keeps the built-in topic bot (<see cref="BotRuntime"/>).
 /// </summary>
-public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, FlowApiCalls calls, TimeProvider clock) : IConversationBot
+public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, FlowApiCalls calls, External.ExternalBots external, TimeProvider clock) : IConversationBot
 {
     /// <summary>How a conversation's state says it runs a flow (the built-in bot's states never start so).</summary>
     private const string Prefix = "flow:";
@@ -22,7 +22,10 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
     {
         if (await catalog.PublishedAsync(db, inbox, cancellationToken) is not { } flow)
         {
-            return BotRuntime.Start(settings);
+            // An account with its own bot and no flow: the external bot greets (through the bot API) when it is told.
+            return await external.ConfiguredAsync(db, conversation.AccountId, cancellationToken)
+                ? ToExternal(db, conversation, null, null, [], [])
+                : BotRuntime.Start(settings);
         }
 
         var context = await ContextAsync(db, conversation, settings, cancellationToken);
@@ -32,6 +35,12 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
     public async Task<BotTurn> OnCustomerMessageAsync(
         ParleyDb db, Conversation conversation, Inbox inbox, InboxSettings settings, Message message, CancellationToken cancellationToken)
     {
+        if (External.ExternalBots.Holds(conversation.BotState))
+        {
+            external.Enqueue(db, conversation, External.BotEventKinds.MessageCreated, message);
+            return new BotTurn([], conversation.BotState, null) { After = external.Wake };
+        }
+
         // An ended flow starts again on the version published now.
         var state = Read(conversation.BotState) is { Ended: false } running ? running : null;
         var flow = state is null
@@ -39,6 +48,11 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
             : await catalog.VersionAsync(db, state.VersionId, cancellationToken);
         if (flow is null)
         {
+            if (await external.ConfiguredAsync(db, conversation.AccountId, cancellationToken))
+            {
+                return ToExternal(db, conversation, message, null, [], []);
+            }
+
             return BotRuntime.OnCustomerMessage(Read(conversation.BotState) is null ? conversation.BotState : null, message.Text, message.ReplyTo, settings);
         }
 
@@ -85,6 +99,8 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
                 return await HandoffAsync(db, conversation, settings, messages, funnel, null, 0, $"The flow {go.Flow} is not published.", cancellationToken);
             case FlowAction.Handoff handoff:
                 return await HandoffAsync(db, conversation, settings, messages, funnel, handoff.Queue, handoff.Priority, handoff.Reason, cancellationToken);
+            case FlowAction.External pass:
+                return ToExternal(db, conversation, null, pass.Variables, messages, funnel);
             case FlowAction.Resolve:
                 return new BotTurn(messages, null, null) { Resolve = true, Funnel = funnel };
             case FlowAction.CallApi call:
@@ -95,6 +111,13 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
             default:
                 return new BotTurn(messages, Write(turn.State), null) { Funnel = funnel };
         }
+    }
+
+    /// <summary>The external bot takes the conversation: it is told, with the customer's message that started it if any.</summary>
+    private BotTurn ToExternal(ParleyDb db, Conversation conversation, Message? message, System.Text.Json.Nodes.JsonObject? variables, List<BotMessage> messages, List<BotFunnelEvent> funnel)
+    {
+        external.Enqueue(db, conversation, External.BotEventKinds.ConversationStarted, message, variables);
+        return new BotTurn(messages, External.ExternalBots.State, null) { Funnel = funnel, After = external.Wake };
     }
 
     private static async Task<BotTurn> HandoffAsync(

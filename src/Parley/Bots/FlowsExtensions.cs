@@ -18,6 +18,11 @@ public static class FlowsExtensions
         services.AddSingleton<FlowBot>();
         services.AddSingleton<FlowManagement>();
         services.AddSingleton<FlowPreview>();
+        services.AddSingleton<External.ExternalBots>();
+        services.AddSingleton<External.ExternalBotSignal>();
+        services.AddOptions<External.ExternalBotOptions>().BindConfiguration(External.ExternalBotOptions.Section);
+        services.AddHttpClient(External.ExternalBotDispatcher.HttpClientName);
+        services.AddHostedService<External.ExternalBotDispatcher>();
         services.AddSingleton<Conversations.IConversationBot>(sp => sp.GetRequiredService<FlowBot>());
         return builder;
     }

@@ -125,7 +125,8 @@ public sealed class ConversationEngine(
     /// </summary>
     /// <returns>The work the new turn leaves for after its commit, if any.</returns>
     public async Task<Func<CancellationToken, Task>?> ContinueBotAsync(
-        long conversationId, Func<ParleyDb, Conversation, InboxSettings, CancellationToken, Task<BotTurn?>> step, CancellationToken cancellationToken)
+        long conversationId, Func<ParleyDb, Conversation, InboxSettings, CancellationToken, Task<BotTurn?>> step, CancellationToken cancellationToken,
+        Action? missing = null)
     {
         var events = new List<ConversationEvent>();
         BotTurn? turn;
@@ -134,7 +135,13 @@ public sealed class ConversationEngine(
             await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await EngineStore.LockConversationsAsync(db, [conversationId], cancellationToken);
-            var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, cancellationToken);
+            var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
+            if (conversation is null)
+            {
+                missing?.Invoke();
+                return null;
+            }
+
             var inbox = await inboxes.FindAsync(conversation.InboxId, cancellationToken)
                 ?? throw new InvalidOperationException($"Inbox {conversation.InboxId} of conversation {conversationId} is missing.");
             var settings = InboxSettings.Parse(inbox.SettingsJson);

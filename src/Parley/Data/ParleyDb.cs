@@ -41,6 +41,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<Bots.BotFlow> BotFlows => Set<Bots.BotFlow>();
     public DbSet<Bots.BotFlowVersion> BotFlowVersions => Set<Bots.BotFlowVersion>();
     public DbSet<Bots.BotSecret> BotSecrets => Set<Bots.BotSecret>();
+    public DbSet<Bots.External.BotEndpoint> BotEndpoints => Set<Bots.External.BotEndpoint>();
+    public DbSet<Bots.External.ApiToken> ApiTokens => Set<Bots.External.ApiToken>();
+    public DbSet<Bots.External.BotEvent> BotEvents => Set<Bots.External.BotEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -84,6 +87,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
         modelBuilder.Entity<Bots.BotFlow>().ToTable("bot_flows");
         modelBuilder.Entity<Bots.BotFlowVersion>().ToTable("bot_flow_versions");
         modelBuilder.Entity<Bots.BotSecret>().ToTable("bot_secrets");
+        modelBuilder.Entity<Bots.External.BotEndpoint>().ToTable("bot_endpoints");
+        modelBuilder.Entity<Bots.External.ApiToken>().ToTable("api_tokens");
+        modelBuilder.Entity<Bots.External.BotEvent>().ToTable("bot_events");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -63,6 +63,9 @@ public enum StepKind
 
     /// <summary>Waits for the customer's next message, then goes on.</summary>
     Wait,
+
+    /// <summary>Passes the conversation to the account's external bot, with the flow's variables.</summary>
+    External,
 }
 
 /// <summary>How a message's options are shown, where the channel can: buttons under the message, or a list.</summary>

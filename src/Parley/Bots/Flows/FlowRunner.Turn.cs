@@ -51,7 +51,7 @@ public sealed partial class FlowRunner
                 Events.Add(new FlowEvent(FlowEventKind.HandedOff, State.At, handoff.Reason));
             }
 
-            var ends = action is FlowAction.Handoff or FlowAction.Resolve or FlowAction.Goto;
+            var ends = action is FlowAction.Handoff or FlowAction.Resolve or FlowAction.Goto or FlowAction.External;
             return new FlowTurn(Messages, ends ? State with { At = null, CallingApi = false } : State, action, Events);
         }
 

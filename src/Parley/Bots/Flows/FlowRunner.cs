@@ -141,6 +141,9 @@ public sealed partial class FlowRunner(FlowTemplates templates)
                     break;
                 case StepKind.Goto:
                     return turn.Finish(new FlowAction.Goto(step.Flow!));
+                case StepKind.External:
+                    turn.SendText(step.Text, templates);
+                    return turn.Finish(new FlowAction.External((JsonObject)turn.Vars.DeepClone()));
                 case StepKind.Handoff:
                     turn.SendText(step.Text, templates);
                     var reason = step.Reason is { Length: > 0 } r ? templates.Render(r, turn.Model()) : $"The flow reached its {step.Id} step.";

@@ -76,6 +76,9 @@ public abstract record FlowAction
 
     /// <summary>Goes on in another flow of the account, at its start.</summary>
     public sealed record Goto(string Flow) : FlowAction;
+
+    /// <summary>Passes the conversation to the account's external bot, with the flow's variables.</summary>
+    public sealed record External(JsonObject Variables) : FlowAction;
 }
 
 /// <summary>A funnel event: a step visited, a misunderstanding, an API result, a handoff and its reason.</summary>

@@ -45,3 +45,41 @@ ALTER TABLE messages ADD COLUMN intent TEXT NULL;
 
 -- Funnel events (a step visited, an API result, a handoff's reason) say which step and why.
 ALTER TABLE reporting_events ADD COLUMN detail TEXT NULL;
+
+-- An external bot ("bring your own bot"): Parley posts conversation events to its HTTPS endpoint, signed with the
+-- secret (stored protected); the bot answers through /api/bot/v1 with an API token (only its SHA-256 is stored).
+CREATE TABLE bot_endpoints (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id INTEGER NOT NULL UNIQUE REFERENCES accounts(id),
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    created_by INTEGER NULL REFERENCES advisors(id),
+    last_used_at TEXT NULL,
+    revoked_at TEXT NULL
+);
+-- The events for the external bot, written with the change they describe, sent in order per conversation.
+CREATE TABLE bot_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    lease_until TEXT NULL,
+    leased_by TEXT NULL,
+    last_error TEXT NULL,
+    sent_at TEXT NULL,
+    failed_at TEXT NULL
+);
+CREATE INDEX ix_bot_events_open ON bot_events (conversation_id, id) WHERE sent_at IS NULL AND failed_at IS NULL;
