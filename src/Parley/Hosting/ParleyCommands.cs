@@ -12,6 +12,7 @@ public static class ParleyCommands
 
     private static readonly Dictionary<string, Command> Groups = new(StringComparer.Ordinal)
     {
+        ["nlu"] = NluCommand.RunAsync,
     };
 
     public static bool Handles(string[] args) => args.Length > 0 && Groups.ContainsKey(args[0]);
