@@ -17,12 +17,12 @@ public static class LanguageDetector
     private const double WordWeight = 3.0;
     private static readonly string[] Languages = ["fr", "en", "it"];
     private static readonly Dictionary<string, double[]> WordScores = BuildWordScores();
-    private static readonly TrigramProfile[] Profiles = [.. Languages.Select(l => new TrigramProfile(LanguageWords.Split(LanguageWords.ByLanguage[l])))];
+    private static readonly TrigramProfile[] Profiles = [.. Languages.Select(l => new TrigramProfile(TextFolding.ListedWords(LanguageWords.ByLanguage[l])))];
 
     public static LanguageGuess Detect(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var words = Words(TextFolding.Fold(text));
+        var words = TextFolding.Words(text);
         if (words.Count == 0)
         {
             return new LanguageGuess(Fallback, 1.0 / Languages.Length);
@@ -61,34 +61,13 @@ public static class LanguageDetector
         return new LanguageGuess(Languages[best], chance + ((share - chance) * evidence));
     }
 
-    private static List<string> Words(string folded)
-    {
-        var words = new List<string>();
-        var start = -1;
-        for (var i = 0; i <= folded.Length; i++)
-        {
-            var letter = i < folded.Length && char.IsLetter(folded[i]);
-            if (letter && start < 0)
-            {
-                start = i;
-            }
-            else if (!letter && start >= 0)
-            {
-                words.Add(folded[start..i]);
-                start = -1;
-            }
-        }
-
-        return words;
-    }
-
     // A word's score per language: 1 shared by the languages that list it.
     private static Dictionary<string, double[]> BuildWordScores()
     {
         var owners = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var l = 0; l < Languages.Length; l++)
         {
-            foreach (var word in LanguageWords.Split(LanguageWords.ByLanguage[Languages[l]]))
+            foreach (var word in TextFolding.ListedWords(LanguageWords.ByLanguage[Languages[l]]))
             {
                 var list = owners.TryGetValue(word, out var found) ? found : owners[word] = [];
                 if (!list.Contains(l))

@@ -41,7 +41,4 @@ internal static class LanguageWords
             pessimo ottimo perfetto contento soddisfatto nessuno risposta rispondere ancora niente qui ecco allora
             """,
     };
-
-    public static IEnumerable<string> Split(string words) =>
-        words.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -59,6 +59,36 @@ internal static class TextFolding
         return new string(buffer[..length]);
     }
 
+    /// <summary>The entries of a word list written in this folder's code, one space or line break apart.</summary>
+    public static string[] ListedWords(string list) => list.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
+
+    public static HashSet<string> WordSet(string list) => new(ListedWords(list), StringComparer.Ordinal);
+
+    /// <summary>The folded words of a text: its runs of letters.</summary>
+    public static List<string> Words(string text) => LetterRuns(Fold(text));
+
+    /// <summary>The runs of letters of a text, as written.</summary>
+    public static List<string> LetterRuns(string text)
+    {
+        var words = new List<string>();
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var letter = i < text.Length && char.IsLetter(text[i]);
+            if (letter && start < 0)
+            {
+                start = i;
+            }
+            else if (!letter && start >= 0)
+            {
+                words.Add(text[start..i]);
+                start = -1;
+            }
+        }
+
+        return words;
+    }
+
     private static int Fold(char c, Span<char> destination)
     {
         var lower = char.ToLowerInvariant(c);
