@@ -17,10 +17,16 @@ public static class NluCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (args.Length == 0 || args is ["--help"] or ["-h"] or ["help"] || args is ["evaluate", "--help"])
+        if (args is ["--help"] or ["-h"] or ["help"] or ["evaluate", "--help"])
         {
             await output.WriteLineAsync(Usage);
-            return args.Length == 0 ? 2 : 0;
+            return 0;
+        }
+
+        if (args.Length == 0)
+        {
+            await error.WriteLineAsync(Usage);
+            return 2;
         }
 
         if (args[0] != "evaluate")
