@@ -113,5 +113,14 @@ public sealed class EntityExtractorTests
             entities.Select(e => e.Kind));
     }
 
+    [Theory]
+    [InlineData("ma commande 123456789012", EntityKind.OrderNumber)]
+    [InlineData("écrire à client.0612345678@example.com", EntityKind.Email)]
+    [InlineData("livré le 12.03.2026", EntityKind.Date)]
+    public void Overlapping_readings_keep_the_more_specific_one(string text, EntityKind kind)
+    {
+        Assert.Equal(kind, Assert.Single(EntityExtractor.Extract(text, Today)).Kind);
+    }
+
     private static bool ParcelNumbersCheck(string serial, int check) => ParcelNumbers.IsValidS10(serial, check);
 }

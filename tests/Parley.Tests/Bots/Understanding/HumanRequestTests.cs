@@ -24,6 +24,8 @@ public sealed class HumanRequestTests
     [InlineData("the agent was rude")]
     [InlineData("le conseiller m'a raccroché au nez")]
     [InlineData("l'operatore è stato gentile")]
+    [InlineData("I want to know why your delivery agent was so rude")]
+    [InlineData("voglio sapere perché il vostro operatore non risponde")]
     [InlineData("where is my parcel?")]
     [InlineData("")]
     public void Mentions_and_other_messages_are_not_requests(string text)

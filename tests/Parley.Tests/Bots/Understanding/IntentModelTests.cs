@@ -59,6 +59,16 @@ public sealed class IntentModelTests
         Assert.Equal(prediction.Confidence, prediction.Ranking[0].Score);
     }
 
+    [Theory]
+    [InlineData("colsi", "track_parcel")]
+    [InlineData("spedizioni", "track_parcel")]
+    [InlineData("reclami", "complaint")]
+    [InlineData("horaire", "opening_hours")]
+    public void Letter_n_grams_carry_typos_and_inflections_of_unseen_words(string text, string intent)
+    {
+        Assert.Equal(intent, Model.Value.Predict(text).Intent);
+    }
+
     [Fact]
     public void Ranking_is_best_first_and_scores_are_probabilities()
     {
