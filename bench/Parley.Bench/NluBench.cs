@@ -5,9 +5,9 @@ using Parley.Bots.Understanding;
 namespace Parley.Bench;
 
 /// <summary>
-/// <c>Parley.Bench --nlu [--data DIR] [--node-script bench/nlu/evaluate.js]</c>: Parley's intent classifier and NLP.js
-/// (node-nlp, run by node on the same JSONL files) on Banking77, full and 10-shot, in one table. Both are timed on one
-/// thread. Needs <c>npm install</c> in bench/nlu first.
+/// <c>Parley.Bench --nlu [--data DIR] [--node-script bench/nlu/evaluate.js]</c>: Parley's intent classifier, ML.NET's
+/// (the measured alternative, see <see cref="MlNetBaseline"/>) and NLP.js (node-nlp, run by node on the same JSONL files)
+/// on Banking77, full and 10-shot, in one table. All are timed on one thread. Needs <c>npm install</c> in bench/nlu first.
 /// </summary>
 internal static class NluBench
 {
@@ -45,6 +45,13 @@ internal static class NluBench
                 BenchLog.Write($"{name}: Parley");
                 var report = IntentEvaluation.Run(examples, test);
                 rows.Add(new Row(name, "Parley", report.Accuracy, report.MacroF1, report.TrainTime.TotalSeconds, report.ClassificationsPerSecond));
+                foreach (var trainer in new[] { "sdca", "lbfgs" })
+                {
+                    BenchLog.Write($"{name}: ML.NET {trainer}");
+                    var baseline = MlNetBaseline.Run(trainer, examples, test);
+                    rows.Add(new Row(name, $"ML.NET FeaturizeText + {trainer} maxent", baseline.Accuracy, baseline.MacroF1, baseline.TrainTime.TotalSeconds, baseline.ClassificationsPerSecond));
+                }
+
                 BenchLog.Write($"{name}: NLP.js");
                 rows.Add(await RunNodeAsync(name, script, trainFile, testFile));
             }
