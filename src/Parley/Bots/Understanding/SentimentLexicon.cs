@@ -14,7 +14,7 @@ internal static class SentimentLexicon
             merci:1 remercie:1.5 parfait:3 parfaite:3 excellent:3 excellente:3 genial:3 geniale:3 super:2 top:2 bravo:2
             bien:1.5 bon:1.5 bonne:1.5 content:2 contente:2 satisfait:2 satisfaite:2 ravi:2.5 ravie:2.5 rapide:1.5 efficace:2
             aimable:2 gentil:2 gentille:2 agreable:2 impeccable:3 formidable:3 resolu:1.5 regle:1 enfin:0.5 adore:3 top:2
-            mauvais:-2 mauvaise:-2 nul:-2.5 nulle:-2.5 lent:-1.5 lente:-1.5 bloque:-1.5 bloquee:-1.5 perdu:-2 perdue:-2
+            mal:-1.5 mauvais:-2 mauvaise:-2 nul:-2.5 nulle:-2.5 lent:-1.5 lente:-1.5 bloque:-1.5 bloquee:-1.5 perdu:-2 perdue:-2
             retard:-1.5 probleme:-1.5 problemes:-1.5 inadmissible:-3 inacceptable:-3 scandaleux:-3 honteux:-3 honte:-3
             decu:-2 decue:-2 deception:-2 colere:-2.5 enerve:-2.5 enervee:-2.5 furieux:-3 furieuse:-3 marre:-2.5 pire:-2.5
             horrible:-3 catastrophe:-3 catastrophique:-3 arnaque:-3 abime:-2 abimee:-2 casse:-2 cassee:-2 incompetent:-3

@@ -15,6 +15,8 @@ public sealed class HumanRequestTests
     [InlineData("Opérateur !")]
     [InlineData("passez-moi quelqu'un")]
     [InlineData("vorrei un operatore per favore")]
+    [InlineData("Puis-je parler à quelqu'un ?")]
+    [InlineData("I need a human")]
     public void Recognises_requests_for_a_person(string text)
     {
         Assert.True(HumanRequest.IsAskingForHuman(text));

@@ -18,6 +18,12 @@ public sealed class LanguageDetectorTests
     [InlineData("vorrei parlare con un operatore", "it")]
     [InlineData("grazie mille", "it")]
     [InlineData("merci beaucoup", "fr")]
+    [InlineData("salut", "fr")]
+    [InlineData("thanks", "en")]
+    [InlineData("grazie", "it")]
+    [InlineData("Buongiorno, il mio pacco è fermo da una settimana", "it")]
+    [InlineData("Hi, my parcel hasn't arrived yet", "en")]
+    [InlineData("Bonsoir, je n'ai toujours rien reçu", "fr")]
     public void Detects_the_language_of_short_customer_messages(string text, string expected)
     {
         Assert.Equal(expected, LanguageDetector.Detect(text).Language);

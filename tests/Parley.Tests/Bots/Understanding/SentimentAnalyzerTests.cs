@@ -11,6 +11,9 @@ public sealed class SentimentAnalyzerTests
     [InlineData("This is the worst service ever, my parcel is lost")]
     [InlineData("il pacco è ancora bloccato, un servizio pessimo")]
     [InlineData("non sono soddisfatto")]
+    [InlineData("Je suis très déçu")]
+    [InlineData("I am not happy at all")]
+    [InlineData("Still waiting for my refund, this is ridiculous")]
     public void Complaints_are_negative(string text)
     {
         var score = SentimentAnalyzer.Score(text);
@@ -23,6 +26,9 @@ public sealed class SentimentAnalyzerTests
     [InlineData("Thanks a lot, great service")]
     [InlineData("grazie mille, gentilissimo")]
     [InlineData("not bad at all")]
+    [InlineData("Bravo, livraison rapide !")]
+    [InlineData("pas mal du tout")]
+    [InlineData("non è male")]
     public void Praise_is_positive(string text)
     {
         Assert.Equal(SentimentLabel.Positive, SentimentAnalyzer.Score(text).Label);
