@@ -13,7 +13,8 @@ internal sealed record BenchOptions(
     int DurationSeconds, int Customers, IReadOnlyList<int> Rates, string? ParleyDll, int WarmupSeconds, string? Postgres = null, bool Attack = false)
 {
     public const string Usage = "usage: Parley.Bench [--duration 20] [--customers 64] [--rates 100,500] [--warmup 3] [--parley path/to/Parley.dll] [--postgres \"Host=…;Username=…;Password=…\"]\n"
-        + "       Parley.Bench --attack [--duration 30] [--kinds HugeKeySession,HugeKeyLookup,GuestSessionFlood,LoginKnownEmail,LoginUnknownEmail] [--parley …] [--postgres …]";
+        + "       Parley.Bench --attack [--duration 30] [--kinds HugeKeySession,HugeKeyLookup,GuestSessionFlood,LoginKnownEmail,LoginUnknownEmail] [--parley …] [--postgres …]\n"
+        + "       Parley.Bench --nlu [--data ../shared/data/banking77] [--node-script bench/nlu/evaluate.js]";
 
     public IReadOnlyList<AttackKind> AttackKinds { get; init; } = AttackLoad.AllKinds;
 

@@ -2,6 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using Parley.Bench;
 
+if (args.Contains("--nlu"))
+{
+    return await NluBench.RunAsync(args);
+}
+
 if (args.Contains("--social"))
 {
     SocialOptions social;

@@ -13,6 +13,7 @@ public static class ParleyCommands
     private static readonly Dictionary<string, Command> Groups = new(StringComparer.Ordinal)
     {
         ["flows"] = Bots.Flows.FlowsCommand.RunAsync,
+        ["nlu"] = NluCommand.RunAsync,
     };
 
     /// <summary>
