@@ -56,7 +56,7 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
             return BotRuntime.OnCustomerMessage(Read(conversation.BotState) is null ? conversation.BotState : null, message.Text, message.ReplyTo, settings);
         }
 
-        var insight = flow.Understanding.Read(message.Text);
+        var insight = flow.Understanding.Read(message.Text, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         await EngineStore.AnnotateAsync(db, message.Id, insight.Intent, insight.Language, insight.Sentiment, cancellationToken);
         var context = await ContextAsync(db, conversation, settings, cancellationToken);
         var input = new CustomerInput(message.Text, message.ReplyTo, insight);
