@@ -16,6 +16,7 @@ public static class FlowsExtensions
         services.AddSingleton<FlowCatalog>();
         services.AddSingleton<FlowApiCalls>();
         services.AddSingleton<FlowBot>();
+        services.AddSingleton<Conversations.IMessageTone, Understanding.MessageToneReader>();
         services.AddSingleton<FlowManagement>();
         services.AddSingleton<FlowPreview>();
         services.AddSingleton<External.ExternalBots>();

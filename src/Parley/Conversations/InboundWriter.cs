@@ -18,6 +18,7 @@ public sealed class InboundWriter(
     ChannelConnectors connectors,
     InboundSignal inbound,
     InboundProcessor processor,
+    IMessageTone tone,
     TimeProvider clock,
     ILogger<InboundWriter> logger) : IAsyncDisposable
 {
@@ -28,7 +29,8 @@ public sealed class InboundWriter(
 
     public Task<AcceptResult> AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        var pending = new Pending(message, new TaskCompletionSource<AcceptResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Read here, on the caller's thread, not inside the write batch.
+        var pending = new Pending(message, tone.Read(message.Text), new TaskCompletionSource<AcceptResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!Loop.Add(pending))
         {
             throw new InvalidOperationException("Parley is shutting down and accepts no more messages.");
@@ -116,7 +118,7 @@ public sealed class InboundWriter(
                 conversations[(m.Inbox.Id, m.ContactId)] = conversation;
             }
 
-            var message = NewMessage(m, conversation.Id, now);
+            var message = NewMessage(m, batch[i].Tone, conversation.Id, now);
             outcome[i] = (message, i, null);
             added.Add((message, conversation.AccountId, m.Attachment));
         }
@@ -265,8 +267,10 @@ public sealed class InboundWriter(
         }
     }
 
-    private static Message NewMessage(InboundMessage m, long conversationId, DateTime now) => new()
+    private static Message NewMessage(InboundMessage m, MessageTone tone, long conversationId, DateTime now) => new()
     {
+        Language = tone.Language,
+        Sentiment = tone.Sentiment,
         ConversationId = conversationId,
         InboxId = m.Inbox.Id,
         AuthorKind = AuthorKind.Customer,
@@ -281,5 +285,5 @@ public sealed class InboundWriter(
         CreatedAt = now,
     };
 
-    private sealed record Pending(InboundMessage Message, TaskCompletionSource<AcceptResult> Completion);
+    private sealed record Pending(InboundMessage Message, MessageTone Tone, TaskCompletionSource<AcceptResult> Completion);
 }

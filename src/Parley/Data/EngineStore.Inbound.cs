@@ -95,14 +95,14 @@ internal static partial class EngineStore
     public static async Task InsertInboundAsync(ParleyDb db, List<Message> messages, DateTime now)
     {
         const string Columns = "INSERT INTO messages (conversation_id, inbox_id, seq, author_kind, author_name, content_type, text, payload_json, "
-            + "reply_to, channel_message_id, delivery_status, processed, delivery_attempts, created_at) VALUES ";
+            + "reply_to, channel_message_id, delivery_status, processed, delivery_attempts, created_at, sentiment, language) VALUES ";
         if (db.Database.GetDbConnection() is SqliteConnection sqlite)
         {
             // SQLite: one prepared single-row statement, run once per message with its values bound by position.
-            using var statement = new SqliteStatement(sqlite, Columns + "(?1, ?2, ?3, ?11, ?4, ?5, ?6, ?7, ?8, ?9, ?12, ?10, 0, ?13)");
-            statement.Bind(11, AuthorKind.Customer);
-            statement.Bind(12, DeliveryStatus.Delivered);
-            statement.Bind(13, now);
+            using var statement = new SqliteStatement(sqlite, Columns + "(?1, ?2, ?3, ?13, ?4, ?5, ?6, ?7, ?8, ?9, ?14, ?10, 0, ?15, ?11, ?12)");
+            statement.Bind(13, AuthorKind.Customer);
+            statement.Bind(14, DeliveryStatus.Delivered);
+            statement.Bind(15, now);
             foreach (var m in messages)
             {
                 var values = Row(m);
@@ -128,8 +128,8 @@ internal static partial class EngineStore
         {
             var m = messages[i];
             bySeq[(m.ConversationId, m.Seq)] = m;
-            var names = Row(m).Select((v, c) => insert.Add($"@{"visatxprmd"[c]}{i}", v).ParameterName).ToList();
-            rows.Append(i == 0 ? "" : ", ").Append($"({names[0]}, {names[1]}, {names[2]}, @kind, {names[3]}, {names[4]}, {names[5]}, {names[6]}, {names[7]}, {names[8]}, @status, {names[9]}, 0, @now)");
+            var names = Row(m).Select((v, c) => insert.Add($"@{"visatxprmdeg"[c]}{i}", v).ParameterName).ToList();
+            rows.Append(i == 0 ? "" : ", ").Append($"({names[0]}, {names[1]}, {names[2]}, @kind, {names[3]}, {names[4]}, {names[5]}, {names[6]}, {names[7]}, {names[8]}, @status, {names[9]}, 0, @now, {names[10]}, {names[11]})");
         }
 
         insert.CommandText = $"{Columns}{rows} RETURNING id, conversation_id, seq";
@@ -142,5 +142,5 @@ internal static partial class EngineStore
 
     /// <summary>A message's own values, in the order of the insert's columns (the common ones left out).</summary>
     private static object?[] Row(Message m) =>
-        [m.ConversationId, m.InboxId, m.Seq, m.AuthorName, m.ContentType, m.Text, m.PayloadJson, m.ReplyTo, m.ChannelMessageId, m.Processed];
+        [m.ConversationId, m.InboxId, m.Seq, m.AuthorName, m.ContentType, m.Text, m.PayloadJson, m.ReplyTo, m.ChannelMessageId, m.Processed, m.Sentiment, m.Language];
 }

@@ -37,6 +37,7 @@ internal sealed class SqliteStatement : IDisposable
             long l => raw.sqlite3_bind_int64(_statement, position, l),
             int i => raw.sqlite3_bind_int64(_statement, position, i),
             bool b => raw.sqlite3_bind_int64(_statement, position, b ? 1 : 0),
+            double d => raw.sqlite3_bind_double(_statement, position, d),
             DateTime t => raw.sqlite3_bind_text(_statement, position, t.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture)),
             var other => throw new ArgumentException($"No SQLite binding for {other.GetType().Name}.", nameof(value)),
         };
