@@ -1,0 +1,32 @@
+using System.Net;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Parley.Bots.Templates;
+
+namespace Parley.Bots.Api;
+
+public static class BotApiExtensions
+{
+    /// <summary>Templates, the API step's caller and its HttpClient, and the protection of its secrets.</summary>
+    public static IServiceCollection AddBotApi(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDataProtection();
+        services.TryAddSingleton<FlowTemplates>();
+        services.TryAddSingleton<ApiCaller>();
+        services.TryAddSingleton<BotSecrets>();
+
+        // Timeouts and retries are the step's own (ApiCaller): the client adds none. Redirects are not followed, so the
+        // step calls only the address its flow shows; no cookies carry over from one customer's call to another's.
+        services.AddHttpClient(ApiCaller.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.All,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            .RedactLoggedHeaders(_ => true);
+        return services;
+    }
+}
