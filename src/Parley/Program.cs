@@ -1,3 +1,4 @@
+using Parley.Bots;
 using Parley.Channels;
 using Parley.Channels.Instagram;
 using Parley.Channels.Messenger;
@@ -21,6 +22,7 @@ if (ParleyCommands.Handles(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddParleyData();
 builder.AddParleyEngine();
+builder.AddBots();
 builder.AddWebMessaging();
 builder.AddParleyIdentity();
 builder.AddParleyWeb();
@@ -45,6 +47,7 @@ app.MapInstagram();
 app.MapWhatsApp();
 app.MapX();
 app.MapDemoPage();
+app.MapParcelApi();
 app.MapSimulator();
 app.MapParleyConsole();
 app.Run();
