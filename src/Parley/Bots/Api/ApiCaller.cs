@@ -119,6 +119,10 @@ public sealed class ApiCaller(IHttpClientFactory clients, FlowTemplates template
                 : $"The API did not answer within {spec.Timeout.TotalSeconds:0.###} s.";
             return new Attempt(null, why, null, null, Transient: !budget.IsCancellationRequested);
         }
+        catch (HttpRequestException e) when (e.InnerException is ForbiddenAddressException forbidden)
+        {
+            return new Attempt(ApiAnswers.Failure(null, forbidden.Message, clock.GetElapsedTime(started)));
+        }
         catch (HttpRequestException e)
         {
             return new Attempt(null, $"The API could not be reached ({e.HttpRequestError}): {e.Message}", null, null, Transient: true);

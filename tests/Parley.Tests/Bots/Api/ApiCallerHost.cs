@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Parley.Bots.Api;
@@ -10,9 +11,10 @@ internal sealed class ApiCallerHost : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public ApiCallerHost()
+    public ApiCallerHost(Dictionary<string, string?>? settings = null)
     {
         var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build());
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new Collector(Logs)));
         services.AddBotApi();
         _services = services.BuildServiceProvider();
