@@ -69,51 +69,38 @@ internal sealed class TemplateVariables : AstVisitor
         return base.VisitFilterExpression(filterExpression);
     }
 
-    protected override Statement VisitAssignStatement(AssignStatement assignStatement)
+    protected override Statement VisitAssignStatement(AssignStatement assignStatement) =>
+        Defines(assignStatement.Identifier, base.VisitAssignStatement(assignStatement));
+
+    protected override Statement VisitCaptureStatement(CaptureStatement captureStatement) =>
+        Defines(captureStatement.Identifier, base.VisitCaptureStatement(captureStatement));
+
+    protected override Statement VisitForStatement(ForStatement forStatement) =>
+        Defines(forStatement.Identifier, base.VisitForStatement(forStatement));
+
+    protected override Statement VisitTableRowStatement(TableRowStatement tableRowStatement) =>
+        Defines(tableRowStatement.Identifier, base.VisitTableRowStatement(tableRowStatement));
+
+    protected override Statement VisitIncrementStatement(IncrementStatement incrementStatement) =>
+        Defines(incrementStatement.Identifier, base.VisitIncrementStatement(incrementStatement));
+
+    protected override Statement VisitDecrementStatement(DecrementStatement decrementStatement) =>
+        Defines(decrementStatement.Identifier, base.VisitDecrementStatement(decrementStatement));
+
+    protected override Statement VisitIncludeStatement(IncludeStatement includeStatement) => ReadsFile(base.VisitIncludeStatement(includeStatement));
+
+    protected override Statement VisitRenderStatement(RenderStatement renderStatement) => ReadsFile(base.VisitRenderStatement(renderStatement));
+
+    // Locals count wherever they are defined (Liquid's assign is template-wide), so the order of visits does not matter.
+    private Statement Defines(string name, Statement visited)
     {
-        _locals.Add(assignStatement.Identifier);
-        return base.VisitAssignStatement(assignStatement);
+        _locals.Add(name);
+        return visited;
     }
 
-    protected override Statement VisitCaptureStatement(CaptureStatement captureStatement)
-    {
-        _locals.Add(captureStatement.Identifier);
-        return base.VisitCaptureStatement(captureStatement);
-    }
-
-    protected override Statement VisitForStatement(ForStatement forStatement)
-    {
-        _locals.Add(forStatement.Identifier);
-        return base.VisitForStatement(forStatement);
-    }
-
-    protected override Statement VisitTableRowStatement(TableRowStatement tableRowStatement)
-    {
-        _locals.Add(tableRowStatement.Identifier);
-        return base.VisitTableRowStatement(tableRowStatement);
-    }
-
-    protected override Statement VisitIncrementStatement(IncrementStatement incrementStatement)
-    {
-        _locals.Add(incrementStatement.Identifier);
-        return base.VisitIncrementStatement(incrementStatement);
-    }
-
-    protected override Statement VisitDecrementStatement(DecrementStatement decrementStatement)
-    {
-        _locals.Add(decrementStatement.Identifier);
-        return base.VisitDecrementStatement(decrementStatement);
-    }
-
-    protected override Statement VisitIncludeStatement(IncludeStatement includeStatement)
+    private Statement ReadsFile(Statement visited)
     {
         ReadsFiles = true;
-        return base.VisitIncludeStatement(includeStatement);
-    }
-
-    protected override Statement VisitRenderStatement(RenderStatement renderStatement)
-    {
-        ReadsFiles = true;
-        return base.VisitRenderStatement(renderStatement);
+        return visited;
     }
 }

@@ -15,7 +15,7 @@ public sealed class ApiCallerSafetyTests : IDisposable
     [Fact]
     public async Task Secrets_reach_the_server_in_headers_but_never_the_logs()
     {
-        await using var server = await ApiTestServer.StartAsync(context => context.Response.WriteAsync("{}"));
+        await using var server = await ApiTestServer.AnsweringAsync(200, "{}");
         var secrets = new Dictionary<string, string> { ["token"] = "tok-5ecret-91", ["key"] = "key-5ecret-27" };
         var spec = new ApiStepSpec(
             "GET", server.Url("/p?leak={{ secrets.key }}"), null,
@@ -36,7 +36,7 @@ public sealed class ApiCallerSafetyTests : IDisposable
     [Fact]
     public async Task A_customer_value_cannot_change_the_path()
     {
-        await using var server = await ApiTestServer.StartAsync(context => context.Response.WriteAsync("{}"));
+        await using var server = await ApiTestServer.AnsweringAsync(200, "{}");
         var spec = Get(server.Url("/parcels/{{ vars.number }}?lang=it"));
 
         var result = await _host.Caller.CallAsync(spec, ModelWith("../admin?x=1#top"), NoSecrets, CancellationToken.None);
@@ -50,7 +50,7 @@ public sealed class ApiCallerSafetyTests : IDisposable
     [InlineData(".")]
     public async Task A_value_that_is_a_dot_segment_is_refused(string number)
     {
-        await using var server = await ApiTestServer.StartAsync(context => context.Response.WriteAsync("{}"));
+        await using var server = await ApiTestServer.AnsweringAsync(200, "{}");
 
         var result = await _host.Caller.CallAsync(Get(server.Url("/parcels/{{ vars.number }}/events")), ModelWith(number), NoSecrets, CancellationToken.None);
 
@@ -110,7 +110,7 @@ public sealed class ApiCallerSafetyTests : IDisposable
     [Fact]
     public async Task A_body_with_hostile_text_stays_one_json_value()
     {
-        await using var server = await ApiTestServer.StartAsync(context => context.Response.WriteAsync("{}"));
+        await using var server = await ApiTestServer.AnsweringAsync(200, "{}");
         var spec = Get(server.Url("/p")) with { Method = "post", Body = """{ "note": "{{ vars.number }}" }""" };
 
         await _host.Caller.CallAsync(spec, ModelWith("x\", \"admin\": true, \"y\": \""), NoSecrets, CancellationToken.None);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Microsoft.AspNetCore.Http;
 using Parley.Bots.Api;
 using static Parley.Tests.Bots.Api.ApiSteps;
 
@@ -46,7 +45,7 @@ public sealed class ApiNetworkGuardTests
     [Fact]
     public async Task Private_networks_can_be_blocked()
     {
-        await using var server = await ApiTestServer.StartAsync(context => context.Response.WriteAsync("{}"));
+        await using var server = await ApiTestServer.AnsweringAsync(200, "{}");
         using var open = new ApiCallerHost();
         using var blocking = new ApiCallerHost(new() { ["Bots:Api:BlockPrivateNetworks"] = "true" });
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Parley.Bots.Api;
 using static Parley.Tests.Bots.Api.ApiSteps;
 
@@ -20,11 +19,7 @@ public sealed class ApiSampleTests : IDisposable
     [InlineData(204, "")]
     public async Task A_sample_gives_the_outcome_and_values_of_the_same_real_answer(int status, string body)
     {
-        await using var server = await ApiTestServer.StartAsync(context =>
-        {
-            context.Response.StatusCode = status;
-            return context.Response.WriteAsync(body);
-        });
+        await using var server = await ApiTestServer.AnsweringAsync(status, body);
         var extract = new Dictionary<string, string> { ["status"] = "status", ["last"] = "events[0].label" };
         var spec = Get(server.Url("/parcels/{{ vars.number }}"), extract: extract) with { Sample = new ApiSample(status, body) };
 

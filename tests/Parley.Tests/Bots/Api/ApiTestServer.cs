@@ -45,6 +45,13 @@ internal sealed class ApiTestServer : IAsyncDisposable
 
     public static Task<ApiTestServer> StartAsync(Func<HttpContext, Task> handler) => StartAsync((context, _) => handler(context));
 
+    /// <summary>A server that answers every request with this status and body.</summary>
+    public static Task<ApiTestServer> AnsweringAsync(int status, string body = "") => StartAsync(context =>
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsync(body);
+    });
+
     public string Url(string pathAndQuery) => Address.ToString().TrimEnd('/') + pathAndQuery;
 
     public async ValueTask DisposeAsync()
