@@ -6,15 +6,20 @@ using Parley.Bots.Api;
 
 namespace Parley.Tests.Bots.Api;
 
-/// <summary>The services of AddBotApi on their own, with every log line of every level kept (HttpClient's own included).</summary>
-internal sealed class ApiCallerHost : IDisposable
+/// <summary>The services of AddBotApi on their own, with every log line of every level kept (HttpClient's own included); one per test class.</summary>
+public sealed class ApiCallerHost : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public ApiCallerHost(Dictionary<string, string?>? settings = null)
+    public ApiCallerHost()
+        : this([])
+    {
+    }
+
+    internal ApiCallerHost(Dictionary<string, string?> settings)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build());
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new Collector(Logs)));
         services.AddBotApi();
         _services = services.BuildServiceProvider();
@@ -22,7 +27,7 @@ internal sealed class ApiCallerHost : IDisposable
 
     public ConcurrentQueue<string> Logs { get; } = new();
 
-    public ApiCaller Caller => _services.GetRequiredService<ApiCaller>();
+    internal ApiCaller Caller => _services.GetRequiredService<ApiCaller>();
 
     public void Dispose() => _services.Dispose();
 

@@ -6,11 +6,9 @@ using static Parley.Tests.Bots.Api.ApiSteps;
 
 namespace Parley.Tests.Bots.Api;
 
-public sealed class ApiCallerSafetyTests : IDisposable
+public sealed class ApiCallerSafetyTests(ApiCallerHost host) : IClassFixture<ApiCallerHost>
 {
-    private readonly ApiCallerHost _host = new();
-
-    public void Dispose() => _host.Dispose();
+    private readonly ApiCallerHost _host = host;
 
     [Fact]
     public async Task Secrets_reach_the_server_in_headers_but_never_the_logs()

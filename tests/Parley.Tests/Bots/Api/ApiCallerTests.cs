@@ -6,13 +6,11 @@ using static Parley.Tests.Bots.Api.ApiSteps;
 
 namespace Parley.Tests.Bots.Api;
 
-public sealed class ApiCallerTests : IDisposable
+public sealed class ApiCallerTests(ApiCallerHost host) : IClassFixture<ApiCallerHost>
 {
     private const string Parcel = """{"status":"in_transit","events":[{"label":"Accepted"},{"label":"In transit"}],"data":{"items":[1,2]}}""";
 
-    private readonly ApiCallerHost _host = new();
-
-    public void Dispose() => _host.Dispose();
+    private readonly ApiCallerHost _host = host;
 
     [Fact]
     public async Task A_success_extracts_values_by_path()

@@ -4,11 +4,9 @@ using static Parley.Tests.Bots.Api.ApiSteps;
 namespace Parley.Tests.Bots.Api;
 
 /// <summary>A recorded answer must lead the flow where the same real answer would.</summary>
-public sealed class ApiSampleTests : IDisposable
+public sealed class ApiSampleTests(ApiCallerHost host) : IClassFixture<ApiCallerHost>
 {
-    private readonly ApiCallerHost _host = new();
-
-    public void Dispose() => _host.Dispose();
+    private readonly ApiCallerHost _host = host;
 
     [Theory]
     [InlineData(200, """{"status":"delivered","events":[{"label":"Delivered"}]}""")]
