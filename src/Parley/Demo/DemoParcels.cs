@@ -75,7 +75,8 @@ public static class DemoParcels
 
         // Whole hours, so that asking twice in a row gives the same times.
         var hour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
-        var accepted = hour.AddHours(-(52 + hash[1] % 24));
+        // Accepted 2.5 to 3.5 days ago: the sorting centre is reached (30 h later) before anything that happens on the last day.
+        var accepted = hour.AddHours(-(60 + hash[1] % 24));
         var origin = Origins[hash[2] % Origins.Length];
         var events = new List<ParcelEvent>
         {

@@ -50,6 +50,8 @@ public sealed class ParcelApiTests(DemoHost host) : IClassFixture<DemoHost>
         var events = parcel["events"]!.AsArray();
         Assert.Equal(lastEvent, Text(events[^1]!, "label"));
         Assert.Equal(Text(events[^1]!, "at"), Text(parcel, "updated_at"));
+        var times = events.Select(e => DateTimeOffset.Parse(Text(e!, "at"), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(times.Order(), times);
         Assert.All(events, e => Assert.InRange(DateTimeOffset.Parse(Text(e!, "at"), System.Globalization.CultureInfo.InvariantCulture), Now.AddDays(-5), Now));
         Assert.Equal(status == "awaiting_pickup", parcel["pickup_point"] is not null);
         Assert.Equal(status == "held_at_customs", parcel["customs"] is not null);

@@ -85,7 +85,10 @@ internal sealed record ApiRequestPlan(HttpMethod Method, Uri Url, string? Body, 
             }
         }
 
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (request.Headers.Accept.Count == 0)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        }
         return request;
     }
 

@@ -35,7 +35,9 @@ public static class BotApiExtensions
                     ConnectCallback = (context, cancellationToken) => ApiNetworkGuard.ConnectAsync(context, blockPrivate, cancellationToken),
                 };
             })
-            .RedactLoggedHeaders(_ => true);
+            // ApiCaller logs each attempt itself, without headers or query string; HttpClient's own lines would add the
+            // full URL, and a channel manager may have written an API key into it.
+            .RemoveAllLoggers();
         return services;
     }
 }

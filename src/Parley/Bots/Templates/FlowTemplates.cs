@@ -13,6 +13,8 @@ namespace Parley.Bots.Templates;
 /// Renders the Liquid texts of bot flows (messages, API URLs, headers and bodies) with Fluid. Templates are written
 /// by channel managers, so rendering is fenced: no file access, a step budget, an output cap; a missing value renders
 /// empty. The model's roots are contact, vars, advisor, conversation, response (and secrets, for API headers only).
+/// A template that cannot be rendered (syntax, size, steps) throws <see cref="TemplateException"/> with a message for
+/// the channel manager; <see cref="Check"/> reports the same problems before a flow is saved.
 /// </summary>
 public sealed class FlowTemplates
 {
