@@ -42,7 +42,7 @@ public sealed class ApiCaller(IHttpClientFactory clients, FlowTemplates template
             var result = await AttemptAsync(client, plan, spec, started, call.Token, budgetTimer.Token, cancellationToken);
             if (result.Final is { } final)
             {
-                Log(plan, attempt, final.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? final.Error!, final.Elapsed);
+                Log(plan, attempt, final.Error ?? $"{final.Outcome} ({final.Status})", final.Elapsed);
                 return final;
             }
 
@@ -126,6 +126,12 @@ public sealed class ApiCaller(IHttpClientFactory clients, FlowTemplates template
         catch (HttpRequestException e)
         {
             return new Attempt(null, $"The API could not be reached ({e.HttpRequestError}): {e.Message}", null, null, Transient: true);
+        }
+        catch (IOException e)
+        {
+            // HttpClient reports a body cut short as an HttpRequestException (ResponseEnded); a stream error of another
+            // kind must still end as a failed attempt, not as an exception thrown into the flow runtime.
+            return new Attempt(null, $"The API's answer was cut off: {e.Message}", null, null, Transient: true);
         }
     }
 

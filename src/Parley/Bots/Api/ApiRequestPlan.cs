@@ -9,11 +9,11 @@ namespace Parley.Bots.Api;
 /// <summary>An API step's request with its templates filled in and checked, ready to be sent once per attempt.</summary>
 internal sealed record ApiRequestPlan(HttpMethod Method, Uri Url, string? Body, IReadOnlyList<KeyValuePair<string, string>> Headers)
 {
-    private static readonly HttpMethod[] Methods = [HttpMethod.Get, HttpMethod.Post, HttpMethod.Put, HttpMethod.Patch, HttpMethod.Delete];
     // A customer waits in the chat while the step runs: beyond these, a flow would rather say "try again later".
     private const int MaxRetries = 5;
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
 
+    private static readonly HttpMethod[] Methods = [HttpMethod.Get, HttpMethod.Post, HttpMethod.Put, HttpMethod.Patch, HttpMethod.Delete];
     private static readonly TextEncoder NullEncoder = Fluid.NullEncoder.Default;
 
     /// <summary>Fills in the step's templates; the error says which part is wrong, for the flow's log and the preview.</summary>
@@ -34,6 +34,7 @@ internal sealed record ApiRequestPlan(HttpMethod Method, Uri Url, string? Body, 
 
         // Secrets go only into headers: in the URL or the body they would end up in logs or in the other side's records.
         var noSecrets = new JsonObject();
+        var part = "URL";
         try
         {
             var url = ParseUrl(templates.Render(spec.Url, model, UrlEncoder.Default, noSecrets), out error);
@@ -42,15 +43,23 @@ internal sealed record ApiRequestPlan(HttpMethod Method, Uri Url, string? Body, 
                 return null;
             }
 
+            part = "Body";
             var body = string.IsNullOrWhiteSpace(spec.Body) ? null : templates.RenderJson(spec.Body, model, noSecrets).ToJsonString();
             var secretValues = new JsonObject(secrets.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value)));
             var headers = new List<KeyValuePair<string, string>>();
             foreach (var (name, template) in spec.Headers)
             {
+                part = $"Header {name}";
+                if (name.Length == 0 || name.Any(c => c is <= ' ' or >= (char)127 or ':' or '"' or '(' or ')' or ',' or '/' or ';' or '<' or '>' or '=' or '?' or '@' or '[' or '\\' or ']' or '{' or '}'))
+                {
+                    error = $"{part} is not a valid header name.";
+                    return null;
+                }
+
                 var value = templates.Render(template, model, NullEncoder, secretValues);
                 if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
                 {
-                    error = $"Header {name} contains a line break once filled in.";
+                    error = $"{part} contains a line break once filled in.";
                     return null;
                 }
 
@@ -62,7 +71,7 @@ internal sealed record ApiRequestPlan(HttpMethod Method, Uri Url, string? Body, 
         }
         catch (TemplateException e)
         {
-            error = e.Message;
+            error = $"{part}: {e.Message}";
             return null;
         }
     }

@@ -104,6 +104,20 @@ public sealed class ApiCallerSafetyTests(ApiCallerHost host) : IClassFixture<Api
         Assert.Contains("line break", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Bad Name", "{}", null, "Header Bad Name is not a valid header name.")]
+    [InlineData("X-Ok", "{{ vars.number ", null, "Header X-Ok: End of tag")]
+    [InlineData("X-Ok", "ok", "{ \"a\": {{ vars.number }} }", "Body: The body is not valid JSON")]
+    public async Task A_broken_step_says_which_part_is_wrong(string header, string value, string? body, string error)
+    {
+        var spec = Get("http://127.0.0.1:9/p") with { Body = body, Headers = new Dictionary<string, string> { [header] = value } };
+
+        var result = await _host.Caller.CallAsync(spec, Model, NoSecrets, CancellationToken.None);
+
+        Assert.Equal(ApiOutcome.Failure, result.Outcome);
+        Assert.StartsWith(error, result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_body_with_hostile_text_stays_one_json_value()
     {

@@ -166,6 +166,24 @@ public sealed class ApiCallerTests(ApiCallerHost host) : IClassFixture<ApiCaller
     }
 
     [Fact]
+    public async Task An_answer_cut_off_midway_is_retried_then_a_failure()
+    {
+        await using var server = await ApiTestServer.StartAsync(async context =>
+        {
+            context.Response.ContentLength = 1000;
+            await context.Response.WriteAsync("{\"status\":");
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+        });
+
+        var result = await _host.Caller.CallAsync(Get(server.Url("/p"), retries: 1), Model, NoSecrets, CancellationToken.None);
+
+        Assert.Equal(ApiOutcome.Failure, result.Outcome);
+        Assert.Contains("2 attempts", result.Error, StringComparison.Ordinal);
+        Assert.Equal(2, server.Hits);
+    }
+
+    [Fact]
     public async Task Invalid_json_on_a_success_is_a_failure()
     {
         await using var server = await ApiTestServer.AnsweringAsync(200, "<html>maintenance</html>");
