@@ -129,8 +129,8 @@ public sealed class ApiCaller(IHttpClientFactory clients, FlowTemplates template
         }
         catch (IOException e)
         {
-            // HttpClient reports a body cut short as an HttpRequestException (ResponseEnded); a stream error of another
-            // kind must still end as a failed attempt, not as an exception thrown into the flow runtime.
+            // A connection reset after the headers surfaces from the body's stream as an IOException, not an
+            // HttpRequestException: it is a failed attempt like any other, not an exception for the flow runtime.
             return new Attempt(null, $"The API's answer was cut off: {e.Message}", null, null, Transient: true);
         }
     }
