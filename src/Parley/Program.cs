@@ -23,7 +23,7 @@ if (ParleyCommands.Handles(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddParleyData();
 builder.AddParleyEngine();
-builder.AddBotFlows();
+builder.AddBots();
 builder.AddWebMessaging();
 builder.AddParleyIdentity();
 builder.AddParleyWeb();
@@ -51,6 +51,7 @@ app.MapInstagram();
 app.MapWhatsApp();
 app.MapX();
 app.MapDemoPage();
+app.MapParcelApi();
 app.MapSimulator();
 app.MapParleyConsole();
 app.Run();

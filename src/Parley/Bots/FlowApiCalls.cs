@@ -14,7 +14,8 @@ public sealed partial class FlowApiCalls(IServiceProvider services, InboundSigna
 {
     /// <summary>How long a call may take, all attempts included; past it another node may call again.</summary>
     public static TimeSpan Budget(FlowApiCall call) =>
-        TimeSpan.FromSeconds(call.TimeoutSeconds * (call.Retries + 1) + 5);
+        Api.ApiCaller.Budget(new Api.ApiStepSpec(call.Method, call.Url, null, new Dictionary<string, string>(), new Dictionary<string, string>(),
+            TimeSpan.FromSeconds(call.TimeoutSeconds), call.Retries)) + TimeSpan.FromSeconds(5);
 
     public Func<CancellationToken, Task> Prepare(long conversationId, CompiledFlow flow, FlowAction.CallApi call, InboxSettings settings) =>
         async cancellationToken =>

@@ -12,7 +12,7 @@ public sealed class DemoFlowTests
 
     private static async Task<WidgetClient> CustomerAsync(ParleyApplication app)
     {
-        var customer = new WidgetClient(app.CreateClient());
+        var customer = app.Widget();
         await customer.StartGuestAsync();
         await customer.OpenAsync();
         await customer.WaitForAsync(m => m.Messages.Any(x => x.Text == "What is your question about?"), "the greeting and the topics");
@@ -30,11 +30,34 @@ public sealed class DemoFlowTests
 
         await customer.SendAsync(said);
 
-        await customer.WaitForAsync(m => m.Messages.Any(x => x.Text == "Sure. What is the parcel number? It looks like RR123456789IT."), "the parcel question");
+        await customer.WaitForAsync(m => m.Messages.Any(x => x.Text == "Sure. What is the parcel number? It looks like RR123456785IT."), "the parcel question");
         var stored = await app.DbAsync(db => db.Messages.SingleAsync(m => m.Text == said));
         Assert.Equal("track_parcel", stored.Intent);
         Assert.Equal(said.StartsWith("mon", StringComparison.Ordinal) ? "fr" : said.StartsWith("dov", StringComparison.Ordinal) ? "it" : "en", stored.Language);
         Assert.NotNull(stored.Sentiment);
+    }
+
+    [Theory]
+    [InlineData("RR423456783IT", "Parcel RR423456783IT: Waiting at a pick-up point")]
+    [InlineData("rr999999995it", "I can't find parcel RR999999995IT. Please check the number on your receipt.")]
+    public async Task A_parcel_number_is_tracked_through_the_parcel_api_and_the_bot_answers(string number, string answer)
+    {
+        await using var app = Demo();
+        app.StartKestrel();
+        var customer = await CustomerAsync(app);
+
+        await customer.SendAsync("where is my parcel?");
+        await customer.WaitForAsync(m => m.Messages.Any(x => x.Text!.StartsWith("Sure. What is the parcel number?", StringComparison.Ordinal)), "the parcel question");
+        await customer.SendAsync($"it is {number} thanks");
+
+        var seen = await customer.WaitForAsync(m => m.Messages.Any(x => x.Text!.StartsWith(answer, StringComparison.Ordinal)), "the tracking answer");
+        Assert.Contains(seen.Messages, x => x.Text == "Can I help with anything else?");
+        var call = await app.DbAsync(db => db.ReportingEvents.Where(e => e.Name == ReportingEventNames.BotApiCall).Select(e => e.Detail).SingleAsync());
+        Assert.StartsWith($"La Posta assistant/track: {(number.StartsWith("RR", StringComparison.Ordinal) ? "success" : "not found")}", call, StringComparison.Ordinal);
+
+        // "No, thanks": the bot resolves the conversation.
+        await customer.SendAsync("x", replyTo: "done");
+        await customer.WaitForAsync(m => m.Status == "resolved", "the bot's resolution");
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public static class ExternalBotAdminApi
     }
 
     private static async Task<Results<Ok<BotEndpointView>, ProblemHttpResult>> SetEndpointAsync(
-        long accountId, BotEndpointInput input, HttpContext http, IDbContextFactory<ParleyDb> dbs, ConnectionSecrets secrets, TimeProvider clock, CancellationToken ct)
+        long accountId, BotEndpointInput input, HttpContext http, IDbContextFactory<ParleyDb> dbs, Api.BotSecrets secrets, TimeProvider clock, CancellationToken ct)
     {
         if (await SessionAsync(http, dbs, ct) is not { CanEditFlows: true } advisor || !advisor.CanAccess(accountId))
         {
@@ -77,7 +77,7 @@ public static class ExternalBotAdminApi
         endpoint.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         if (!string.IsNullOrEmpty(input.Secret))
         {
-            endpoint.Secret = secrets.Protect(input.Secret)!;
+            endpoint.Secret = secrets.Protect(input.Secret);
         }
 
         await db.SaveChangesAsync(ct);

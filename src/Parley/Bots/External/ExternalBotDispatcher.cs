@@ -28,7 +28,7 @@ public sealed partial class ExternalBotDispatcher(
     IDbContextFactory<ParleyDb> dbs,
     WriteGate gate,
     IHttpClientFactory http,
-    ConnectionSecrets secrets,
+    Api.BotSecrets secrets,
     ExternalBotSignal signal,
     Microsoft.Extensions.Options.IOptions<ExternalBotOptions> options,
     TimeProvider clock,
@@ -78,7 +78,7 @@ public sealed partial class ExternalBotDispatcher(
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, leased.Url) { Content = new StringContent(leased.Body, Encoding.UTF8, "application/json") };
-            request.Headers.Add(BotSignature.Header, BotSignature.Sign(secrets.Unprotect(leased.Secret) ?? string.Empty, now.ToUnixTimeSeconds(), leased.Body));
+            request.Headers.Add(BotSignature.Header, BotSignature.Sign(secrets.Unprotect(leased.Secret), now.ToUnixTimeSeconds(), leased.Body));
             request.Headers.Add("X-Parley-Event", leased.Kind);
             request.Headers.Add("X-Parley-Delivery", leased.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -96,7 +96,7 @@ public sealed partial class FlowRunner
     private static string DefaultRetry(FlowStep step) => step.Expect switch
     {
         _ when step.Options.Count > 0 => "Sorry, I didn't get that. Please choose one of these:",
-        AnswerKind.ParcelNumber => "That doesn't look like a parcel number. It has 13 characters, like RR123456789IT, or 12 to 13 digits.",
+        AnswerKind.ParcelNumber => "That doesn't look like a parcel number. It has 13 characters, like RR123456785IT, or 12 to 13 digits.",
         AnswerKind.Email => "That doesn't look like an email address. Could you type it again?",
         AnswerKind.Phone => "That doesn't look like a phone number. Could you type it again, with its country code?",
         AnswerKind.Date => "That doesn't look like a date. Could you type it like 24/12/2026?",

@@ -30,7 +30,7 @@ public static class FlowsCommand
             return 2;
         }
 
-        var problems = new FlowValidator(new FlowTemplates()).Validate(flow);
+        var problems = new FlowValidator(new FlowTemplates(TimeProvider.System)).Validate(flow);
         var errors = problems.Count(p => p.Severity == ProblemSeverity.Error);
         var warnings = problems.Count - errors;
         await output.WriteLineAsync(errors == 0

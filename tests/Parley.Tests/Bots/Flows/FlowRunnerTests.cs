@@ -6,7 +6,7 @@ namespace Parley.Tests.Bots.Flows;
 
 public sealed class FlowRunnerTests
 {
-    private static readonly FlowRunner Runner = new(new FlowTemplates());
+    private static readonly FlowRunner Runner = new(new FlowTemplates(TimeProvider.System));
     private static readonly FlowContext Context = new(new JsonObject { ["first_name"] = "Alice", ["attributes"] = new JsonObject() }, new JsonObject { ["channel"] = "whatsapp" }, true);
 
     private static FlowDocument Demo() => FlowYaml.Read(DemoFlowFile.Yaml);

@@ -7,7 +7,7 @@ namespace Parley.Tests.Bots.Flows;
 
 public sealed class FlowValidatorTests
 {
-    private static readonly FlowValidator Validator = new(new FlowTemplates());
+    private static readonly FlowValidator Validator = new(new FlowTemplates(TimeProvider.System));
 
     private static List<string> Errors(FlowDocument flow, IReadOnlySet<string>? queues = null) =>
         Validator.Validate(flow, queues: queues).Where(p => p.Severity == ProblemSeverity.Error).Select(p => p.ToString()).ToList();

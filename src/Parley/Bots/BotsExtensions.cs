@@ -1,16 +1,18 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Parley.Bots.Api;
 using Parley.Bots.Flows;
-using Parley.Bots.Templates;
 
 namespace Parley.Bots;
 
-public static class FlowsExtensions
+public static class BotsExtensions
 {
-    /// <summary>The engine's bot: published flows, or the built-in topic bot where an inbox has none.</summary>
-    public static WebApplicationBuilder AddBotFlows(this WebApplicationBuilder builder)
+    /// <summary>
+    /// The engine's bot (published flows, an external bot, or the built-in topic bot where an inbox has neither), flow
+    /// templates, the business API step, and what reads customers' messages.
+    /// </summary>
+    public static WebApplicationBuilder AddBots(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.TryAddSingleton<FlowTemplates>();
+        services.AddBotApi();
         services.AddSingleton<FlowRunner>();
         services.AddSingleton<FlowValidator>();
         services.AddSingleton<FlowCatalog>();
