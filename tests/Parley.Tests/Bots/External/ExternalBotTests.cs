@@ -161,6 +161,22 @@ public sealed class ExternalBotTests
     }
 
     [Fact]
+    public async Task The_bot_api_is_in_the_openapi_document()
+    {
+        await using var app = new ParleyApplication();
+
+        var document = await app.CreateClient().GetStringAsync("/openapi/v1.json");
+
+        foreach (var path in new[] { "messages", "handoff", "resolve" })
+        {
+            Assert.Contains($"/api/bot/v1/conversations/{{id}}/{path}", document, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Bot API", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("/api/console/api-tokens", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_signature_holds_only_for_its_body_its_secret_and_its_time()
     {
         var now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
