@@ -56,6 +56,27 @@ public static class FlowLinks
         }
     }
 
+    /// <summary>
+    /// Empty form fields become absent ones: a cleared input gives "", which would be written to the YAML as a step id
+    /// or a variable named "".
+    /// </summary>
+    public static void Tidy(FlowDocument flow)
+    {
+        static string? Absent(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+        flow.Handoff.Queue = Absent(flow.Handoff.Queue);
+        foreach (var step in flow.Steps)
+        {
+            (step.Text, step.ImageUrl, step.Pattern, step.SaveAs, step.RetryText) = (Absent(step.Text), Absent(step.ImageUrl), Absent(step.Pattern), Absent(step.SaveAs), Absent(step.RetryText));
+            (step.Queue, step.Reason) = (Absent(step.Queue), Absent(step.Reason));
+            step.Options.ForEach(o => (o.Id, o.Description) = (Absent(o.Id), Absent(o.Description)));
+        }
+
+        foreach (var rule in flow.Handoff.Rules)
+        {
+            (rule.Queue, rule.Reason, rule.Attribute) = (Absent(rule.Queue), Absent(rule.Reason), Absent(rule.Attribute));
+        }
+    }
+
     /// <summary>A new step of a kind with what it needs to be valid, under an id no other step has.</summary>
     public static FlowStep Add(FlowDocument flow, StepKind kind, string? wanted)
     {
