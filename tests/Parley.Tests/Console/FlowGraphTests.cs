@@ -53,6 +53,24 @@ public sealed class FlowGraphTests
     }
 
     [Fact]
+    public void Renaming_a_step_moves_every_way_to_it_and_refuses_a_taken_id()
+    {
+        var flow = FlowYaml.Read(DemoFlow.Yaml);
+        var ask = flow.Step("ask_parcel")!;
+
+        Assert.False(FlowLinks.Rename(flow, ask, "track"));
+        Assert.False(FlowLinks.Rename(flow, ask, " "));
+        Assert.True(FlowLinks.Rename(flow, ask, "parcel_number"));
+        Assert.True(FlowLinks.Rename(flow, flow.Step("welcome")!, "hello"));
+
+        Assert.Equal("hello", flow.Start);
+        Assert.Equal("parcel_number", flow.Step("topic")!.Options.Single(o => o.Id == "parcels").Next);
+        Assert.Equal("parcel_number", flow.Step("topic")!.Routes.Single(r => r.Intent == "track_parcel").Next);
+        Assert.Equal("parcel_number", flow.Step("anything_else")!.Options.Single(o => o.Id == "another").Next);
+        Assert.DoesNotContain(flow.Steps.SelectMany(FlowLinks.Of), l => l.Target is "ask_parcel" or "welcome");
+    }
+
+    [Fact]
     public void Channel_hints_say_what_each_channel_does_with_too_many_options()
     {
         var step = new FlowStep { Id = "menu", Type = StepKind.Message, Text = "Pick one" };

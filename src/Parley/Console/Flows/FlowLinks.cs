@@ -40,12 +40,9 @@ public static class FlowLinks
     public static void Delete(FlowDocument flow, string id)
     {
         flow.Steps.RemoveAll(s => s.Id == id);
-        string? Keep(string? target) => target == id ? null : target;
+        Retarget(flow, target => target == id ? null : target);
         foreach (var step in flow.Steps)
         {
-            (step.Next, step.Fallback, step.Otherwise) = (Keep(step.Next), Keep(step.Fallback), Keep(step.Otherwise));
-            (step.OnSuccess, step.OnNotFound, step.OnFailure) = (Keep(step.OnSuccess), Keep(step.OnNotFound), Keep(step.OnFailure));
-            step.Options.ForEach(o => o.Next = Keep(o.Next));
             step.Routes.RemoveAll(r => r.Next == id);
             step.Branches.RemoveAll(b => b.Next == id);
         }
@@ -53,6 +50,40 @@ public static class FlowLinks
         if (flow.Start == id)
         {
             flow.Start = flow.Steps.FirstOrDefault()?.Id ?? string.Empty;
+        }
+    }
+
+    /// <summary>Gives a step another id and points every way to it at the new one; false when the id is taken or empty.</summary>
+    public static bool Rename(FlowDocument flow, FlowStep step, string? wanted)
+    {
+        var id = wanted?.Trim() ?? string.Empty;
+        if (id.Length == 0 || flow.Step(id) is not null)
+        {
+            return false;
+        }
+
+        var old = step.Id;
+        string? Moved(string? target) => target == old ? id : target;
+        Retarget(flow, Moved);
+        foreach (var other in flow.Steps)
+        {
+            other.Routes.ForEach(r => r.Next = Moved(r.Next)!);
+            other.Branches.ForEach(b => b.Next = Moved(b.Next)!);
+        }
+
+        flow.Start = Moved(flow.Start)!;
+        step.Id = id;
+        return true;
+    }
+
+    /// <summary>Maps every optional way from one step to another (next, outcomes, options).</summary>
+    private static void Retarget(FlowDocument flow, Func<string?, string?> map)
+    {
+        foreach (var step in flow.Steps)
+        {
+            (step.Next, step.Fallback, step.Otherwise) = (map(step.Next), map(step.Fallback), map(step.Otherwise));
+            (step.OnSuccess, step.OnNotFound, step.OnFailure) = (map(step.OnSuccess), map(step.OnNotFound), map(step.OnFailure));
+            step.Options.ForEach(o => o.Next = map(o.Next));
         }
     }
 
