@@ -61,6 +61,15 @@ public sealed class FlowEditorTests
         await Assertions.Expect(page.Locator("#versions tr[data-version='3'] .current")).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Assertions.Expect(page.Locator("#versions tr[data-version='3']")).ToContainTextAsync("Rollback to version 1");
         await ExpectGreetingAsync(browser, server, OldGreeting);
+
+        // An advisor has no link to the flows, and the page refuses them.
+        await using var advisorContext = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var advisor = await advisorContext.NewPageAsync();
+        await HybridConversationTests.SignInAsync(advisor, "marie@parley.local");
+        await Assertions.Expect(advisor.Locator("#nav-flows")).ToHaveCountAsync(0);
+        await advisor.GotoAsync("/console/flows");
+        await Assertions.Expect(advisor.Locator("#flows-refused")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(advisor.Locator("body")).Not.ToContainTextAsync("La Posta assistant");
     }
 
     /// <summary>A new customer on the demo site, in a browser of their own, is greeted so.</summary>
