@@ -44,15 +44,21 @@ public sealed class FlowEditorTests
         await Assertions.Expect(preview).ToContainTextAsync("What is the parcel number?", new() { Timeout = Timeout });
         await Assertions.Expect(page.Locator("#preview-outcome")).ToContainTextAsync("Waiting for the customer at ask_parcel");
 
-        // TODO: once intents are understood (the classifier is being wired elsewhere), the preview's free text should find
-        // track_parcel from the new phrase; until then the phrase is only checked to be in the saved draft.
+        // The new example phrase is understood at once in the preview (the draft's intents are trained for it).
+        await page.Locator("#preview-restart").ClickAsync();
+        await Assertions.Expect(preview).ToContainTextAsync(NewGreeting, new() { Timeout = Timeout });
+        await page.Locator("#preview-input").FillAsync("where has my little box gone");
+        await page.Locator("#preview-send").ClickAsync();
+        await Assertions.Expect(page.Locator("#preview-insight")).ToContainTextAsync("track_parcel", new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("#preview-outcome")).ToContainTextAsync("Waiting for the customer at ask_parcel");
+
         await page.Locator("#tab-yaml").ClickAsync();
         await Assertions.Expect(page.Locator("#yaml-text")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("- where has my little box gone"));
 
         await page.Locator("#publish-note").FillAsync("A warmer greeting");
         await page.Locator("#publish").ClickAsync();
         await Assertions.Expect(page.Locator("#flow-status")).ToContainTextAsync("Published version 2", new() { Timeout = Timeout });
-        await ExpectGreetingAsync(browser, server, NewGreeting);
+        await ExpectGreetingAsync(browser, server, NewGreeting, trackParcel: true);
 
         await page.Locator("#tab-history").ClickAsync();
         await Assertions.Expect(page.Locator("#versions tr[data-version='2'] .current")).ToBeVisibleAsync(new() { Timeout = Timeout });
@@ -72,13 +78,25 @@ public sealed class FlowEditorTests
         await Assertions.Expect(advisor.Locator("body")).Not.ToContainTextAsync("La Posta assistant");
     }
 
-    /// <summary>A new customer on the demo site, in a browser of their own, is greeted so.</summary>
-    private static async Task ExpectGreetingAsync(Browser browser, ParleyServer server, string greeting)
+    /// <summary>A new customer on the demo site, in a browser of their own, is greeted so (and tracks a parcel by its number).</summary>
+    private static async Task ExpectGreetingAsync(Browser browser, ParleyServer server, string greeting, bool trackParcel = false)
     {
         await using var phone = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
         var customer = await phone.NewPageAsync();
         await customer.GotoAsync("/demo");
         await customer.Locator("#parley-launcher").ClickAsync();
         await Assertions.Expect(customer.Locator(".parley-msg-bot").First).ToContainTextAsync(greeting, new() { Timeout = Timeout });
+        if (!trackParcel)
+        {
+            return;
+        }
+
+        await customer.Locator("#parley-input").FillAsync("where has my little box gone");
+        await customer.Locator("#parley-send").ClickAsync();
+        await Assertions.Expect(customer.Locator(".parley-msg-bot").Last).ToContainTextAsync("What is the parcel number?", new() { Timeout = Timeout });
+        await customer.Locator("#parley-input").FillAsync("RR423456783IT");
+        await customer.Locator("#parley-send").ClickAsync();
+        await Assertions.Expect(customer.Locator(".parley-msg-bot", new() { HasText = "Parcel RR423456783IT: Waiting at a pick-up point" }))
+            .ToBeVisibleAsync(new() { Timeout = Timeout });
     }
 }

@@ -140,6 +140,7 @@ public sealed record FlowGraph(IReadOnlyList<GraphNode> Nodes, IReadOnlyList<Gra
             StepKind.Set => string.Join(", ", step.Set.Keys),
             StepKind.Understand => string.Join(", ", step.Routes.Select(r => r.Intent)),
             StepKind.Handoff when string.IsNullOrWhiteSpace(step.Text) => $"to {step.Queue ?? "the default queue"}",
+            StepKind.External when string.IsNullOrWhiteSpace(step.Text) => "to the external bot",
             _ => step.Text ?? string.Empty,
         };
         return Shorten(text, 26);
