@@ -46,6 +46,7 @@ app.MapConnectionsApi();
 app.MapFlowsApi();
 app.MapExternalBotAdmin();
 app.MapBotApi();
+app.MapBotSecretsApi();
 app.MapMessenger();
 app.MapInstagram();
 app.MapWhatsApp();

@@ -12,7 +12,6 @@ public sealed class FlowEditorTests
     private const string NewGreeting = "Ciao! This is the new La Posta assistant.";
     private const string OldGreeting = "I'm the La Posta virtual assistant";
 
-    // TODO: parcel tracking by number through the API step is being wired elsewhere; test it here once it answers.
     [ChromiumFact]
     public async Task A_channel_manager_edits_previews_publishes_and_rolls_back_the_greeting()
     {

@@ -53,6 +53,13 @@ public sealed class HybridConversationTests
         await Assertions.Expect(reply).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Assertions.Expect(reply.Locator(".parley-signature")).ToContainTextAsync("Marie");
 
+        // What Parley read in the customer's words is beside them in the console (never in the customer's widget).
+        await customer.Locator("#parley-input").FillAsync("This is unacceptable, my parcel is lost and nobody answers!");
+        await customer.Locator("#parley-send").ClickAsync();
+        var angry = console.Locator("#conversation-view .msg-customer", new() { HasText = "nobody answers" });
+        await Assertions.Expect(angry.Locator(".msg-reading.msg-tone-negative")).ToContainTextAsync("en · negative", new() { Timeout = Timeout });
+        await Assertions.Expect(customer.Locator(".parley-msg-customer", new() { HasText = "nobody answers" })).Not.ToContainTextAsync("negative");
+
         // Live means the event stream, opened with a short-lived ticket: the session token never goes into a URL.
         Assert.Contains(streams, s => s.StartsWith("200 ", StringComparison.Ordinal) && s.Contains("/events?ticket=", StringComparison.Ordinal));
         Assert.DoesNotContain(streams, s => s.Contains("access_token", StringComparison.Ordinal));

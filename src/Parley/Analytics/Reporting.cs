@@ -16,6 +16,9 @@ public static class ReportingEventNames
     public const string BotStep = "bot_step";
     public const string BotMisunderstood = "bot_misunderstood";
     public const string BotApiCall = "bot_api_call";
+
+    /// <summary>An advisor handed the conversation back to the bot (detail: who, and at which step).</summary>
+    public const string HandedBack = "handed_back";
 }
 
 public static class Reporting

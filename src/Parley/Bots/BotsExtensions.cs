@@ -21,6 +21,7 @@ public static class BotsExtensions
         services.AddSingleton<Conversations.IMessageTone, Understanding.MessageToneReader>();
         services.AddSingleton<FlowManagement>();
         services.AddSingleton<FlowPreview>();
+        services.AddSingleton<FlowHandBack>();
         services.AddSingleton<External.ExternalBots>();
         services.AddSingleton<External.ExternalBotSignal>();
         services.AddOptions<External.ExternalBotOptions>().BindConfiguration(External.ExternalBotOptions.Section);

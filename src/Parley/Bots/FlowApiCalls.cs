@@ -23,12 +23,8 @@ public sealed partial class FlowApiCalls(IServiceProvider services, InboundSigna
             var answer = await CallAsync(flow, call, cancellationToken);
             var engine = services.GetRequiredService<ConversationEngine>();
             var bot = services.GetRequiredService<FlowBot>();
-            var after = await engine.ContinueBotAsync(conversationId,
+            await engine.ContinueBotAsync(conversationId,
                 (db, conversation, s, ct) => bot.OnApiAnswerAsync(db, conversation, s, flow.VersionId, call.StepId, answer, ct), cancellationToken);
             signal.Ring(conversationId);
-            if (after is not null)
-            {
-                await after(cancellationToken);
-            }
         };
 }

@@ -66,6 +66,19 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
         return await TurnAsync(db, conversation, settings, flow, turn, context, cancellationToken);
     }
 
+    /// <summary>The bot's turn from a step of the flow published now (an advisor hands the conversation back); null when the flow has no such step.</summary>
+    public async Task<BotTurn?> StartAtAsync(ParleyDb db, Conversation conversation, InboxSettings settings, string stepId, CancellationToken cancellationToken)
+    {
+        var flow = await catalog.PublishedAsync(db, conversation.AccountId, conversation.InboxId, cancellationToken);
+        if (flow?.Document.Step(stepId) is null)
+        {
+            return null;
+        }
+
+        var context = await ContextAsync(db, conversation, settings, cancellationToken);
+        return await TurnAsync(db, conversation, settings, flow, runner.StartAt(flow.Document, flow.VersionId, stepId, context), context, cancellationToken);
+    }
+
     public bool IsBusy(Conversation conversation) =>
         Read(conversation.BotState) is { CallingApi: true, CallUntil: { } until } && until > clock.GetUtcNow().UtcDateTime;
 

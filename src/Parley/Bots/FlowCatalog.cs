@@ -21,10 +21,13 @@ public sealed class FlowCatalog(ILogger<FlowCatalog> logger)
     private readonly ConcurrentDictionary<long, CompiledFlow> _compiled = new();
 
     /// <summary>The version published now for the inbox, or the account's default flow; null when neither has one.</summary>
-    public async Task<CompiledFlow?> PublishedAsync(ParleyDb db, Inbox inbox, CancellationToken cancellationToken)
+    public Task<CompiledFlow?> PublishedAsync(ParleyDb db, Inbox inbox, CancellationToken cancellationToken) =>
+        PublishedAsync(db, inbox.AccountId, inbox.Id, cancellationToken);
+
+    public async Task<CompiledFlow?> PublishedAsync(ParleyDb db, long accountId, long inboxId, CancellationToken cancellationToken)
     {
         var versionId = await db.BotFlows.AsNoTracking()
-            .Where(f => f.AccountId == inbox.AccountId && f.PublishedVersionId != null && (f.InboxId == inbox.Id || (f.IsDefault && f.InboxId == null)))
+            .Where(f => f.AccountId == accountId && f.PublishedVersionId != null && (f.InboxId == inboxId || (f.IsDefault && f.InboxId == null)))
             .OrderBy(f => f.InboxId == null)
             .Select(f => f.PublishedVersionId)
             .FirstOrDefaultAsync(cancellationToken);

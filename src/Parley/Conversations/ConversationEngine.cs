@@ -123,8 +123,8 @@ public sealed class ConversationEngine(
     /// Gives the bot a turn outside a customer's message (an API's answer): in a transaction of its own, with the
     /// conversation locked. <paramref name="step"/> returns null when it has nothing to do any more (the conversation moved on).
     /// </summary>
-    /// <returns>The work the new turn leaves for after its commit, if any.</returns>
-    public async Task<Func<CancellationToken, Task>?> ContinueBotAsync(
+    /// <returns>True when the turn was applied (its work for after the commit, if any, is started).</returns>
+    public async Task<bool> ContinueBotAsync(
         long conversationId, Func<ParleyDb, Conversation, InboxSettings, CancellationToken, Task<BotTurn?>> step, CancellationToken cancellationToken,
         Action? missing = null)
     {
@@ -139,7 +139,7 @@ public sealed class ConversationEngine(
             if (conversation is null)
             {
                 missing?.Invoke();
-                return null;
+                return false;
             }
 
             var inbox = await inboxes.FindAsync(conversation.InboxId, cancellationToken)
@@ -148,16 +148,18 @@ public sealed class ConversationEngine(
             turn = await step(db, conversation, settings, cancellationToken);
             if (turn is null)
             {
-                return null;
+                return false;
             }
 
             await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, cancellationToken);
+            events.Add(ConversationWriter.Changed(conversation));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
         writer.Publish(events);
-        return turn.After;
+        writer.RunAfter(conversationId, turn.After);
+        return true;
     }
 
     /// <summary>Stores a customer's message, once per channel message id, and schedules its processing.</summary>

@@ -11,10 +11,11 @@ public static class ConversationLifecycle
     {
         // The bot hands over to a queue, a human takes over, or the case is closed.
         [ConversationStatus.WithBot] = [ConversationStatus.Queued, ConversationStatus.Assigned, ConversationStatus.Resolved],
-        [ConversationStatus.Queued] = [ConversationStatus.Queued, ConversationStatus.Assigned, ConversationStatus.Resolved],
+        // Queued, assigned or waiting, an advisor may also hand the conversation back to the bot.
+        [ConversationStatus.Queued] = [ConversationStatus.Queued, ConversationStatus.Assigned, ConversationStatus.Resolved, ConversationStatus.WithBot],
         // An advisor replies (waiting for the customer), a supervisor takes over, the case is closed or goes back to a queue.
-        [ConversationStatus.Assigned] = [ConversationStatus.Assigned, ConversationStatus.WaitingForCustomer, ConversationStatus.Queued, ConversationStatus.Resolved],
-        [ConversationStatus.WaitingForCustomer] = [ConversationStatus.Assigned, ConversationStatus.WaitingForCustomer, ConversationStatus.Queued, ConversationStatus.Resolved],
+        [ConversationStatus.Assigned] = [ConversationStatus.Assigned, ConversationStatus.WaitingForCustomer, ConversationStatus.Queued, ConversationStatus.Resolved, ConversationStatus.WithBot],
+        [ConversationStatus.WaitingForCustomer] = [ConversationStatus.Assigned, ConversationStatus.WaitingForCustomer, ConversationStatus.Queued, ConversationStatus.Resolved, ConversationStatus.WithBot],
         // The customer writes again (back to its queue, or to the bot), or an advisor picks the case up again.
         [ConversationStatus.Resolved] = [ConversationStatus.Queued, ConversationStatus.WithBot, ConversationStatus.Assigned, ConversationStatus.WaitingForCustomer],
     };
@@ -53,6 +54,15 @@ public static class ConversationLifecycle
         Move(conversation, ConversationStatus.Resolved);
         conversation.ResolvedAt = now;
         conversation.BotState = null;
+    }
+
+    /// <summary>An advisor hands the conversation back to the bot: it leaves its queue and its advisor.</summary>
+    public static void HandBack(Conversation conversation)
+    {
+        Move(conversation, ConversationStatus.WithBot);
+        conversation.QueueId = null;
+        conversation.AssigneeId = null;
+        conversation.QueuedAt = null;
     }
 
     /// <summary>A resolved conversation that never reached a queue goes back to the bot, which starts over.</summary>

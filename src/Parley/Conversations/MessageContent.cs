@@ -75,12 +75,33 @@ public sealed record MessageDto(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     string? FailureReason = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyList<ChannelMedia>? Media = null)
+    IReadOnlyList<ChannelMedia>? Media = null,
+    [property: System.Text.Json.Serialization.JsonIgnore]
+    MessageReading? Reading = null)
 {
     public static MessageDto From(Message m)
     {
         var payload = MessagePayload.Parse(m.PayloadJson);
         return new MessageDto(m.Id, m.ConversationId, m.Seq, m.AuthorKind, m.AuthorName, m.ContentType, m.Text,
-            payload?.Options, payload?.Attachment, m.ReplyTo, m.DeliveryStatus, m.CreatedAt, m.FailureReason, payload?.Media);
+            payload?.Options, payload?.Attachment, m.ReplyTo, m.DeliveryStatus, m.CreatedAt, m.FailureReason, payload?.Media,
+            m.Sentiment is null && m.Language is null && m.Intent is null ? null : new MessageReading(m.Language, m.Sentiment, m.Intent));
     }
+}
+
+/// <summary>
+/// What Parley read in a customer's message (language, tone, intent): for the console and the advisors only, never sent
+/// to the customer's widget.
+/// </summary>
+public sealed record MessageReading(string? Language, double? Sentiment, string? Intent)
+{
+    /// <summary>Under it a message reads as negative, over its opposite as positive (the analyser's own threshold).</summary>
+    public const double ToneThreshold = 0.2;
+
+    public string? Tone => Sentiment switch
+    {
+        < -ToneThreshold => "negative",
+        > ToneThreshold => "positive",
+        null => null,
+        _ => "neutral",
+    };
 }

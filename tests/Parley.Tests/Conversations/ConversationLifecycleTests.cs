@@ -9,8 +9,6 @@ public sealed class ConversationLifecycleTests
     [Theory]
     [InlineData(ConversationStatus.WithBot, ConversationStatus.WaitingForCustomer)]
     [InlineData(ConversationStatus.Queued, ConversationStatus.WaitingForCustomer)]
-    [InlineData(ConversationStatus.Queued, ConversationStatus.WithBot)]
-    [InlineData(ConversationStatus.Assigned, ConversationStatus.WithBot)]
     [InlineData(ConversationStatus.Resolved, ConversationStatus.Resolved)]
     [InlineData(ConversationStatus.WithBot, ConversationStatus.WithBot)]
     public void Moves_the_table_does_not_allow_throw_and_change_nothing(ConversationStatus from, ConversationStatus to)
@@ -27,6 +25,20 @@ public sealed class ConversationLifecycleTests
         var error = Assert.Throws<InvalidOperationException>(move);
         Assert.Contains($"from {from} to {to}", error.Message, StringComparison.Ordinal);
         Assert.Equal(from, conversation.Status);
+    }
+
+    [Theory]
+    [InlineData(ConversationStatus.Queued)]
+    [InlineData(ConversationStatus.Assigned)]
+    [InlineData(ConversationStatus.WaitingForCustomer)]
+    public void An_advisor_hands_back_to_the_bot_from_a_queue_or_an_advisor_and_the_conversation_leaves_both(ConversationStatus from)
+    {
+        var conversation = new Conversation { Id = 7, Status = from, QueueId = 3, AssigneeId = 4, QueuedAt = Now };
+
+        ConversationLifecycle.HandBack(conversation);
+
+        Assert.Equal((ConversationStatus.WithBot, (long?)null, (long?)null, (DateTime?)null), (conversation.Status, conversation.QueueId, conversation.AssigneeId, conversation.QueuedAt));
+        Assert.Throws<InvalidOperationException>(() => ConversationLifecycle.HandBack(conversation));
     }
 
     [Fact]

@@ -30,6 +30,10 @@ public sealed partial class FlowRunner(FlowTemplates templates)
         return Run(turn, flow.Start);
     }
 
+    /// <summary>The flow from one of its steps (an advisor hands the conversation back to the bot there), with fresh variables.</summary>
+    public FlowTurn StartAt(FlowDocument flow, long versionId, string stepId, FlowContext context) =>
+        Run(new Turn(flow, context, new FlowState { VersionId = versionId }, null), stepId);
+
     /// <summary>A customer's message to a conversation with the bot.</summary>
     public FlowTurn OnCustomerMessage(FlowDocument flow, FlowState state, CustomerInput input, FlowContext context)
     {
