@@ -82,6 +82,9 @@ internal sealed class ParleyHost : IAsyncDisposable
             $"--Database:Provider={(postgres is null ? "Sqlite" : "Postgres")}",
             $"--Database:ConnectionString={connectionString}",
             "--Demo:Enabled=true",
+
+            // The benches' customers talk to the built-in topic bot (topic picks, unclear text); a setting may turn the flow on.
+            "--Demo:Flow=false",
             "--Logging:LogLevel:Default=Warning",
         })
         {
