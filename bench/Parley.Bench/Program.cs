@@ -7,6 +7,11 @@ if (args.Contains("--nlu"))
     return await NluBench.RunAsync(args);
 }
 
+if (args.Contains("--flow-api"))
+{
+    return await FlowApiBench.RunAsync(args);
+}
+
 if (args.Contains("--social"))
 {
     SocialOptions social;

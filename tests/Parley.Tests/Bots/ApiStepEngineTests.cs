@@ -41,9 +41,7 @@ public sealed class ApiStepEngineTests
         var manager = await ConsoleLogin.SignedInAsync(app, "chiara@parley.local");
         await FlowsApiTests.PublishAsync(manager, Flow(api.BaseUrl));
 
-        var waiting = new WidgetClient(app.CreateClient());
-        await waiting.StartGuestAsync();
-        await waiting.OpenAsync();
+        var waiting = await WidgetClient.OpenedAsync(app);
         await waiting.WaitForAsync(m => m.Messages.Any(x => x.Text == "Your order number?"), "the question");
         await waiting.SendAsync("order 123456");
         await Expect.UntilAsync(() => Task.FromResult(!api.Requests.IsEmpty), "the API called");
@@ -51,9 +49,7 @@ public sealed class ApiStepEngineTests
 
         // Meanwhile another customer is greeted and answered at once: nothing waits on the API.
         var clock = Stopwatch.StartNew();
-        var other = new WidgetClient(app.CreateClient());
-        await other.StartGuestAsync();
-        await other.OpenAsync();
+        var other = await WidgetClient.OpenedAsync(app);
         await other.WaitForAsync(m => m.Messages.Any(x => x.Text == "Your order number?"), "the other greeting");
         await other.SendAsync("no number");
         await other.WaitForAsync(m => m.Messages.Count(x => x.AuthorKind == Parley.Conversations.AuthorKind.Bot) >= 2, "the other's retry");

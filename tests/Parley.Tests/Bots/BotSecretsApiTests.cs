@@ -37,9 +37,7 @@ public sealed class BotSecretsApiTests
         await Expect.StatusAsync(await manager.PutAsJsonAsync("/api/console/bot-secrets/1/status_key", new { value = "s3cr3t-v@lue" }), HttpStatusCode.OK);
         await FlowsApiTests.PublishAsync(manager, Flow(api.BaseUrl));
 
-        var customer = new WidgetClient(app.CreateClient());
-        await customer.StartGuestAsync();
-        await customer.OpenAsync();
+        var customer = await WidgetClient.OpenedAsync(app);
 
         var done = await customer.WaitForAsync(m => m.Status == "resolved", "the answer of the keyed API");
         Assert.Contains(done.Messages, m => m.Text == "Status green.");

@@ -12,9 +12,7 @@ public sealed class DemoFlowTests
 
     private static async Task<WidgetClient> CustomerAsync(ParleyApplication app)
     {
-        var customer = app.Widget();
-        await customer.StartGuestAsync();
-        await customer.OpenAsync();
+        var customer = await WidgetClient.OpenedAsync(app);
         await customer.WaitForAsync(m => m.Messages.Any(x => x.Text == "What is your question about?"), "the greeting and the topics");
         return customer;
     }

@@ -48,14 +48,6 @@ public sealed class FlowsApiTests
         return id;
     }
 
-    private static async Task<WidgetClient> CustomerAsync(ParleyApplication app)
-    {
-        var customer = new WidgetClient(app.CreateClient());
-        await customer.StartGuestAsync();
-        await customer.OpenAsync();
-        return customer;
-    }
-
     [Theory, OnSqlite, OnPostgres]
     public async Task A_published_flow_greets_new_conversations_at_once_while_those_in_flight_finish_on_their_version(DatabaseProvider provider)
     {
@@ -64,7 +56,7 @@ public sealed class FlowsApiTests
         var manager = await ConsoleLogin.SignedInAsync(app, ChannelManager);
         var id = await PublishAsync(manager, Greeting("Welcome to version one"));
 
-        var early = await CustomerAsync(app);
+        var early = await WidgetClient.OpenedAsync(app);
         await early.WaitForAsync(m => m.Messages.Any(x => x.Text == "Parcels or bank?"), "the first version's question");
         Assert.Contains((await early.MessagesAsync()).Messages, m => m.Text == "Welcome to version one");
 
@@ -73,7 +65,7 @@ public sealed class FlowsApiTests
 
         // A second node started before the publication sees it at once too: nothing to restart.
         await using var other = new ParleyApplication(database);
-        var late = await CustomerAsync(other);
+        var late = await WidgetClient.OpenedAsync(other);
         await late.WaitForAsync(m => m.Messages.Any(x => x.Text == "Welcome to version two"), "the second version's greeting");
 
         await early.SendAsync("Parcels");
@@ -93,7 +85,7 @@ public sealed class FlowsApiTests
 
         // Rolled back in one call: the old greeting is back for the next customer, and the history keeps all three.
         await Expect.StatusAsync(await manager.PostAsJsonAsync($"/api/console/flows/{id}/rollback", new { version = 1 }), HttpStatusCode.OK);
-        var again = await CustomerAsync(app);
+        var again = await WidgetClient.OpenedAsync(app);
         await again.WaitForAsync(m => m.Messages.Any(x => x.Text == "Welcome to version one"), "the rolled-back greeting");
         versions = await manager.GetFromJsonAsync<JsonElement>($"/api/console/flows/{id}/versions");
         Assert.Equal("Rollback to version 1", versions[0].GetProperty("note").GetString());
@@ -110,12 +102,12 @@ public sealed class FlowsApiTests
         var manager = await ConsoleLogin.SignedInAsync(app, ChannelManager);
         await PublishAsync(manager, Greeting("Hello"));
 
-        var banking = await CustomerAsync(app);
+        var banking = await WidgetClient.OpenedAsync(app);
         await banking.WaitForAsync(m => m.Messages.Any(x => x.Text == "Parcels or bank?"), "the question");
         await banking.SendAsync("x", replyTo: "bank");
         await banking.WaitForAsync(m => m.Status == "queued", "the handoff");
 
-        var human = await CustomerAsync(app);
+        var human = await WidgetClient.OpenedAsync(app);
         await human.WaitForAsync(m => m.Messages.Any(x => x.Text == "Parcels or bank?"), "the question");
         await human.SendAsync("I want to talk to a human please");
         await human.WaitForAsync(m => m.Status == "queued", "the handoff on request");

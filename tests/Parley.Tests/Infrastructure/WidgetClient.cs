@@ -16,6 +16,15 @@ public sealed class WidgetClient(HttpClient http) : IDisposable
 
     public SessionResponse? Session { get; private set; }
 
+    /// <summary>A guest of the demo website with its conversation open (greeted by whatever bot the inbox runs).</summary>
+    public static async Task<WidgetClient> OpenedAsync(ParleyApplication app)
+    {
+        var customer = app.Widget();
+        await customer.StartGuestAsync();
+        await customer.OpenAsync();
+        return customer;
+    }
+
     public async Task<SessionResponse> StartGuestAsync() =>
         await StartAsync(new SessionRequest(DemoWorkspace.InboxKey, null, null, null, null, null));
 

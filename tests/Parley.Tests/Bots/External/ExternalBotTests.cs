@@ -50,19 +50,11 @@ public sealed class ExternalBotTests
         return new Setup(app, bot, api);
     }
 
-    private static async Task<WidgetClient> CustomerAsync(ParleyApplication app)
-    {
-        var customer = new WidgetClient(app.CreateClient());
-        await customer.StartGuestAsync();
-        await customer.OpenAsync();
-        return customer;
-    }
-
     [Theory, OnSqlite, OnPostgres]
     public async Task The_external_bot_gets_signed_events_in_order_and_answers_hands_over_through_the_api(DatabaseProvider provider)
     {
         await using var setup = await StartAsync(provider);
-        var customer = await CustomerAsync(setup.App);
+        var customer = await WidgetClient.OpenedAsync(setup.App);
 
         var started = await setup.EventAsync(1);
         Assert.True(BotSignature.Verify(Secret, started.Headers[BotSignature.Header], started.Body, setup.App.Clock.GetUtcNow(), TimeSpan.FromMinutes(5)));
@@ -103,7 +95,7 @@ public sealed class ExternalBotTests
         var refusals = 2;
         setup.Bot.Respond = _ => Interlocked.Decrement(ref refusals) >= 0 ? new StandInResponse(503, "{}") : null;
 
-        await CustomerAsync(setup.App);
+        await WidgetClient.OpenedAsync(setup.App);
 
         // Each retry waits its backoff on the test clock.
         await Expect.UntilAsync(async () =>
@@ -121,7 +113,7 @@ public sealed class ExternalBotTests
     public async Task Tokens_are_checked_and_scoped_to_their_account()
     {
         await using var setup = await StartAsync();
-        await CustomerAsync(setup.App);
+        await WidgetClient.OpenedAsync(setup.App);
         var conversation = (await setup.EventAsync(1)).Json.GetProperty("conversation").GetProperty("id").GetInt64();
 
         using var anonymous = setup.App.CreateClient();
