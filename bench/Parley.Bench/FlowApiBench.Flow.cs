@@ -31,7 +31,6 @@ internal static partial class FlowApiBench
           next: lookup
         {{{lookup}}}
         - { id: said, type: message, text: "Status: {{ vars.status }}", next: topic }
-        - { id: sorry, type: message, text: The service did not answer., next: topic }
         """;
 
     private static string ApiLookup(Uri api) => $$$"""
@@ -40,6 +39,7 @@ internal static partial class FlowApiBench
           api: { url: "{{{api}}}orders/42", extract: { status: status }, timeout_seconds: 5, retries: 0 }
           on_success: said
           on_failure: sorry
+        - { id: sorry, type: message, text: The service did not answer., next: topic }
         """;
 
     /// <summary>A business API that answers every lookup after a fixed delay.</summary>

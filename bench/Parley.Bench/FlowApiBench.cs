@@ -129,7 +129,10 @@ internal static partial class FlowApiBench
         created.EnsureSuccessStatusCode();
         var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("flow").GetProperty("id").GetInt64();
         using var published = await console.PostAsJsonAsync($"/api/console/flows/{id}/publish", new { note = "bench" });
-        published.EnsureSuccessStatusCode();
+        if (!published.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Publishing the bench flow failed: {await published.Content.ReadAsStringAsync()}");
+        }
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

@@ -35,6 +35,13 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
     public async Task<BotTurn> OnCustomerMessageAsync(
         ParleyDb db, Conversation conversation, Inbox inbox, InboxSettings settings, Message message, CancellationToken cancellationToken)
     {
+        // A conversation the built-in topic bot holds stays with it (as a flow's finishes on its version): no lookup of
+        // flows or external bots on every message, which runs inside the write gate.
+        if (conversation.BotState is { } builtIn && !builtIn.StartsWith(Prefix, StringComparison.Ordinal) && !External.ExternalBots.Holds(builtIn))
+        {
+            return BotRuntime.OnCustomerMessage(builtIn, message.Text, message.ReplyTo, settings);
+        }
+
         if (External.ExternalBots.Holds(conversation.BotState))
         {
             external.Enqueue(db, conversation, External.BotEventKinds.MessageCreated, message);
