@@ -1,9 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-
 namespace Parley.Bench;
 
 internal static partial class FlowApiBench
@@ -41,40 +35,4 @@ internal static partial class FlowApiBench
           on_failure: sorry
         - { id: sorry, type: message, text: The service did not answer., next: topic }
         """;
-
-    /// <summary>A business API that answers every lookup after a fixed delay.</summary>
-    private sealed class SlowApi : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private SlowApi(WebApplication app, Uri address)
-        {
-            _app = app;
-            Address = address;
-        }
-
-        public Uri Address { get; }
-
-        public static async Task<SlowApi> StartAsync(TimeSpan latency)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            app.MapGet("/orders/{id}", async (string id) =>
-            {
-                await Task.Delay(latency);
-                return Results.Json(new { id, status = "shipped" });
-            });
-            await app.StartAsync();
-            var address = app.Urls.First();
-            return new SlowApi(app, new Uri(address.TrimEnd('/') + "/"));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
 }

@@ -42,11 +42,11 @@ internal static partial class FlowApiBench
             options = options with { Rates = [200] };
         }
 
-        await using var api = await SlowApi.StartAsync(TimeSpan.FromMilliseconds(latency));
+        await using var api = await NoOpServer.StartAsync(TimeSpan.FromMilliseconds(latency));
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(90) };
         var outcomes = new List<Outcome>();
         BenchLog.Write($"Parley.Bench --flow-api: {Environment.ProcessorCount} cores, {options.DurationSeconds} s per phase, {options.Customers} customers, API latency {latency} ms");
-        foreach (var (name, lookup) in new[] { ("set step (baseline)", SetLookup), ($"API step ({latency} ms)", ApiLookup(api.Address)) })
+        foreach (var (name, lookup) in new[] { ("set step (baseline)", SetLookup), ($"API step ({latency} ms)", ApiLookup(api.ApiAddress)) })
         {
             await using (var parley = await StartAsync(client, options, Flow(lookup)))
             {

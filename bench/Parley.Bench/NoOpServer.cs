@@ -25,7 +25,10 @@ internal sealed class NoOpServer : IAsyncDisposable
 
     public Uri WebhookAddress { get; private init; } = null!;
 
-    public static async Task<NoOpServer> StartAsync()
+    /// <summary>The flow bench's business API: <c>GET orders/{id}</c> answered after <see cref="StartAsync"/>'s latency.</summary>
+    public Uri ApiAddress { get; private init; } = null!;
+
+    public static async Task<NoOpServer> StartAsync(TimeSpan? apiLatency = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -43,9 +46,14 @@ internal sealed class NoOpServer : IAsyncDisposable
             await request.Body.CopyToAsync(Stream.Null);
             return TypedResults.Text("EVENT_RECEIVED", "text/plain");
         });
+        app.MapGet("/api/orders/{id}", async (string id) =>
+        {
+            await Task.Delay(apiLatency ?? TimeSpan.Zero);
+            return TypedResults.Json(new { id, status = "shipped" });
+        });
         await app.StartAsync();
         var address = new Uri(app.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        return new NoOpServer(app, new Uri(address, "/noop")) { WebhookAddress = new Uri(address, "/noop-webhook") };
+        return new NoOpServer(app, new Uri(address, "/noop")) { WebhookAddress = new Uri(address, "/noop-webhook"), ApiAddress = new Uri(address, "/api/") };
     }
 
     public async ValueTask DisposeAsync()
