@@ -78,12 +78,9 @@ public static partial class BotSecretsApi
 
     /// <summary>A channel manager or admin of the account (of any of theirs when none is named).</summary>
     private static async Task<AdvisorSession?> EditorAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, long? accountId, CancellationToken ct) =>
-        http.User.AdvisorId() is { } id && await CurrentAdvisor.LoadAsync(dbs, id, ct) is { CanEditFlows: true } advisor
-            && (accountId is null || advisor.CanAccess(accountId.Value)) ? advisor : null;
+        await ConsoleCaller.SessionAsync(http, dbs, ct) is { CanEditFlows: true } advisor && (accountId is null || advisor.CanAccess(accountId.Value)) ? advisor : null;
 
-    private static ProblemHttpResult Refused(HttpContext http) => http.User.AdvisorId() is null
-        ? TypedResults.Problem("Sign in to the console first.", statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in")
-        : TypedResults.Problem("Only channel managers and admins of the account manage its bot secrets.", statusCode: StatusCodes.Status403Forbidden, title: "Not allowed");
+    private static ProblemHttpResult Refused(HttpContext http) => ConsoleCaller.Refused(http, "Only channel managers and admins of the account manage its bot secrets.");
 
     [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
     private static partial Regex Name();

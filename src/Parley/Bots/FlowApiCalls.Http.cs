@@ -45,14 +45,12 @@ public sealed partial class FlowApiCalls
     private ApiStepSpec Spec(FlowApiCall call)
     {
         var url = call.Url.TrimStart();
-        if (url.StartsWith('/'))
-        {
-            url = services.GetRequiredService<PlatformApi>().OwnAddress() + url;
-        }
-
-        return new ApiStepSpec(call.Method.ToUpperInvariant(), url, call.Body, call.Headers, call.Extract,
-            TimeSpan.FromSeconds(call.TimeoutSeconds), call.Retries, call.Sample is { } sample ? new ApiSample(sample.Status, sample.Body) : null);
+        return Spec(call, url.StartsWith('/') ? services.GetRequiredService<PlatformApi>().OwnAddress() + url : url);
     }
+
+    private static ApiStepSpec Spec(FlowApiCall call, string url) =>
+        new(call.Method.ToUpperInvariant(), url, call.Body, call.Headers, call.Extract,
+            TimeSpan.FromSeconds(call.TimeoutSeconds), call.Retries, call.Sample is { } sample ? new ApiSample(sample.Status, sample.Body) : null);
 
     private async Task<IReadOnlyDictionary<string, string>> SecretsAsync(long accountId, CancellationToken cancellationToken)
     {

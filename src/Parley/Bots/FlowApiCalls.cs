@@ -13,9 +13,7 @@ namespace Parley.Bots;
 public sealed partial class FlowApiCalls(IServiceProvider services, InboundSignal signal)
 {
     /// <summary>How long a call may take, all attempts included; past it another node may call again.</summary>
-    public static TimeSpan Budget(FlowApiCall call) =>
-        Api.ApiCaller.Budget(new Api.ApiStepSpec(call.Method, call.Url, null, new Dictionary<string, string>(), new Dictionary<string, string>(),
-            TimeSpan.FromSeconds(call.TimeoutSeconds), call.Retries)) + TimeSpan.FromSeconds(5);
+    public static TimeSpan Budget(FlowApiCall call) => Api.ApiCaller.Budget(Spec(call, call.Url)) + TimeSpan.FromSeconds(5);
 
     public Func<CancellationToken, Task> Prepare(long conversationId, CompiledFlow flow, FlowAction.CallApi call, InboxSettings settings) =>
         async cancellationToken =>

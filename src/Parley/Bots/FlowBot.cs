@@ -60,14 +60,15 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
                 return ToExternal(db, conversation, message, null, [], []);
             }
 
-            return BotRuntime.OnCustomerMessage(Read(conversation.BotState) is null ? conversation.BotState : null, message.Text, message.ReplyTo, settings);
+            // No flow any more (a new conversation, or the one it ran unpublished): the built-in bot greets.
+            return BotRuntime.Start(settings);
         }
 
         var insight = flow.Understanding.Read(message.Text, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         await EngineStore.AnnotateAsync(db, message.Id, insight.Intent, insight.Language, insight.Sentiment, cancellationToken);
         var context = await ContextAsync(db, conversation, settings, cancellationToken);
         var input = new CustomerInput(message.Text, message.ReplyTo, insight);
-        var turn = state is null || state.VersionId != flow.VersionId
+        var turn = state is null
             ? runner.Start(flow.Document, flow.VersionId, context, input)
             : runner.OnCustomerMessage(flow.Document, state, input, context);
         return await TurnAsync(db, conversation, settings, flow, turn, context, cancellationToken);

@@ -43,9 +43,9 @@ public static class FlowsApi
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(
         long id, int? version, HttpContext http, FlowManagement flows, IDbContextFactory<ParleyDb> dbs, CancellationToken ct)
     {
-        if (await SessionAsync(http, dbs, ct) is not { } advisor)
+        if (await ConsoleCaller.SessionAsync(http, dbs, ct) is not { } advisor)
         {
-            return NotSignedIn();
+            return ConsoleCaller.NotSignedIn();
         }
 
         var result = await flows.DocumentAsync(advisor, id, version ?? 0, ct);
@@ -57,9 +57,9 @@ public static class FlowsApi
     private static async Task<IResult> RunAsync(
         HttpContext http, IDbContextFactory<ParleyDb> dbs, Func<AdvisorSession, Task<FlowResult>> action, CancellationToken ct, bool created = false)
     {
-        if (await SessionAsync(http, dbs, ct) is not { } advisor)
+        if (await ConsoleCaller.SessionAsync(http, dbs, ct) is not { } advisor)
         {
-            return NotSignedIn();
+            return ConsoleCaller.NotSignedIn();
         }
 
         var result = await action(advisor);
@@ -72,12 +72,6 @@ public static class FlowsApi
             ? TypedResults.Created($"/api/console/flows/{detail.Flow.Id}", detail)
             : TypedResults.Ok(result.Value);
     }
-
-    private static async Task<AdvisorSession?> SessionAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
-        http.User.AdvisorId() is { } id ? await CurrentAdvisor.LoadAsync(dbs, id, ct) : null;
-
-    private static ProblemHttpResult NotSignedIn() =>
-        TypedResults.Problem("Sign in to the console first.", statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in");
 
     private static ProblemHttpResult Problem(FlowResult result)
     {

@@ -128,12 +128,10 @@ public static class ContactsApi
             _ => null,
         };
 
-    private static async Task<AdvisorSession?> SignedInAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
-        http.User.AdvisorId() is { } id ? await CurrentAdvisor.LoadAsync(dbs, id, ct) : null;
+    private static Task<AdvisorSession?> SignedInAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
+        ConsoleCaller.SessionAsync(http, dbs, ct);
 
-    private static ProblemHttpResult NotSignedIn() =>
-        TypedResults.Problem("Sign in to the console first.", statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in");
+    private static ProblemHttpResult NotSignedIn() => ConsoleCaller.NotSignedIn();
 
-    private static ProblemHttpResult Forbidden(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed");
+    private static ProblemHttpResult Forbidden(string detail) => ConsoleCaller.Forbidden(detail);
 }

@@ -142,10 +142,8 @@ public static class ExternalBotAdminApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<AdvisorSession?> SessionAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
-        http.User.AdvisorId() is { } id ? await CurrentAdvisor.LoadAsync(dbs, id, ct) : null;
+    private static Task<AdvisorSession?> SessionAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
+        ConsoleCaller.SessionAsync(http, dbs, ct);
 
-    private static ProblemHttpResult Refused(HttpContext http) => http.User.AdvisorId() is null
-        ? TypedResults.Problem("Sign in to the console first.", statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in")
-        : TypedResults.Problem("Not allowed for your role or account.", statusCode: StatusCodes.Status403Forbidden, title: "Not allowed");
+    private static ProblemHttpResult Refused(HttpContext http) => ConsoleCaller.Refused(http, "Not allowed for your role or account.");
 }

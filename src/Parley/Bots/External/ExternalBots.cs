@@ -73,23 +73,4 @@ public sealed class ExternalBots(TimeProvider clock, ExternalBotSignal signal)
 }
 
 /// <summary>Wakes the dispatcher when events were committed (it also looks on its own, every few seconds).</summary>
-public sealed class ExternalBotSignal
-{
-    private readonly System.Threading.Channels.Channel<bool> _rings = System.Threading.Channels.Channel.CreateBounded<bool>(
-        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
-
-    public void Ring() => _rings.Writer.TryWrite(true);
-
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(timeout);
-        try
-        {
-            await _rings.Reader.ReadAsync(timer.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-}
+public sealed class ExternalBotSignal : Doorbell;

@@ -71,11 +71,9 @@ public static class ConnectionsApi
     }
 
     private static async Task<AdvisorSession?> AdminAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
-        http.User.AdvisorId() is { } id && await CurrentAdvisor.LoadAsync(dbs, id, ct) is { Role: AdvisorRole.Admin } admin ? admin : null;
+        await ConsoleCaller.SessionAsync(http, dbs, ct) is { Role: AdvisorRole.Admin } admin ? admin : null;
 
-    private static ProblemHttpResult Refused(HttpContext http) => http.User.AdvisorId() is null
-        ? TypedResults.Problem("Sign in to the console first.", statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in")
-        : TypedResults.Problem("Only admins manage connections.", statusCode: StatusCodes.Status403Forbidden, title: "Not allowed");
+    private static ProblemHttpResult Refused(HttpContext http) => ConsoleCaller.Refused(http, "Only admins manage connections.");
 
     private static ProblemHttpResult Problem(ManagementResult result) => TypedResults.Problem(result.Problem, statusCode: result.Outcome switch
     {
