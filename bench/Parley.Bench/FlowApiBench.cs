@@ -10,7 +10,8 @@ namespace Parley.Bench;
 /// <c>Parley.Bench --flow-api [--duration 15] [--customers 64] [--rates 200] [--latency 200] [--postgres …]</c>: the bot's
 /// business API step under load, in one run. The same flow answers every message (a choice or any text) after a
 /// lookup: a set step (the baseline) or an API step whose server answers in <c>--latency</c> ms. For each, a fresh
-/// Parley measures the accepted messages in a closed loop, and another the bot's reply time at each open-loop rate.
+/// Parley measures the accepted messages in a closed loop, and another the bot's reply time at each open-loop rate, after
+/// a warm-up at that rate (<c>--warmup</c> seconds) that is not measured.
 /// </summary>
 internal static partial class FlowApiBench
 {
@@ -60,6 +61,10 @@ internal static partial class FlowApiBench
             {
                 await using var parley = await StartAsync(client, options, Flow(lookup));
                 var pool = await CustomersAsync(client, parley, OpenLoop.PoolSize(rate, options.Duration));
+
+                // A fresh process compiles its code and queries on the first turns: the same load, not measured, first.
+                var warm = await CustomersAsync(client, parley, OpenLoop.PoolSize(rate, options.Warmup));
+                BenchLog.Write($"Warm-up at {rate}/s: {await OpenLoop.RunAsync(rate, options.Warmup, warm, new CpuProbe(() => parley.CpuTime))}");
                 outcomes.Add(await OpenLoop.RunAsync(rate, options.Duration, pool, new CpuProbe(() => parley.CpuTime)) with { Scenario = $"Bot reply, flow with a {name}" });
                 BenchLog.Write(outcomes[^1].ToString());
                 await parley.DeleteDataAsync();

@@ -125,7 +125,7 @@ public sealed class ConversationEngine(
     /// </summary>
     /// <returns>True when the turn was applied (its work for after the commit, if any, is started).</returns>
     public async Task<bool> ContinueBotAsync(
-        long conversationId, Func<ParleyDb, Conversation, InboxSettings, CancellationToken, Task<BotTurn?>> step, CancellationToken cancellationToken,
+        long conversationId, BotContinuation step, CancellationToken cancellationToken,
         Action? missing = null)
     {
         var events = new List<ConversationEvent>();

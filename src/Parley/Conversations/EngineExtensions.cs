@@ -16,6 +16,7 @@ public static class EngineExtensions
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
         services.AddSingleton<ConversationEventHub>();
         services.AddSingleton<InboundSignal>();
+        services.AddSingleton<BotContinuations>();
         services.AddSingleton<RoutingSignal>();
         services.AddSingleton<ConversationWriter>();
         services.AddSingleton<WriteGate>();

@@ -18,6 +18,7 @@ public sealed class InboundProcessor(
     ConversationWriter writer,
     InboxDirectory inboxes,
     IConversationBot bot,
+    BotContinuations continuations,
     WriteGate gate,
     ILogger<InboundProcessor> logger) : BackgroundService
 {
@@ -174,44 +175,66 @@ public sealed class InboundProcessor(
 
     private async Task ProcessBatchHeldAsync(WriteGate.Pass pass, IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
     {
-        await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
-        db.Database.AutoSavepointsEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var taken = continuations.Take(conversationIds);
+        List<ConversationEvent> events;
         var after = new List<(long, Func<CancellationToken, Task>)>();
-        var events = await StepAllAsync(db, conversationIds, after, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
+            db.Database.AutoSavepointsEnabled = false;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            events = await StepAllAsync(db, conversationIds, taken, after, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            continuations.Restore(taken);
+            throw;
+        }
+
         writer.Publish(events);
         RunAfter(after);
     }
 
-    /// <summary>Steps every unprocessed message of the conversations, in the caller's transaction.</summary>
+    /// <summary>
+    /// Applies the bot's waiting turns (<see cref="BotContinuations"/>), then steps every unprocessed message of the
+    /// conversations, in the caller's transaction.
+    /// </summary>
     private async Task<List<ConversationEvent>> StepAllAsync(
-        ParleyDb db, IReadOnlyCollection<long> conversationIds, List<(long, Func<CancellationToken, Task>)> after, CancellationToken cancellationToken)
+        ParleyDb db, IReadOnlyCollection<long> conversationIds, Dictionary<long, BotContinuation> taken,
+        List<(long, Func<CancellationToken, Task>)> after, CancellationToken cancellationToken)
     {
         var events = new List<ConversationEvent>();
         var messages = await EngineStore.UnprocessedAsync(db, conversationIds, int.MaxValue, cancellationToken);
-        if (messages.Count == 0)
+        if (messages.Count == 0 && taken.Count == 0)
         {
             return events;
         }
 
-        var lastAt = new SortedDictionary<long, DateTime>();
+        var lastAt = new Dictionary<long, DateTime>();
         foreach (var message in messages)
         {
             lastAt[message.ConversationId] = message.CreatedAt;
         }
 
-        var withWork = lastAt.Keys.ToList();
+        // Locked in id order (PostgreSQL), like every writer that locks several conversations.
+        var withWork = lastAt.Keys.Union(taken.Keys).Order().ToList();
         await EngineStore.LockConversationsAsync(db, withWork, cancellationToken);
         var statuses = await EngineStore.StatusesAsync(db, withWork, cancellationToken);
 
         // With an advisor or in the queue, a customer's message changes nothing but the conversation's times: one
-        // statement for all of them. The others (bot, waiting for the customer, resolved) take their step in EF.
+        // statement for all of them. The others (bot, waiting for the customer, resolved) take their step in EF, and
+        // so does every conversation with a waiting bot turn.
         var touched = new List<(long Id, DateTime LastCustomerMessageAt)>();
         var stepped = new List<long>();
         foreach (var id in withWork)
         {
-            if (statuses[id] is ConversationStatus.Queued or ConversationStatus.Assigned)
+            if (!statuses.TryGetValue(id, out var status))
+            {
+                continue;
+            }
+
+            if (status is ConversationStatus.Queued or ConversationStatus.Assigned && !taken.ContainsKey(id))
             {
                 touched.Add((id, lastAt[id]));
             }
@@ -226,6 +249,14 @@ public sealed class InboundProcessor(
         if (stepped.Count > 0)
         {
             var conversations = await db.Conversations.Where(c => stepped.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+            foreach (var (id, continuation) in taken)
+            {
+                if (conversations.TryGetValue(id, out var conversation))
+                {
+                    await ContinueAsync(db, conversation, continuation, events, after, cancellationToken);
+                }
+            }
+
             foreach (var message in messages)
             {
                 if (conversations.TryGetValue(message.ConversationId, out var conversation) && !waiting.Contains(conversation.Id)
@@ -239,8 +270,39 @@ public sealed class InboundProcessor(
         }
 
         await writer.TouchAsync(db, touched, cancellationToken);
-        await EngineStore.MarkProcessedAsync(db, waiting.Count == 0 ? messages : messages.Where(m => !waiting.Contains(m.ConversationId)).ToList(), cancellationToken);
+        var processed = waiting.Count == 0 ? messages : messages.Where(m => !waiting.Contains(m.ConversationId)).ToList();
+        if (processed.Count > 0)
+        {
+            await EngineStore.MarkProcessedAsync(db, processed, cancellationToken);
+        }
+
         return events;
+    }
+
+    /// <summary>A bot's waiting turn, applied before the conversation's waiting messages.</summary>
+    private async Task ContinueAsync(
+        ParleyDb db, Conversation conversation, BotContinuation continuation, List<ConversationEvent> events,
+        List<(long, Func<CancellationToken, Task>)> after, CancellationToken cancellationToken)
+    {
+        var (inbox, settings) = await InboxAsync(conversation, cancellationToken);
+        if (await continuation(db, conversation, settings, cancellationToken) is not { } turn)
+        {
+            return;
+        }
+
+        await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, cancellationToken);
+        events.Add(ConversationWriter.Changed(conversation));
+        if (turn.After is { } work)
+        {
+            after.Add((conversation.Id, work));
+        }
+    }
+
+    private async Task<(Inbox Inbox, InboxSettings Settings)> InboxAsync(Conversation conversation, CancellationToken cancellationToken)
+    {
+        var inbox = await inboxes.FindAsync(conversation.InboxId, cancellationToken)
+            ?? throw new InvalidOperationException($"Inbox {conversation.InboxId} of conversation {conversation.Id} is missing.");
+        return (inbox, InboxSettings.Parse(inbox.SettingsJson));
     }
 
     /// <summary>Processes the oldest unprocessed message of the conversation; false when there was none.</summary>
@@ -262,26 +324,46 @@ public sealed class InboundProcessor(
     private async Task<bool> TryProcessNextAsync(long conversationId, CancellationToken cancellationToken)
     {
         using var pass = await gate.EnterAsync(cancellationToken);
-        await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var next = await EngineStore.UnprocessedAsync(db, [conversationId], 1, cancellationToken);
-        if (next.Count == 0)
-        {
-            return false;
-        }
-
-        await EngineStore.LockConversationsAsync(db, [conversationId], cancellationToken);
-        var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, cancellationToken);
+        var taken = continuations.Take([conversationId]);
         var events = new List<ConversationEvent>();
         var after = new List<(long, Func<CancellationToken, Task>)>();
-        if (!await StepAsync(db, conversation, next[0], events, after, cancellationToken))
+        try
         {
-            return false;
+            await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var next = await EngineStore.UnprocessedAsync(db, [conversationId], 1, cancellationToken);
+            if (next.Count == 0 && taken.Count == 0)
+            {
+                return false;
+            }
+
+            await EngineStore.LockConversationsAsync(db, [conversationId], cancellationToken);
+            var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, cancellationToken);
+            if (taken.TryGetValue(conversationId, out var continuation))
+            {
+                await ContinueAsync(db, conversation, continuation, events, after, cancellationToken);
+            }
+
+            var stepped = next.Count > 0 && await StepAsync(db, conversation, next[0], events, after, cancellationToken);
+            if (!stepped && taken.Count == 0)
+            {
+                return false;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            if (stepped)
+            {
+                await EngineStore.MarkProcessedAsync(db, next, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            continuations.Restore(taken);
+            throw;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await EngineStore.MarkProcessedAsync(db, next, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         writer.Publish(events);
         RunAfter(after);
         return true;
@@ -306,9 +388,7 @@ public sealed class InboundProcessor(
             return false;
         }
 
-        var inbox = await inboxes.FindAsync(conversation.InboxId, cancellationToken)
-            ?? throw new InvalidOperationException($"Inbox {conversation.InboxId} of conversation {conversation.Id} is missing.");
-        var settings = InboxSettings.Parse(inbox.SettingsJson);
+        var (inbox, settings) = await InboxAsync(conversation, cancellationToken);
         conversation.LastCustomerMessageAt = message.CreatedAt;
         switch (conversation.Status)
         {
