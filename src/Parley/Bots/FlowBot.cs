@@ -65,7 +65,11 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
         }
 
         var insight = flow.Understanding.Read(message.Text, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        await EngineStore.AnnotateAsync(db, message.Id, insight.Intent, insight.Language, insight.Sentiment, cancellationToken);
+        if (insight.Intent is { } intent)
+        {
+            await EngineStore.AnnotateAsync(db, message.Id, intent, cancellationToken);
+        }
+
         var context = await ContextAsync(db, conversation, settings, cancellationToken);
         var input = new CustomerInput(message.Text, message.ReplyTo, insight);
         var turn = state is null

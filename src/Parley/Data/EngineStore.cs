@@ -120,12 +120,11 @@ internal static partial class EngineStore
 
     /// <summary>The conversations with customer messages not processed yet (left by a crash, or by a failed batch).</summary>
     /// <summary>Records what the bot understood of a customer's message (intent, language, sentiment).</summary>
-    public static async Task AnnotateAsync(ParleyDb db, long messageId, string? intent, string? language, double? sentiment, CancellationToken cancellationToken)
+    /// <summary>The intent a flow read in a customer's message (its language and sentiment were stored with it).</summary>
+    public static async Task AnnotateAsync(ParleyDb db, long messageId, string intent, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("UPDATE messages SET intent = @intent, language = @language, sentiment = @sentiment WHERE id = @id");
+        await using var command = db.Command("UPDATE messages SET intent = @intent WHERE id = @id");
         command.Add("@intent", intent);
-        command.Add("@language", language);
-        command.Add("@sentiment", sentiment);
         command.Add("@id", messageId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
