@@ -4,7 +4,8 @@ using Parley.Conversations;
 namespace Parley.Bots;
 
 /// <summary>A message the bot wants to send.</summary>
-public sealed record BotMessage(ContentType ContentType, string Text, IReadOnlyList<MessageOption>? Options = null, IReadOnlyList<ChannelMedia>? Media = null);
+public sealed record BotMessage(
+    ContentType ContentType, string Text, IReadOnlyList<MessageOption>? Options = null, IReadOnlyList<ChannelMedia>? Media = null, IReadOnlyList<MessageCard>? Cards = null);
 
 /// <summary>What one bot step decided: messages to send, the next state, and whether to hand over to a queue.</summary>
 public sealed record BotTurn(IReadOnlyList<BotMessage> Messages, string? NextState, long? HandoffQueueId, string? Topic = null)

@@ -112,7 +112,7 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
     private async Task<BotTurn> TurnAsync(
         ParleyDb db, Conversation conversation, InboxSettings settings, CompiledFlow flow, FlowTurn turn, FlowContext context, CancellationToken cancellationToken)
     {
-        var messages = turn.Messages.Select(Message).ToList();
+        var messages = turn.Messages.SelectMany(Messages).ToList();
         var funnel = turn.Events.Where(e => e.Kind != FlowEventKind.HandedOff && e.Kind != FlowEventKind.Resolved).Select(e => Funnel(flow, e)).ToList();
         switch (turn.Action)
         {
@@ -171,6 +171,23 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
         _ => new BotFunnelEvent(ReportingEventNames.BotStep, $"{flow.Name}/{e.StepId}"),
     };
 
+    /// <summary>A flow's message as the engine stores it; cards go after their text, as a message of their own (Messenger's templates have no text).</summary>
+    private static IEnumerable<BotMessage> Messages(FlowMessage message)
+    {
+        if (message.Cards is not { Count: > 0 } cards)
+        {
+            yield return Message(message);
+            yield break;
+        }
+
+        if (!string.IsNullOrWhiteSpace(message.Text))
+        {
+            yield return new BotMessage(ContentType.Text, message.Text);
+        }
+
+        yield return new BotMessage(ContentType.Cards, string.Empty, Cards: cards.Select(Card).ToList());
+    }
+
     private static BotMessage Message(FlowMessage message)
     {
         if (message.ImageUrl is { } image)
@@ -186,6 +203,9 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
         return new BotMessage(message.Style == OptionsStyle.List ? ContentType.ListPicker : ContentType.QuickReplies, message.Text,
             options.Select(o => new MessageOption(o.Key, o.Title, o.Description)).ToList());
     }
+
+    private static MessageCard Card(FlowCard card) => new(card.Title, card.Subtitle, card.ImageUrl, card.Url,
+        card.Buttons.Select(b => new CardButton(b.Title, b.IsLink ? null : b.Id, b.Url)).ToList());
 
     private async Task<FlowContext> ContextAsync(ParleyDb db, Conversation conversation, InboxSettings settings, CancellationToken cancellationToken)
     {

@@ -176,6 +176,11 @@ public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
             return "📎 " + attachment.FileName;
         }
 
+        if (type == ContentType.Cards && MessagePayload.Parse(payloadJson)?.Cards is { Count: > 0 } cards)
+        {
+            text = "🗂 " + string.Join(" · ", cards.Select(c => c.Title));
+        }
+
         var flat = (text ?? string.Empty).ReplaceLineEndings(" ").Trim();
         return flat.Length <= PreviewLength ? flat : string.Concat(flat.AsSpan(0, PreviewLength - 1), "…");
     }

@@ -129,7 +129,7 @@ public sealed class ConversationWriter(
         var botName = $"{settings.BotName} (automated)";
         foreach (var bot in turn.Messages)
         {
-            var payload = bot.Options is null && bot.Media is null ? null : new MessagePayload(bot.Options, Media: bot.Media);
+            var payload = bot.Options is null && bot.Media is null && bot.Cards is null ? null : new MessagePayload(bot.Options, Media: bot.Media, Cards: bot.Cards);
             AddOutbound(db, conversation, AuthorKind.Bot, botName, bot.ContentType, bot.Text, payload, events);
         }
 

@@ -33,6 +33,10 @@ public enum ContentType
     /// <summary>Images, files, audio, video, locations or stickers a platform holds (<see cref="ChannelMedia"/>).</summary>
     [JsonStringEnumMemberName("media")]
     Media,
+
+    /// <summary>One card or several (a carousel), with images and buttons (<see cref="MessageCard"/>).</summary>
+    [JsonStringEnumMemberName("cards")]
+    Cards,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<DeliveryStatus>))]
@@ -69,7 +73,7 @@ public sealed class Message
     public ContentType ContentType { get; set; }
     public string? Text { get; set; }
 
-    /// <summary>Options or attachment as JSON (see <see cref="MessageContent"/>).</summary>
+    /// <summary>Options, cards or attachment as JSON (see <see cref="MessagePayload"/>).</summary>
     public string? PayloadJson { get; set; }
 
     /// <summary>The option a customer picked from quick replies or a list picker.</summary>

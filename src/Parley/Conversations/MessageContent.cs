@@ -42,15 +42,35 @@ public sealed record ChannelMedia(
     double? Latitude = null,
     double? Longitude = null);
 
+/// <summary>
+/// A card of a cards message (several make a carousel): title, subtitle, image, the page tapping it opens, and buttons.
+/// Each channel shows it its own way (a generic template, an interactive message, text with links).
+/// </summary>
+public sealed record MessageCard(string Title, string? Subtitle = null, string? ImageUrl = null, string? Url = null, IReadOnlyList<CardButton>? Buttons = null)
+{
+    /// <summary>The cards' choice buttons in order, as options: what a channel without cards numbers, and what a reply carries.</summary>
+    public static IReadOnlyList<MessageOption> Choices(IEnumerable<MessageCard> cards) =>
+        cards.SelectMany(c => c.Buttons ?? []).Where(b => b.Url is null && b.Id is not null).Select(b => new MessageOption(b.Id!, b.Title)).ToList();
+
+    /// <summary>Only http(s) links are sent or shown: a link is data, never a script.</summary>
+    public static bool IsWebLink(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "https" or "http";
+}
+
+/// <summary>A card's button: a choice the customer taps (its <see cref="Id"/> comes back as the reply), or a link (<see cref="Url"/>).</summary>
+public sealed record CardButton(string Title, string? Id = null, string? Url = null);
+
 /// <summary>An approved template (WhatsApp, outside its 24-hour window) with the advisor's values for its parameters.</summary>
 public sealed record TemplateUse(string Name, string Language, IReadOnlyList<string> Parameters);
 
 /// <summary>
 /// What goes in <see cref="Message.PayloadJson"/>: the options of a picker, the attachment of a file message, a platform's
-/// media, or the template a message was sent with.
+/// media, the template a message was sent with, or the cards of a cards message.
 /// </summary>
 public sealed record MessagePayload(
-    IReadOnlyList<MessageOption>? Options = null, AttachmentInfo? Attachment = null, IReadOnlyList<ChannelMedia>? Media = null, TemplateUse? Template = null)
+    IReadOnlyList<MessageOption>? Options = null, AttachmentInfo? Attachment = null, IReadOnlyList<ChannelMedia>? Media = null, TemplateUse? Template = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<MessageCard>? Cards = null)
 {
     public static MessagePayload? Parse(string? json) =>
         json is null ? null : JsonSerializer.Deserialize<MessagePayload>(json, JsonSerializerOptions.Web);
@@ -77,14 +97,17 @@ public sealed record MessageDto(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     IReadOnlyList<ChannelMedia>? Media = null,
     [property: System.Text.Json.Serialization.JsonIgnore]
-    MessageReading? Reading = null)
+    MessageReading? Reading = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<MessageCard>? Cards = null)
 {
     public static MessageDto From(Message m)
     {
         var payload = MessagePayload.Parse(m.PayloadJson);
         return new MessageDto(m.Id, m.ConversationId, m.Seq, m.AuthorKind, m.AuthorName, m.ContentType, m.Text,
             payload?.Options, payload?.Attachment, m.ReplyTo, m.DeliveryStatus, m.CreatedAt, m.FailureReason, payload?.Media,
-            m.Sentiment is null && m.Language is null && m.Intent is null ? null : new MessageReading(m.Language, m.Sentiment, m.Intent));
+            m.Sentiment is null && m.Language is null && m.Intent is null ? null : new MessageReading(m.Language, m.Sentiment, m.Intent),
+            payload?.Cards);
     }
 }
 

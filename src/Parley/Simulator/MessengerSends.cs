@@ -14,6 +14,8 @@ public sealed class MessengerSends(SimulatorState state, SimulatedReceipts recei
     public const int MaxQuickReplies = 13;
     public const int MaxQuickReplyTitle = 20;
     public const int MaxButtons = 3;
+    public const int MaxElements = 10;
+    public const int MaxCardText = 80;
 
     public ApiAnswer Send(ConnectionCredentials connection, JsonElement body)
     {
@@ -172,7 +174,7 @@ public sealed class MessengerSends(SimulatorState state, SimulatedReceipts recei
         return null;
     }
 
-    /// <summary>A button template (text and up to three buttons) or a generic template (cards, each with a title and buttons).</summary>
+    /// <summary>A button template (text and up to three buttons) or a generic template (up to 10 cards, each a title, a subtitle, an image, buttons), shown as lines.</summary>
     private static Parsed? Template(JsonElement template, List<SimChoice> quickReplies, out string? problem)
     {
         problem = null;
@@ -187,29 +189,51 @@ public sealed class MessengerSends(SimulatorState state, SimulatedReceipts recei
         };
         foreach (var holder in holders)
         {
+            if (kind == "generic" && (Text(holder, "title") is not { Length: > 0 and <= MaxCardText } || Text(holder, "subtitle")?.Length > MaxCardText
+                || Items(holder, "buttons")?.GetArrayLength() > MaxButtons))
+            {
+                problem = $"Each element has a title of 1 to {MaxCardText} characters, a subtitle of at most {MaxCardText} and up to {MaxButtons} buttons.";
+                return null;
+            }
+
             lines.AddRange(new[] { Text(holder, "text"), Text(holder, "title"), Text(holder, "subtitle") }.OfType<string>());
+            if (Text(holder, "image_url") is { } image)
+            {
+                lines.Add("🖼 " + image);
+            }
+
             foreach (var button in Items(holder, "buttons")?.EnumerateArray() ?? Enumerable.Empty<JsonElement>())
             {
                 var title = Text(button, "title");
-                var value = Text(button, "type") == "web_url" ? Text(button, "url") : Text(button, "payload");
+                var link = Text(button, "type") == "web_url";
+                var value = link ? Text(button, "url") : Text(button, "payload");
                 if (string.IsNullOrEmpty(title) || string.IsNullOrEmpty(value))
                 {
                     problem = "Each button has a title and a payload (or a url).";
                     return null;
                 }
 
-                buttons.Add(new SimChoice(value, title));
+                // A link opens a page on the customer's phone; only postbacks come back to the brand.
+                if (link)
+                {
+                    lines.Add($"🔗 {title}: {value}");
+                }
+                else
+                {
+                    buttons.Add(new SimChoice(value, title));
+                }
             }
         }
 
-        if (lines.Count == 0 || buttons.Count == 0 || (kind == "button" && buttons.Count > MaxButtons))
+        var cards = kind == "generic" ? holders.Count() : 0;
+        if (lines.Count == 0 || (kind == "button" && buttons.Count is 0 or > MaxButtons) || (kind == "generic" && cards is 0 or > MaxElements))
         {
-            problem = $"A template is a button template (text and 1 to {MaxButtons} buttons) or a generic template (elements with a title and buttons).";
+            problem = $"A template is a button template (text and 1 to {MaxButtons} buttons) or a generic template (1 to {MaxElements} elements, each with a title).";
             return null;
         }
 
         return quickReplies.Count > 0
             ? new Parsed(string.Join('\n', lines), ChoiceStyle.QuickReplies, quickReplies)
-            : new Parsed(string.Join('\n', lines), ChoiceStyle.Postbacks, buttons);
+            : new Parsed(string.Join('\n', lines), buttons.Count > 0 ? ChoiceStyle.Postbacks : ChoiceStyle.None, buttons);
     }
 }

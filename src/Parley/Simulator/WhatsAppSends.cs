@@ -133,6 +133,7 @@ public sealed class WhatsAppSends(SimulatorState state, SimulatedReceipts receip
         }
 
         var header = Member(interactive!.Value, "header") is { } h ? Text(h, "text") : null;
+        var headerImage = Member(interactive.Value, "header") is { } hi && Member(hi, "image") is { } img ? Text(img, "link") ?? Text(img, "id") : null;
         var footer = Member(interactive.Value, "footer") is { } f ? Text(f, "text") : null;
         var shown = string.Join("\n", new[] { header, text, footer }.OfType<string>());
         if (kind == "button")
@@ -140,7 +141,7 @@ public sealed class WhatsAppSends(SimulatorState state, SimulatedReceipts receip
             var buttons = (Items(a, "buttons")?.EnumerateArray() ?? Enumerable.Empty<JsonElement>())
                 .Select(x => Member(x, "reply") is { } r ? new SimChoice(Text(r, "id") ?? string.Empty, Text(r, "title") ?? string.Empty) : null).ToList();
             return buttons.Count is >= 1 and <= 3 && buttons.All(x => x is { Id.Length: > 0 and <= 256, Title.Length: > 0 and <= 20 })
-                ? (new Parsed(shown, ChoiceStyle.ReplyButtons, buttons!), null)
+                ? (new Parsed(shown, ChoiceStyle.ReplyButtons, buttons!, MediaKind: headerImage is null ? null : "image", MediaUrl: headerImage), null)
                 : Bad("action.buttons has 1 to 3 buttons of type reply, each with an id and a title of at most 20 characters.");
         }
 

@@ -184,6 +184,12 @@ button{font:inherit;cursor:pointer}:focus-visible{outline:2px solid var(--a);out
 .parley-option.parley-option-chosen{background:var(--a);color:#fff}
 .parley-option-title,.parley-option-desc{display:block}.parley-option-desc{font-size:12px;opacity:.8}
 .parley-thumb{display:block;max-width:220px;max-height:220px;min-width:40px;min-height:40px;border-radius:8px}
+.parley-msg-cards{max-width:100%;align-self:stretch}.parley-cards{display:flex;gap:8px;overflow-x:auto;scroll-snap-type:x mandatory;padding:2px 2px 6px;max-width:100%}
+.parley-card{flex:0 0 200px;scroll-snap-align:start;display:flex;flex-direction:column;border:1px solid #d0d7de;border-radius:12px;overflow:hidden;background:#fff}
+.parley-card-img{display:block;width:100%;height:110px;object-fit:cover;background:#f1f3f5}.parley-card-body{padding:8px 10px;display:flex;flex-direction:column;gap:4px;flex:1}
+.parley-card-title{font-weight:600;overflow-wrap:anywhere;color:inherit}.parley-card-subtitle{font-size:12px;color:#57606a;overflow-wrap:anywhere}
+.parley-card-actions{display:flex;flex-direction:column;gap:4px;padding:0 10px 10px}.parley-card .parley-option,.parley-card-link{text-align:center;border-radius:8px}
+.parley-card-link{display:block;border:1px solid #d0d7de;padding:5px 12px;color:var(--a);text-decoration:none}
 #parley-typing,#parley-conv-status{padding:0 14px 6px;font-size:12px;color:#6e7781;font-style:italic}
 #parley-error{margin:0 10px 6px;padding:6px 10px;border-radius:8px;background:#ffebe9;color:#a40e26;font-size:12px}
 form{display:flex;align-items:flex-end;gap:6px;padding:8px;border-top:1px solid #eaeef2}
@@ -302,9 +308,49 @@ form{display:flex;align-items:flex-end;gap:6px;padding:8px;border-top:1px solid 
     }
 
     // ---- messages ----
+    // Only web links are followed: a card's links come from a flow's templates, never trusted as script.
+    function webLink(url) {
+      try { const u = new URL(String(url)); return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null; } catch { return null; }
+    }
+
+    // A row of cards scrolled sideways; a choice button sends its choice as a quick reply does, a link opens a new tab.
+    // The limits the flow editor states for the web chat (ChannelLimits): longer texts are cut.
+    const cut = (t, n) => { t = String(t); return t.length > n ? t.slice(0, n - 1) + '…' : t; };
+    function renderCards(cards, el) {
+      const row = h('div', { class: 'parley-cards', role: 'group', 'aria-label': 'Cards' });
+      for (const c of cards) {
+        if (!c || typeof c.title !== 'string') continue;
+        const card = h('div', { class: 'parley-card' });
+        const image = webLink(c.imageUrl);
+        if (image) card.append(h('img', { class: 'parley-card-img', src: image, alt: c.title, loading: 'lazy', referrerpolicy: 'no-referrer' }));
+        const page = webLink(c.url);
+        const title = page ? h('a', { class: 'parley-card-title', href: page, target: '_blank', rel: 'noopener noreferrer' }, cut(c.title, 80)) : h('div', { class: 'parley-card-title' }, cut(c.title, 80));
+        card.append(h('div', { class: 'parley-card-body' }, title, c.subtitle ? h('div', { class: 'parley-card-subtitle' }, cut(c.subtitle, 160)) : null));
+        const actions = h('div', { class: 'parley-card-actions' });
+        for (const b of Array.isArray(c.buttons) ? c.buttons : []) {
+          if (!b) continue;
+          if (b.url != null) {
+            const link = webLink(b.url);
+            if (link) actions.append(h('a', { class: 'parley-card-link', href: link, target: '_blank', rel: 'noopener noreferrer' }, cut(b.title, 40)));
+          } else if (b.id) {
+            const button = h('button', { class: 'parley-option', type: 'button', 'data-option': b.id }, cut(b.title, 40));
+            button.addEventListener('click', () => {
+              el.querySelectorAll('.parley-option').forEach(x => { x.disabled = true; });
+              button.classList.add('parley-option-chosen');
+              send(String(b.title), b.id);
+            });
+            actions.append(button);
+          }
+        }
+        if (actions.childElementCount) card.append(actions);
+        row.append(card);
+      }
+      return row;
+    }
+
     function renderMessage(m, localUrl) {
       const kind = KINDS.has(m.authorKind) ? m.authorKind : 'system';
-      const type = ['quickReplies', 'listPicker'].includes(m.contentType) ? m.contentType : '';
+      const type = ['quickReplies', 'listPicker', 'cards'].includes(m.contentType) ? m.contentType : '';
       const el = h('div', { class: `parley-msg parley-msg-${kind}` + (type ? ` parley-msg-${type}` : '') });
       if (m.seq != null) el.dataset.seq = m.seq;
       const at = m.createdAt && new Date(m.createdAt);
@@ -329,6 +375,10 @@ form{display:flex;align-items:flex-end;gap:6px;padding:8px;border-top:1px solid 
           box.append(b);
         }
         el.append(box);
+        optionSeqs.push(m.seq);
+      }
+      if (type === 'cards' && Array.isArray(m.cards) && m.cards.length) {
+        el.append(renderCards(m.cards, el));
         optionSeqs.push(m.seq);
       }
       if (kind === 'advisor') el.append(h('div', { class: 'parley-signature' }, '— ' + (m.authorName || 'Advisor')));

@@ -34,7 +34,7 @@ public sealed class FlowDocument
 
 public enum StepKind
 {
-    /// <summary>Sends a message (text, quick replies, list picker, image), then goes on.</summary>
+    /// <summary>Sends a message (text, quick replies, list picker, cards or a carousel, image), then goes on.</summary>
     Message,
 
     /// <summary>Asks, and waits for an answer that it validates (free text of a kind, or a choice).</summary>
@@ -110,6 +110,13 @@ public sealed class FlowStep
     public OptionsStyle Style { get; set; } = OptionsStyle.QuickReplies;
     public string? ImageUrl { get; set; }
 
+    /// <summary>Cards the message sends (several: a carousel); their choice buttons are the step's choices.</summary>
+    public List<FlowCard> Cards { get; set; } = [];
+
+    /// <summary>What the customer may choose: the options, else the cards' choice buttons (in card order).</summary>
+    public IReadOnlyList<FlowOption> Choices() =>
+        Options.Count > 0 || Cards.Count == 0 ? Options : Cards.SelectMany(c => c.Buttons).Where(b => !b.IsLink).Select(b => b.AsOption()).ToList();
+
     // Ask
     public AnswerKind Expect { get; set; } = AnswerKind.Text;
     public string? Pattern { get; set; }
@@ -157,7 +164,10 @@ public sealed class FlowOption
 
     /// <summary>The option's id as the customer's reply carries it (its title in lower case with dashes when none is given).</summary>
     [YamlDotNet.Serialization.YamlIgnore]
-    public string Key => Id ?? string.Join('-', Title.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    public string Key => KeyOf(Id, Title);
+
+    public static string KeyOf(string? id, string title) =>
+        id ?? string.Join('-', title.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
 }
 
 public sealed class IntentRoute

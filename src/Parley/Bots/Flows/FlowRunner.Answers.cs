@@ -88,14 +88,14 @@ public sealed partial class FlowRunner
 
         // Ask again, with the choices again where there were some.
         var again = step.RetryText ?? DefaultRetry(step);
-        turn.Messages.Add(new FlowMessage(templates.Render(again, turn.Model()), step.Options.Count == 0 ? null : step.Options, step.Style));
+        turn.Messages.Add(new FlowMessage(templates.Render(again, turn.Model()), step.Options.Count == 0 ? null : step.Options, step.Style, Cards: turn.Cards(step, templates)));
         var retried = turn.State;
         return turn.Finish(new FlowAction.Wait()) with { State = retried };
     }
 
     private static string DefaultRetry(FlowStep step) => step.Expect switch
     {
-        _ when step.Options.Count > 0 => "Sorry, I didn't get that. Please choose one of these:",
+        _ when step.Choices().Count > 0 => "Sorry, I didn't get that. Please choose one of these:",
         AnswerKind.ParcelNumber => "That doesn't look like a parcel number. It has 13 characters, like RR123456785IT, or 12 to 13 digits.",
         AnswerKind.Email => "That doesn't look like an email address. Could you type it again?",
         AnswerKind.Phone => "That doesn't look like a phone number. Could you type it again, with its country code?",
@@ -106,14 +106,15 @@ public sealed partial class FlowRunner
 
     private static FlowOption? Choose(FlowStep step, CustomerInput input)
     {
-        if (step.Options.Count == 0)
+        var choices = step.Choices();
+        if (choices.Count == 0)
         {
             return null;
         }
 
         if (input.ReplyTo is { } id)
         {
-            return step.Options.Find(o => string.Equals(o.Key, id, StringComparison.Ordinal));
+            return choices.FirstOrDefault(o => string.Equals(o.Key, id, StringComparison.Ordinal));
         }
 
         var typed = input.Text?.Trim();
@@ -122,13 +123,13 @@ public sealed partial class FlowRunner
             return null;
         }
 
-        // A channel without buttons lists the options as numbered lines: the customer answers with the number or the title.
-        if (int.TryParse(typed.TrimEnd('.', ')'), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= step.Options.Count)
+        // A channel without buttons lists the choices as numbered lines: the customer answers with the number or the title.
+        if (int.TryParse(typed.TrimEnd('.', ')'), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= choices.Count)
         {
-            return step.Options[number - 1];
+            return choices[number - 1];
         }
 
-        return step.Options.Find(o => string.Equals(o.Title, typed, StringComparison.OrdinalIgnoreCase));
+        return choices.FirstOrDefault(o => string.Equals(o.Title, typed, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The answer's value when it is of the kind the step expects (entities come from the message's insight).</summary>

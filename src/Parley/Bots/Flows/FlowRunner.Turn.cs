@@ -30,10 +30,36 @@ public sealed partial class FlowRunner
         {
             var text = step.Text is null ? string.Empty : templates.Render(step.Text, Model());
             var options = step.Options.Count == 0 ? null : step.Options.Select(o => Rendered(o, templates)).ToList();
-            if (text.Length > 0 || options is not null || step.ImageUrl is not null)
+            var cards = Cards(step, templates);
+            if (text.Length > 0 || options is not null || step.ImageUrl is not null || cards is not null)
             {
-                Messages.Add(new FlowMessage(text, options, step.Style, step.ImageUrl is null ? null : templates.Render(step.ImageUrl, Model())));
+                Messages.Add(new FlowMessage(text, options, step.Style, step.ImageUrl is null ? null : templates.Render(step.ImageUrl, Model()), cards));
             }
+        }
+
+        /// <summary>The step's cards with their templates rendered; each choice button carries its key as its id.</summary>
+        public List<FlowCard>? Cards(FlowStep step, FlowTemplates templates)
+        {
+            if (step.Cards.Count == 0)
+            {
+                return null;
+            }
+
+            string? Render(string? template) => template is null ? null : templates.Render(template, Model());
+            return step.Cards.Select(c => new FlowCard
+            {
+                Title = templates.Render(c.Title, Model()),
+                Subtitle = Render(c.Subtitle),
+                ImageUrl = Render(c.ImageUrl),
+                Url = Render(c.Url),
+                Buttons = c.Buttons.Select(b => new FlowCardButton
+                {
+                    Id = b.IsLink ? null : b.Key,
+                    Title = templates.Render(b.Title, Model()),
+                    Url = Render(b.Url),
+                    Next = b.Next,
+                }).ToList(),
+            }).ToList();
         }
 
         public void SendText(string? template, FlowTemplates templates)

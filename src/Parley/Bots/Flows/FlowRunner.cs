@@ -110,7 +110,7 @@ public sealed partial class FlowRunner(FlowTemplates templates)
             {
                 case StepKind.Message:
                     turn.Send(step, templates);
-                    if (step.Options.Any(o => o.Next is not null))
+                    if (step.Choices().Any(o => o.Next is not null))
                     {
                         return turn.Finish(new FlowAction.Wait());
                     }

@@ -53,8 +53,9 @@ public sealed record CustomerInput(string? Text, string? ReplyTo, MessageInsight
 /// </summary>
 public sealed record FlowContext(JsonObject Contact, JsonObject Conversation, bool BusinessHoursOpen);
 
-/// <summary>A message the flow sends: text, options shown as <see cref="Style"/>, or an image.</summary>
-public sealed record FlowMessage(string Text, IReadOnlyList<FlowOption>? Options = null, OptionsStyle Style = OptionsStyle.QuickReplies, string? ImageUrl = null);
+/// <summary>A message the flow sends: text, options shown as <see cref="Style"/>, an image, or cards (their templates rendered, each choice button's id its key).</summary>
+public sealed record FlowMessage(
+    string Text, IReadOnlyList<FlowOption>? Options = null, OptionsStyle Style = OptionsStyle.QuickReplies, string? ImageUrl = null, IReadOnlyList<FlowCard>? Cards = null);
 
 /// <summary>What the engine does after the messages of a turn.</summary>
 public abstract record FlowAction

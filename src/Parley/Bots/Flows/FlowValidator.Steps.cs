@@ -30,6 +30,7 @@ public sealed partial class FlowValidator
             Error($"Two options have the id '{duplicate.Key}'.");
         }
 
+        CheckCards(step, known, problems);
         if (step.SaveAs is { } saved && !flow.Variables.Contains(saved, StringComparer.Ordinal))
         {
             Error($"save_as names '{saved}', which is not one of the flow's variables.");
@@ -37,8 +38,8 @@ public sealed partial class FlowValidator
 
         switch (step.Type)
         {
-            case StepKind.Message when string.IsNullOrWhiteSpace(step.Text) && step.ImageUrl is null:
-                Error("A message step needs a text or an image.");
+            case StepKind.Message when string.IsNullOrWhiteSpace(step.Text) && step.ImageUrl is null && step.Cards.Count == 0:
+                Error("A message step needs a text, an image or cards.");
                 break;
             case StepKind.Ask:
                 if (string.IsNullOrWhiteSpace(step.Text))
@@ -171,6 +172,7 @@ public sealed partial class FlowValidator
         var targets = new (string, string?)[] { ("next", step.Next), ("fallback", step.Fallback), ("otherwise", step.Otherwise),
             ("on_success", step.OnSuccess), ("on_not_found", step.OnNotFound), ("on_failure", step.OnFailure) };
         return targets.Concat(step.Options.Select(o => ($"option '{o.Title}'", o.Next)))
+            .Concat(step.Cards.SelectMany(c => c.Buttons).Select(b => ($"card button '{b.Title}'", b.Next)))
             .Concat(step.Routes.Select(r => ($"the route of {r.Intent}", (string?)r.Next)))
             .Concat(step.Branches.Select(b => ($"the branch '{b.When}'", (string?)b.Next)))
             .Where(t => t.Item2 is not null)
@@ -274,6 +276,8 @@ public sealed partial class FlowValidator
                 {
                     Warn(step, $"the option '{longer.Title}' is cut at {title} characters.");
                 }
+
+                CheckCardLimits(step, limits, Warn);
             }
         }
     }

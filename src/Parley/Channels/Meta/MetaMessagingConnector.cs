@@ -33,10 +33,10 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider
             return SendResult.Fail(refusal!);
         }
 
-        var content = Content(outbound);
+        var (content, problem) = Content(outbound);
         if (content is null)
         {
-            return SendResult.Fail($"The message is longer than {MetaSendRules.MaxText} characters, {Kind}'s limit.");
+            return SendResult.Fail(problem ?? $"The message is longer than {MetaSendRules.MaxText} characters, {Kind}'s limit.");
         }
 
         var body = new JsonObject
@@ -83,13 +83,33 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider
         return new OptionsPreview(quickReplies is null ? "Numbered list" : $"Quick replies ({quickReplies.Count})", warning is null ? [] : [warning]);
     }
 
-    /// <summary>The Send API's <c>message</c>: text (signed for an advisor) with quick replies, or a media attachment; null when too long.</summary>
-    private static JsonObject? Content(OutboundMessage outbound)
+    /// <summary>
+    /// The Send API's <c>message</c>: text (signed for an advisor) with quick replies, a media attachment, or cards as a
+    /// generic template; null with the reason when it cannot go (too long; cards with a text of their own).
+    /// </summary>
+    private static (JsonObject? Content, string? Problem) Content(OutboundMessage outbound)
     {
         var metadata = MetadataPrefix + outbound.Message.Id;
+        if (outbound.Payload?.Cards is { Count: > 0 } cards)
+        {
+            // A template has no text of its own: the bot sends the text before it, as its own message.
+            if (!string.IsNullOrWhiteSpace(outbound.Message.Text))
+            {
+                return (null, "A message with cards carries no text on Messenger and Instagram: send the text in its own message.");
+            }
+
+            if (MetaCards.Template(cards, out _) is { } template)
+            {
+                return (new JsonObject { ["attachment"] = template, ["metadata"] = metadata }, null);
+            }
+
+            var numbered = CardText.Render(null, cards);
+            return numbered.Length > MetaSendRules.MaxText ? (null, null) : (new JsonObject { ["text"] = numbered, ["metadata"] = metadata }, null);
+        }
+
         if (outbound.Payload?.Media is [var media, ..] && media.Url is { } url)
         {
-            return new JsonObject
+            return (new JsonObject
             {
                 ["attachment"] = new JsonObject
                 {
@@ -97,14 +117,14 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider
                     ["payload"] = new JsonObject { ["url"] = url, ["is_reusable"] = false },
                 },
                 ["metadata"] = metadata,
-            };
+            }, null);
         }
 
         var text = OutboundMessage.WithSignature(outbound.Message.Text ?? string.Empty, outbound.Author, outbound.Message.AuthorName);
         var (quickReplies, rendered) = MetaSendRules.Options(text, outbound.Payload?.Options, out _);
         if (rendered.Length > MetaSendRules.MaxText)
         {
-            return null;
+            return (null, null);
         }
 
         var textMessage = new JsonObject { ["text"] = rendered, ["metadata"] = metadata };
@@ -115,9 +135,8 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider
                 .ToArray());
         }
 
-        return textMessage;
+        return (textMessage, null);
     }
-
 }
 
 public sealed class MessengerConnector(MetaGraphClient graph, TimeProvider clock) : MetaMessagingConnector(graph, clock)

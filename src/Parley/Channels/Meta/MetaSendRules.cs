@@ -20,6 +20,13 @@ public static class MetaSendRules
     /// <summary>Messenger's and Instagram's text limit.</summary>
     public const int MaxText = 2000;
 
+    /// <summary>The generic template: at most 10 elements, titles and subtitles of 80 characters, 3 buttons of 20.</summary>
+    public const int MaxCards = 10;
+    public const int MaxCardTitle = 80;
+    public const int MaxCardSubtitle = 80;
+    public const int MaxCardButtons = 3;
+    public const int MaxCardButtonTitle = 20;
+
     /// <summary>The terms a message goes with now, or why it cannot go (the reason shown to the advisor).</summary>
     public static (MessagingTerms? Terms, string? Refusal) Terms(AuthorKind author, DateTime? lastCustomerMessageAt, DateTime now)
     {

@@ -25,6 +25,11 @@ public static class WhatsAppMessages
         }
 
         var text = OutboundMessage.WithSignature(outbound.Message.Text ?? string.Empty, outbound.Author, outbound.Message.AuthorName);
+        if (payload?.Cards is { Count: > 0 } cards)
+        {
+            return WhatsAppCards.Compose(to, string.IsNullOrWhiteSpace(outbound.Message.Text) ? null : text, cards);
+        }
+
         if (payload?.Media is { Count: > 0 } media)
         {
             return media.Count == 1
@@ -48,7 +53,7 @@ public static class WhatsAppMessages
         return TextMessage(to, text, []);
     }
 
-    private static ComposedMessage TextMessage(string to, string text, IReadOnlyList<string> warnings)
+    internal static ComposedMessage TextMessage(string to, string text, IReadOnlyList<string> warnings)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -183,7 +188,7 @@ public static class WhatsAppMessages
     public static JsonObject MarkRead(string wamid) =>
         new() { ["messaging_product"] = "whatsapp", ["status"] = "read", ["message_id"] = wamid };
 
-    private static JsonObject Envelope(string to, string type, JsonObject content) => new()
+    internal static JsonObject Envelope(string to, string type, JsonObject content) => new()
     {
         ["messaging_product"] = "whatsapp",
         ["recipient_type"] = "individual",

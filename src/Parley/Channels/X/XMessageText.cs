@@ -6,7 +6,8 @@ namespace Parley.Channels.X;
 /// <summary>
 /// What an outbound message reads like in an X direct message. X's v2 DM API carries text only here (no quick replies, no
 /// upload), so a picker's options become a numbered list the customer answers with a number or a title (the bot maps
-/// both), media go as links, and an advisor's reply is signed with their name.
+/// both), cards become their titles, subtitles and links with their choices numbered (<see cref="CardText"/>), media go
+/// as links, and an advisor's reply is signed with their name.
 /// </summary>
 public static class XMessageText
 {
@@ -23,6 +24,11 @@ public static class XMessageText
         if (payload?.Options is { Count: > 0 } options)
         {
             parts.Add(NumberedOptions(options));
+        }
+
+        if (payload?.Cards is { Count: > 0 } cards)
+        {
+            parts.Add(CardText.Render(null, cards));
         }
 
         var links = payload?.Media?.Select(m => m.Url).Where(u => !string.IsNullOrWhiteSpace(u)).ToList() ?? [];

@@ -11,7 +11,7 @@ public static class ChannelHints
 {
     public static IReadOnlyList<string> For(FlowStep step)
     {
-        if (string.IsNullOrEmpty(step.Text) && step.Options.Count == 0)
+        if (string.IsNullOrEmpty(step.Text) && step.Options.Count == 0 && step.Cards.Count == 0)
         {
             return [];
         }
@@ -44,12 +44,40 @@ public static class ChannelHints
             }
         }
 
+        if (step.Cards.Count > 0)
+        {
+            parts.Add(Cards(step, limits.Cards));
+        }
+
         if (step.ImageUrl is not null && !limits.Images)
         {
             parts.Add("no images");
         }
 
         return string.Join("; ", parts);
+    }
+
+    /// <summary>How the channel shows the cards, its limits, and what of this step's cards goes past them.</summary>
+    private static string Cards(FlowStep step, CardLimits limits)
+    {
+        if (!limits.Native)
+        {
+            return $"cards as {limits.Rendering}";
+        }
+
+        var line = $"cards as {limits.Rendering}: {limits.MaxCards} cards max, titles {limits.MaxTitle} chars, subtitles {limits.MaxSubtitle}, "
+            + $"{limits.MaxButtons} buttons a card of {limits.MaxButtonTitle} chars";
+        var choices = step.Cards.Sum(c => c.Buttons.Count(b => !b.IsLink));
+        if (step.Cards.Count > limits.MaxCards || choices > limits.MaxChoices)
+        {
+            line += $"; these {step.Cards.Count} cards will be sent as numbered text";
+        }
+        else if (step.Cards.Find(c => c.Title.Length > limits.MaxTitle || c.Subtitle?.Length > limits.MaxSubtitle) is { } longer)
+        {
+            line += $"; '{longer.Title}' will be cut";
+        }
+
+        return line;
     }
 
     private static string Name(ChannelKind channel) => channel == ChannelKind.WebMessaging ? "Web chat" : channel.ToString();

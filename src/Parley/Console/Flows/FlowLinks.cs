@@ -15,6 +15,11 @@ public static class FlowLinks
             yield return new FlowLink(option.Next!, option.Title);
         }
 
+        foreach (var button in step.Cards.SelectMany(c => c.Buttons).Where(b => b.Next is not null))
+        {
+            yield return new FlowLink(button.Next!, button.Title);
+        }
+
         foreach (var route in step.Routes)
         {
             yield return new FlowLink(route.Next, route.Intent);
@@ -84,6 +89,7 @@ public static class FlowLinks
             (step.Next, step.Fallback, step.Otherwise) = (map(step.Next), map(step.Fallback), map(step.Otherwise));
             (step.OnSuccess, step.OnNotFound, step.OnFailure) = (map(step.OnSuccess), map(step.OnNotFound), map(step.OnFailure));
             step.Options.ForEach(o => o.Next = map(o.Next));
+            step.Cards.SelectMany(c => c.Buttons).ToList().ForEach(b => b.Next = map(b.Next));
         }
     }
 
@@ -100,6 +106,11 @@ public static class FlowLinks
             (step.Text, step.ImageUrl, step.Pattern, step.SaveAs, step.RetryText) = (Absent(step.Text), Absent(step.ImageUrl), Absent(step.Pattern), Absent(step.SaveAs), Absent(step.RetryText));
             (step.Queue, step.Reason) = (Absent(step.Queue), Absent(step.Reason));
             step.Options.ForEach(o => (o.Id, o.Description) = (Absent(o.Id), Absent(o.Description)));
+            foreach (var card in step.Cards)
+            {
+                (card.Subtitle, card.ImageUrl, card.Url) = (Absent(card.Subtitle), Absent(card.ImageUrl), Absent(card.Url));
+                card.Buttons.ForEach(b => (b.Id, b.Url, b.Next) = (Absent(b.Id), Absent(b.Url), Absent(b.Next)));
+            }
         }
 
         foreach (var rule in flow.Handoff.Rules)

@@ -31,4 +31,19 @@ public sealed class XMessageTextTests
         Assert.Equal("Your receipt:\n\nhttps://example.com/a.jpg\n\n— Marie", XMessageText.Render("Your receipt:", AuthorKind.Advisor, "Marie", payload));
         Assert.Equal(string.Empty, XMessageText.Render("  ", AuthorKind.Advisor, "Marie", null));
     }
+
+    [Fact]
+    public void Cards_become_their_titles_subtitles_and_links_with_their_choices_numbered_across_cards()
+    {
+        var cards = new MessagePayload(Cards:
+        [
+            new MessageCard("Track a parcel", "Where it is", "https://example.org/parcel.png", "https://example.org/track",
+                [new CardButton("Track it", "track"), new CardButton("How it works", Url: "https://example.org/help"), new CardButton("Bad", Url: "javascript:x")]),
+            new MessageCard("Open an account", Buttons: [new CardButton("Open one", "open-one")]),
+        ]);
+
+        Assert.Equal(
+            "*\n\nTrack a parcel\nWhere it is\nhttps://example.org/track\n1. Track it\nHow it works: https://example.org/help\n\nOpen an account\n2. Open one\n\nReply with the number or the name.",
+            XMessageText.Render("*", AuthorKind.Bot, "Parley bot (automated)", cards));
+    }
 }
