@@ -18,6 +18,7 @@ public static class EngineExtensions
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<RoutingSignal>();
         services.AddSingleton<ConversationWriter>();
+        services.AddSingleton<PublicThreads>();
         services.AddSingleton<WriteGate>();
         services.AddSingleton<InboundWriter>();
         services.AddSingleton<ConversationEngine>();

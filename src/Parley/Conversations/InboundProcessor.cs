@@ -18,6 +18,7 @@ public sealed class InboundProcessor(
     ConversationWriter writer,
     InboxDirectory inboxes,
     IConversationBot bot,
+    PublicThreads publicThreads,
     WriteGate gate,
     ILogger<InboundProcessor> logger) : BackgroundService
 {
@@ -301,6 +302,14 @@ public sealed class InboundProcessor(
         ParleyDb db, Conversation conversation, Message message, List<ConversationEvent> events,
         List<(long, Func<CancellationToken, Task>)> after, CancellationToken cancellationToken)
     {
+        if (conversation.IsPublic && conversation.Status is ConversationStatus.WithBot or ConversationStatus.Resolved)
+        {
+            // No bot on public messages (yet): the thread goes to a queue.
+            conversation.LastCustomerMessageAt = message.CreatedAt;
+            await publicThreads.RouteAsync(db, conversation, events, cancellationToken);
+            return true;
+        }
+
         if (conversation.Status == ConversationStatus.WithBot && bot.IsBusy(conversation))
         {
             return false;
