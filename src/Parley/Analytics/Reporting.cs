@@ -19,6 +19,9 @@ public static class ReportingEventNames
 
     /// <summary>An advisor handed the conversation back to the bot (detail: who, and at which step).</summary>
     public const string HandedBack = "handed_back";
+
+    /// <summary>A public conversation's comments were all deleted by the customer before anyone answered (detail: why).</summary>
+    public const string Withdrawn = "withdrawn";
 }
 
 public static class Reporting
@@ -34,5 +37,6 @@ public static class Reporting
             AdvisorId = advisorId,
             OccurredAt = now,
             Detail = detail,
+            IsPublic = conversation.IsPublic,
         });
 }

@@ -19,4 +19,7 @@ public sealed class ReportingEvent
     /// <summary>Which step, which outcome, why (a bot's funnel events and handoff reasons).</summary>
     public string? Detail { get; set; }
     public DateTime OccurredAt { get; set; }
+
+    /// <summary>The conversation was public (a thread under a post): analytics split volumes and response times on it.</summary>
+    public bool IsPublic { get; set; }
 }

@@ -7,6 +7,12 @@ public sealed class ChannelReplyPolicy(ConnectionDirectory connections, TimeProv
 {
     public async Task<string?> RefusalAsync(Conversation conversation, MessagePayload? payload, CancellationToken ct)
     {
+        if (conversation.IsPublic)
+        {
+            // A reply would go as a private message to the commenter: refused until public replies are sent as such.
+            return "Replies to public conversations are not available yet: answer on the network, or write to the customer in private.";
+        }
+
         if (payload?.Template is { } template)
         {
             if (conversation.Channel != ChannelKind.WhatsApp)

@@ -24,6 +24,7 @@ public static class ChannelsExtensions
         services.AddSingleton<ConnectionManagement>();
         services.AddSingleton<ConnectionCheck>();
         services.AddSingleton<Conversations.IReplyPolicy, ChannelReplyPolicy>();
+        services.AddSingleton<PublicEventSink>();
         // The Graph API client: Messenger, Instagram and WhatsApp calls, and the credentials test of every connection.
         services.AddHttpClient(Meta.MetaGraphClient.HttpClientName);
         services.AddSingleton<Meta.MetaGraphClient>();

@@ -26,7 +26,11 @@ public sealed record ConversationRow(
     string? Preview,
     AuthorKind? PreviewAuthor,
     DateTime LastActivityAt,
-    long Unread);
+    long Unread,
+    bool IsPublic = false);
+
+/// <summary>The post a public conversation hangs on, as the console shows it above the thread.</summary>
+public sealed record PostView(string PlatformPostId, bool ByBrand, string? AuthorName, string? Text, string? Permalink, string? MediaUrl, DateTime? PostedAt);
 
 public sealed record ConversationHeader(
     long Id,
@@ -43,7 +47,9 @@ public sealed record ConversationHeader(
     long AdvisorReadSeq,
     long ContactId,
     DateTime? LastCustomerMessageAt = null,
-    long InboxId = 0);
+    long InboxId = 0,
+    bool IsPublic = false,
+    PostView? Post = null);
 
 /// <summary>The console's reads. Every query is limited to the accounts of the signed-in advisor.</summary>
 public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
@@ -100,6 +106,7 @@ public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
             {
                 c.Id,
                 c.Channel,
+                c.IsPublic,
                 c.Status,
                 c.QueueId,
                 c.AssigneeId,
@@ -125,7 +132,8 @@ public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
                 r.Last is null ? null : Preview(r.Last.ContentType, r.Last.Text, r.Last.PayloadJson),
                 r.Last?.AuthorKind,
                 r.Last?.CreatedAt ?? r.UpdatedAt,
-                r.AssigneeId == advisor.Id ? Math.Max(0, r.Unread) : 0))
+                r.AssigneeId == advisor.Id ? Math.Max(0, r.Unread) : 0,
+                r.IsPublic))
             .ToList();
     }
 
@@ -140,11 +148,15 @@ public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
 
         var contact = await db.Contacts.AsNoTracking().Where(k => k.Id == c.ContactId).Select(k => new { k.Name, k.Email }).FirstOrDefaultAsync(ct);
         var names = await NamesAsync(db, advisor, ct);
+        var post = c.PostId is { } postId
+            ? await db.SocialPosts.AsNoTracking().Where(p => p.Id == postId)
+                .Select(p => new PostView(p.PlatformPostId, p.ByBrand, p.AuthorName, p.Text, p.Permalink, p.MediaUrl, p.PostedAt)).FirstOrDefaultAsync(ct)
+            : null;
         return new ConversationHeader(
             c.Id, c.AccountId, ContactName(contact?.Name, c.ContactId), contact?.Email, c.Channel, c.Status,
             c.QueueId is { } q ? names.Queues.GetValueOrDefault(q) : null,
             c.AssigneeId, c.AssigneeId is { } a ? names.Advisors.GetValueOrDefault(a) : null,
-            c.LastSeq, c.CustomerReadSeq, c.AdvisorReadSeq, c.ContactId, c.LastCustomerMessageAt, c.InboxId);
+            c.LastSeq, c.CustomerReadSeq, c.AdvisorReadSeq, c.ContactId, c.LastCustomerMessageAt, c.InboxId, c.IsPublic, post);
     }
 
     /// <summary>The messages after <paramref name="afterSeq"/>, in order (the whole history from 0).</summary>

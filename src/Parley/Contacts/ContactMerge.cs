@@ -46,12 +46,13 @@ public sealed class ContactMerge(IDbContextFactory<ParleyDb> dbs, WriteGate gate
 
             var moving = await db.Conversations.Where(c => c.ContactId == mergeId).OrderBy(c => c.Id).ToListAsync(ct);
             await EngineStore.LockConversationsAsync(db, moving.Select(c => c.Id).ToList(), ct);
-            var openInboxes = await db.Conversations.Where(c => c.ContactId == keepId && c.Status != ConversationStatus.Resolved)
-                .Select(c => c.InboxId).ToListAsync(ct);
+            // The kept contact's open private conversation per inbox, and open public thread per post, stay the open ones.
+            var open = await db.Conversations.Where(c => c.ContactId == keepId && c.Status != ConversationStatus.Resolved)
+                .Select(c => new { c.InboxId, c.PostId }).ToListAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
             foreach (var conversation in moving)
             {
-                if (conversation.Status != ConversationStatus.Resolved && openInboxes.Contains(conversation.InboxId))
+                if (conversation.Status != ConversationStatus.Resolved && open.Any(o => o.InboxId == conversation.InboxId && o.PostId == conversation.PostId))
                 {
                     ConversationLifecycle.Resolve(conversation, now);
                 }

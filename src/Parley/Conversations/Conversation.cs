@@ -18,7 +18,11 @@ public sealed class Conversation
     public long InboxId { get; set; }
     public long ContactId { get; set; }
     public ChannelKind Channel { get; set; }
+    /// <summary>A thread under a social post (comments, mentions), as opposed to the customer's private messages.</summary>
     public bool IsPublic { get; set; }
+
+    /// <summary>The post a public conversation's thread hangs on (<see cref="SocialPost"/>); null for a private one.</summary>
+    public long? PostId { get; set; }
     public ConversationStatus Status { get; set; }
     public long? QueueId { get; set; }
     public long? AssigneeId { get; set; }

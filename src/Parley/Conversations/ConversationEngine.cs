@@ -17,7 +17,8 @@ public sealed record InboundMessage(
     string? AuthorName = null,
     NewAttachment? Attachment = null,
     MessagePayload? Payload = null,
-    string? EntryPoint = null);
+    string? EntryPoint = null,
+    PublicThread? Thread = null);
 
 public sealed record NewAttachment(string FileName, string ContentType, byte[] Data);
 
@@ -37,7 +38,7 @@ public sealed class ConversationEngine(
     WriteGate gate)
 {
     /// <summary>
-    /// Returns the contact's current conversation on the inbox (<see cref="ChannelConnectors.Current"/>), creating it (and
+    /// Returns the contact's current private conversation on the inbox (<see cref="ChannelConnectors.Current"/>), creating it (and
     /// greeting) when there is none.
     /// </summary>
     public async Task<Conversation> OpenAsync(Inbox inbox, long contactId, CancellationToken cancellationToken)
@@ -75,7 +76,7 @@ public sealed class ConversationEngine(
     {
         await using var read = await dbs.CreateDbContextAsync(cancellationToken);
         var all = await read.Conversations.AsNoTracking()
-            .Where(c => c.InboxId == inbox.Id && c.ContactId == contactId)
+            .Where(c => c.InboxId == inbox.Id && c.ContactId == contactId && c.PostId == null)
             .Select(c => new { c.Id, c.Status })
             .ToListAsync(cancellationToken);
         var id = ChannelConnectors.Current(all.Select(c => (c.Id, c.Status)), connectors.OneConversationPerContact(inbox));

@@ -19,6 +19,9 @@ public sealed record MessageAdded(long AccountId, long ConversationId, MessageDt
 /// </summary>
 public sealed record ConversationSnapshot(ConversationStatus Status, long LastSeq, long CustomerReadSeq, long AdvisorReadSeq);
 
+/// <summary>A stored message changed (a customer edited or deleted a public comment): shown again as it is now.</summary>
+public sealed record MessageChanged(long AccountId, long ConversationId, MessageDto Message) : ConversationEvent(AccountId, ConversationId);
+
 public sealed record ConversationChanged(long AccountId, long ConversationId, ConversationStatus Status, long? QueueId, long? AssigneeId)
     : ConversationEvent(AccountId, ConversationId);
 

@@ -21,9 +21,12 @@ public sealed class ConversationWriter(
     TimeProvider clock,
     ILogger<ConversationWriter> logger)
 {
-    /// <summary>Opens a conversation held by the bot for the contact on the inbox.</summary>
+    /// <summary>
+    /// Opens a conversation held by the bot for the contact on the inbox: private, or public when it is the contact's thread
+    /// under a post (<paramref name="postId"/>; the processor routes those, see <see cref="PublicThreads"/>).
+    /// </summary>
     public async Task<Conversation> CreateAsync(
-        ParleyDb db, Inbox inbox, long contactId, List<ConversationEvent> events, CancellationToken cancellationToken, string? entryPoint = null)
+        ParleyDb db, Inbox inbox, long contactId, List<ConversationEvent> events, CancellationToken cancellationToken, string? entryPoint = null, long? postId = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var conversation = new Conversation
@@ -33,6 +36,8 @@ public sealed class ConversationWriter(
             ContactId = contactId,
             Channel = inbox.Channel,
             Status = ConversationStatus.WithBot,
+            IsPublic = postId is not null,
+            PostId = postId,
             EntryPoint = entryPoint,
             CreatedAt = now,
             UpdatedAt = now,
@@ -194,6 +199,20 @@ public sealed class ConversationWriter(
         ConversationLifecycle.Queue(conversation, queueId, now);
         Touch(conversation);
         Reporting.Record(db, conversation, ReportingEventNames.HandedOff, now, (now - conversation.CreatedAt).TotalSeconds, detail: reason);
+        events.Add(Changed(conversation));
+    }
+
+    /// <summary>
+    /// The customer took back everything they asked before anyone answered (deleted their public comments): the
+    /// conversation is resolved, out of its queue, with a note for the advisors.
+    /// </summary>
+    public void Withdraw(ParleyDb db, Conversation conversation, string notice, List<ConversationEvent> events)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        ConversationLifecycle.Resolve(conversation, now);
+        Touch(conversation);
+        Reporting.Record(db, conversation, ReportingEventNames.Resolved, now, (now - conversation.CreatedAt).TotalSeconds, detail: ReportingEventNames.Withdrawn);
+        AddOutbound(db, conversation, AuthorKind.System, null, ContentType.Text, notice, null, events);
         events.Add(Changed(conversation));
     }
 

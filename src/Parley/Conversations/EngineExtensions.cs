@@ -19,6 +19,7 @@ public static class EngineExtensions
         services.AddSingleton<BotContinuations>();
         services.AddSingleton<RoutingSignal>();
         services.AddSingleton<ConversationWriter>();
+        services.AddSingleton<PublicThreads>();
         services.AddSingleton<WriteGate>();
         services.AddSingleton<InboundWriter>();
         services.AddSingleton<ConversationEngine>();

@@ -19,6 +19,7 @@ public sealed class InboundProcessor(
     InboxDirectory inboxes,
     IConversationBot bot,
     BotContinuations continuations,
+    PublicThreads publicThreads,
     WriteGate gate,
     ILogger<InboundProcessor> logger) : BackgroundService
 {
@@ -383,6 +384,14 @@ public sealed class InboundProcessor(
         ParleyDb db, Conversation conversation, Message message, List<ConversationEvent> events,
         List<(long, Func<CancellationToken, Task>)> after, CancellationToken cancellationToken)
     {
+        if (conversation.IsPublic && conversation.Status is ConversationStatus.WithBot or ConversationStatus.Resolved)
+        {
+            // No bot on public messages (yet): the thread goes to a queue.
+            conversation.LastCustomerMessageAt = message.CreatedAt;
+            await publicThreads.RouteAsync(db, conversation, events, cancellationToken);
+            return true;
+        }
+
         if (conversation.Status == ConversationStatus.WithBot && bot.IsBusy(conversation))
         {
             return false;

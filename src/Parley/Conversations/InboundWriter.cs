@@ -111,11 +111,12 @@ public sealed class InboundWriter(
             }
 
             firstByKey[key] = i;
-            if (!conversations.TryGetValue((m.Inbox.Id, m.ContactId), out var conversation))
+            var thread = new ThreadKey(m.Inbox.Id, m.ContactId, m.Thread?.PostId);
+            if (!conversations.TryGetValue(thread, out var conversation))
             {
-                var created = await writer.CreateAsync(db, m.Inbox, m.ContactId, events, CancellationToken.None, m.EntryPoint);
+                var created = await writer.CreateAsync(db, m.Inbox, m.ContactId, events, CancellationToken.None, m.EntryPoint, m.Thread?.PostId);
                 conversation = (created.Id, created.AccountId);
-                conversations[(m.Inbox.Id, m.ContactId)] = conversation;
+                conversations[thread] = conversation;
             }
 
             var message = NewMessage(m, batch[i].Tone, conversation.Id, now);
@@ -175,27 +176,31 @@ public sealed class InboundWriter(
     }
 
     /// <summary>
-    /// The conversation each contact's message belongs to, by the inbox's policy (<see cref="ChannelConnectors.Current"/>);
-    /// a contact without one gets a new conversation.
+    /// The conversation each contact's message belongs to: a private message by the inbox's policy
+    /// (<see cref="ChannelConnectors.Current"/>); a public one in the contact's thread under its post, one per contact
+    /// and post, reopened when resolved. A contact without one gets a new conversation.
     /// </summary>
-    private static async Task<Dictionary<(long, long), (long Id, long AccountId)>> ConversationsAsync(ParleyDb db, List<Pending> batch, ChannelConnectors connectors)
+    private static async Task<Dictionary<ThreadKey, (long Id, long AccountId)>> ConversationsAsync(ParleyDb db, List<Pending> batch, ChannelConnectors connectors)
     {
-        var found = new Dictionary<(long, long), (long Id, long AccountId)>();
+        var found = new Dictionary<ThreadKey, (long Id, long AccountId)>();
         foreach (var inbox in batch.GroupBy(p => p.Message.Inbox.Id))
         {
             var rows = await EngineStore.ConversationsOfAsync(db, inbox.Key, inbox.Select(p => p.Message.ContactId).Distinct());
             var oneEach = connectors.OneConversationPerContact(inbox.First().Message.Inbox);
-            foreach (var contact in rows.GroupBy(r => r.ContactId))
+            foreach (var thread in rows.GroupBy(r => new ThreadKey(inbox.Key, r.ContactId, r.PostId)))
             {
-                if (ChannelConnectors.Current(contact.Select(r => (r.Id, r.Status)), oneEach) is { } id)
+                if (ChannelConnectors.Current(thread.Select(r => (r.Id, r.Status)), oneEach || thread.Key.PostId is not null) is { } id)
                 {
-                    found[(inbox.Key, contact.Key)] = (id, contact.First(r => r.Id == id).AccountId);
+                    found[thread.Key] = (id, thread.First(r => r.Id == id).AccountId);
                 }
             }
         }
 
         return found;
     }
+
+    /// <summary>Where a customer's message goes: their private conversation on the inbox (no post), or their thread under a post.</summary>
+    private readonly record struct ThreadKey(long InboxId, long ContactId, long? PostId);
 
     /// <summary>
     /// Numbers the messages on their conversations and touches them (one statement moves every conversation's last_seq
@@ -280,6 +285,7 @@ public sealed class InboundWriter(
         ReplyTo = m.ReplyTo,
         PayloadJson = m.Payload?.ToJson(),
         ChannelMessageId = m.ChannelMessageId,
+        ParentChannelMessageId = m.Thread?.ParentChannelMessageId,
         DeliveryStatus = DeliveryStatus.Delivered,
         Processed = false,
         CreatedAt = now,

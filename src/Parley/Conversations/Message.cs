@@ -82,6 +82,15 @@ public sealed class Message
     /// <summary>The channel's own id for the message; unique per inbox, so a redelivery is stored once.</summary>
     public string? ChannelMessageId { get; set; }
 
+    /// <summary>A public message's parent comment (the platform's id) when it answers one; null for a comment on the post.</summary>
+    public string? ParentChannelMessageId { get; set; }
+
+    /// <summary>When the customer last edited a public message on the platform (the text is the edited one).</summary>
+    public DateTime? EditedAt { get; set; }
+
+    /// <summary>When the customer deleted a public message on the platform (kept, marked, for the advisors).</summary>
+    public DateTime? DeletedAt { get; set; }
+
     public DeliveryStatus DeliveryStatus { get; set; }
 
     /// <summary>Inbound messages only: false until the engine has run the bot or routing for it.</summary>

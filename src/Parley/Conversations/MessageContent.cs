@@ -99,7 +99,11 @@ public sealed record MessageDto(
     [property: System.Text.Json.Serialization.JsonIgnore]
     MessageReading? Reading = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyList<MessageCard>? Cards = null)
+    IReadOnlyList<MessageCard>? Cards = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    DateTime? EditedAt = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    DateTime? DeletedAt = null)
 {
     public static MessageDto From(Message m)
     {
@@ -107,7 +111,7 @@ public sealed record MessageDto(
         return new MessageDto(m.Id, m.ConversationId, m.Seq, m.AuthorKind, m.AuthorName, m.ContentType, m.Text,
             payload?.Options, payload?.Attachment, m.ReplyTo, m.DeliveryStatus, m.CreatedAt, m.FailureReason, payload?.Media,
             m.Sentiment is null && m.Language is null && m.Intent is null ? null : new MessageReading(m.Language, m.Sentiment, m.Intent),
-            payload?.Cards);
+            payload?.Cards, m.EditedAt, m.DeletedAt);
     }
 }
 

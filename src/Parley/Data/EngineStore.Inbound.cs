@@ -25,19 +25,19 @@ internal static partial class EngineStore
         return known;
     }
 
-    /// <summary>Every conversation of these contacts on the inbox, open or resolved.</summary>
-    public static async Task<List<(long Id, long ContactId, long AccountId, ConversationStatus Status)>> ConversationsOfAsync(
+    /// <summary>Every conversation of these contacts on the inbox, open or resolved, private (no post) and public.</summary>
+    public static async Task<List<(long Id, long ContactId, long AccountId, ConversationStatus Status, long? PostId)>> ConversationsOfAsync(
         ParleyDb db, long inboxId, IEnumerable<long> contactIds)
     {
         await using var command = db.Command();
         var contacts = command.AddList("c", contactIds);
         command.Add("@inbox", inboxId);
-        command.CommandText = $"SELECT id, contact_id, account_id, status FROM conversations WHERE inbox_id = @inbox AND contact_id IN ({contacts})";
-        var rows = new List<(long, long, long, ConversationStatus)>();
+        command.CommandText = $"SELECT id, contact_id, account_id, status, post_id FROM conversations WHERE inbox_id = @inbox AND contact_id IN ({contacts})";
+        var rows = new List<(long, long, long, ConversationStatus, long?)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.Enum<ConversationStatus>(3)));
+            rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.Enum<ConversationStatus>(3), reader.IsDBNull(4) ? null : reader.GetInt64(4)));
         }
 
         return rows;
@@ -95,14 +95,14 @@ internal static partial class EngineStore
     public static async Task InsertInboundAsync(ParleyDb db, List<Message> messages, DateTime now)
     {
         const string Columns = "INSERT INTO messages (conversation_id, inbox_id, seq, author_kind, author_name, content_type, text, payload_json, "
-            + "reply_to, channel_message_id, delivery_status, processed, delivery_attempts, created_at, sentiment, language) VALUES ";
+            + "reply_to, channel_message_id, delivery_status, processed, delivery_attempts, created_at, sentiment, language, parent_channel_message_id) VALUES ";
         if (db.Database.GetDbConnection() is SqliteConnection sqlite)
         {
             // SQLite: one prepared single-row statement, run once per message with its values bound by position.
-            using var statement = new SqliteStatement(sqlite, Columns + "(?1, ?2, ?3, ?13, ?4, ?5, ?6, ?7, ?8, ?9, ?14, ?10, 0, ?15, ?11, ?12)");
-            statement.Bind(13, AuthorKind.Customer);
-            statement.Bind(14, DeliveryStatus.Delivered);
-            statement.Bind(15, now);
+            using var statement = new SqliteStatement(sqlite, Columns + "(?1, ?2, ?3, ?14, ?4, ?5, ?6, ?7, ?8, ?9, ?15, ?10, 0, ?16, ?11, ?12, ?13)");
+            statement.Bind(14, AuthorKind.Customer);
+            statement.Bind(15, DeliveryStatus.Delivered);
+            statement.Bind(16, now);
             foreach (var m in messages)
             {
                 var values = Row(m);
@@ -128,8 +128,8 @@ internal static partial class EngineStore
         {
             var m = messages[i];
             bySeq[(m.ConversationId, m.Seq)] = m;
-            var names = Row(m).Select((v, c) => insert.Add($"@{"visatxprmdeg"[c]}{i}", v).ParameterName).ToList();
-            rows.Append(i == 0 ? "" : ", ").Append($"({names[0]}, {names[1]}, {names[2]}, @kind, {names[3]}, {names[4]}, {names[5]}, {names[6]}, {names[7]}, {names[8]}, @status, {names[9]}, 0, @now, {names[10]}, {names[11]})");
+            var names = Row(m).Select((v, c) => insert.Add($"@{"visatxprmdegq"[c]}{i}", v).ParameterName).ToList();
+            rows.Append(i == 0 ? "" : ", ").Append($"({names[0]}, {names[1]}, {names[2]}, @kind, {names[3]}, {names[4]}, {names[5]}, {names[6]}, {names[7]}, {names[8]}, @status, {names[9]}, 0, @now, {names[10]}, {names[11]}, {names[12]})");
         }
 
         insert.CommandText = $"{Columns}{rows} RETURNING id, conversation_id, seq";
@@ -142,5 +142,5 @@ internal static partial class EngineStore
 
     /// <summary>A message's own values, in the order of the insert's columns (the common ones left out).</summary>
     private static object?[] Row(Message m) =>
-        [m.ConversationId, m.InboxId, m.Seq, m.AuthorName, m.ContentType, m.Text, m.PayloadJson, m.ReplyTo, m.ChannelMessageId, m.Processed, m.Sentiment, m.Language];
+        [m.ConversationId, m.InboxId, m.Seq, m.AuthorName, m.ContentType, m.Text, m.PayloadJson, m.ReplyTo, m.ChannelMessageId, m.Processed, m.Sentiment, m.Language, m.ParentChannelMessageId];
 }

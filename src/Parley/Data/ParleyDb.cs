@@ -32,6 +32,7 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<ContactIdentity> ContactIdentities => Set<ContactIdentity>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
+    public DbSet<SocialPost> SocialPosts => Set<SocialPost>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<Advisor> Advisors => Set<Advisor>();
     public DbSet<AdvisorAccount> AdvisorAccounts => Set<AdvisorAccount>();
@@ -78,6 +79,7 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
             e.Ignore(c => c.IsOpen);
         });
         modelBuilder.Entity<Message>().ToTable("messages");
+        modelBuilder.Entity<SocialPost>().ToTable("social_posts");
         modelBuilder.Entity<Attachment>().ToTable("attachments");
         modelBuilder.Entity<Advisor>().ToTable("advisors");
         modelBuilder.Entity<AdvisorAccount>().ToTable("advisor_accounts").HasKey(a => new { a.AdvisorId, a.AccountId });

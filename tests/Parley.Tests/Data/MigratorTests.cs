@@ -54,6 +54,7 @@ public sealed class MigratorTests
             await db.ContactIdentities.Take(1).ToListAsync();
             await db.Conversations.Take(1).ToListAsync();
             await db.Messages.Take(1).ToListAsync();
+            await db.SocialPosts.Take(1).ToListAsync();
             await db.Attachments.Take(1).ToListAsync();
             await db.Advisors.Take(1).ToListAsync();
             await db.AdvisorAccounts.Take(1).ToListAsync();

@@ -17,10 +17,10 @@ public sealed class DeliveryReceipts(IDbContextFactory<ParleyDb> dbs, WriteGate 
             : ApplyAsync(db => db.Messages.Where(m => m.InboxId == inboxId && m.ChannelMessageId != null && providerIds.Contains(m.ChannelMessageId)),
                 status, failure, ct);
 
-    /// <summary>Every business message to the contact on the inbox sent up to a time (Messenger's watermarks).</summary>
+    /// <summary>Every private business message to the contact on the inbox sent up to a time (Messenger's watermarks).</summary>
     public Task<int> UpToAsync(long inboxId, long contactId, DateTime watermark, DeliveryStatus status, CancellationToken ct) =>
         ApplyAsync(db => db.Messages.Where(m => m.InboxId == inboxId && m.CreatedAt <= watermark
-                && db.Conversations.Any(c => c.Id == m.ConversationId && c.ContactId == contactId)),
+                && db.Conversations.Any(c => c.Id == m.ConversationId && c.ContactId == contactId && !c.IsPublic)),
             status, null, ct);
 
     /// <summary>The statuses a receipt may move a message from: only forward, and a failure only before delivery.</summary>

@@ -9,6 +9,7 @@ public static class InstagramExtensions
     {
         builder.AddMetaGraph();
         builder.Services.AddSingleton<IChannelConnector, InstagramConnector>();
+        builder.Services.AddSingleton<InstagramMentions>();
         builder.Services.AddSingleton<IMetaWebhookHandler, InstagramWebhookHandler>();
         return builder;
     }

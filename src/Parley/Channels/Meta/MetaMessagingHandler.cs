@@ -8,11 +8,14 @@ namespace Parley.Channels.Meta;
 
 /// <summary>
 /// Messenger's and Instagram's <c>messaging</c> events (the same format; the entry id is the page or the Instagram
-/// account): customers' messages, quick-reply and postback picks, echoes, delivery and read receipts, referrals.
+/// account): customers' messages, quick-reply and postback picks, echoes, delivery and read receipts, referrals. And
+/// their public <c>changes</c> (a Page's feed, an Instagram account's comments and mentions), read by each network's
+/// <see cref="ReadChange"/> and stored as public conversations (<see cref="PublicEventSink"/>).
 /// Every event of an entry is read before any is stored, so a malformed one stores nothing of its entry.
 /// </summary>
 public abstract class MetaMessagingHandler(
-    InboxDirectory inboxes, ContactDirectory contacts, ConversationEngine engine, DeliveryReceipts receipts, MetaProfiles profiles, ILogger logger)
+    InboxDirectory inboxes, ContactDirectory contacts, ConversationEngine engine, DeliveryReceipts receipts, MetaProfiles profiles, PublicEventSink sink,
+    ILogger logger)
     : IMetaWebhookHandler
 {
     public abstract ChannelKind Kind { get; }
@@ -22,11 +25,13 @@ public abstract class MetaMessagingHandler(
     public IEnumerable<string> ConnectionIds(JsonElement entry) => PlatformText.Of(entry, "id") is { Length: > 0 } id ? [id] : [];
 
     public IEnumerable<string> Read(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections) =>
-        Events(entry, connections) is { } read ? read.Events.Select(e => $"{read.Connection.ExternalId}/{e.CustomerId}").ToList() : [];
+        Events(entry, connections) is { } read
+            ? [.. read.Events.Select(e => $"{read.Connection.ExternalId}/{e.CustomerId}"), .. read.Changes.Select(c => c.OrderKey)]
+            : [];
 
     public async Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CancellationToken ct)
     {
-        if (Events(entry, connections) is not var (connection, events))
+        if (Events(entry, connections) is not var (connection, events, changes))
         {
             return;
         }
@@ -36,25 +41,73 @@ public abstract class MetaMessagingHandler(
         {
             await HandleAsync(connection, inbox, e, ct);
         }
+
+        foreach (var change in changes)
+        {
+            await HandleChangeAsync(connection, inbox, change, ct);
+        }
     }
 
-    /// <summary>The entry's messaging events, when it is for a signed connection and has any.</summary>
+    /// <summary>One public change of the network's (a <c>changes</c> item's field and value), or null when it is not a public message.</summary>
+    /// <exception cref="MetaPayloadException">The change is not in the platform's format.</exception>
+    protected abstract PublicItem? ReadChange(string accountId, string field, JsonElement value);
+
+    protected virtual Task HandleChangeAsync(ConnectionCredentials connection, Inbox inbox, PublicItem change, CancellationToken ct) =>
+        sink.HandleAsync(inbox, change, ct);
+
+    /// <summary>The entry's messaging events and public changes, when it is for a signed connection.</summary>
     /// <exception cref="MetaPayloadException">An event is not in the platform's format.</exception>
-    private (ConnectionCredentials Connection, List<MessagingEvent> Events)? Events(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections)
+    private (ConnectionCredentials Connection, List<MessagingEvent> Events, List<PublicItem> Changes)? Events(
+        JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections)
     {
         if (PlatformText.Of(entry, "id") is not { } id || !connections.TryGetValue(id, out var connection))
         {
             return null;
         }
 
-        if (!entry.TryGetProperty("messaging", out var messaging) || messaging.ValueKind != JsonValueKind.Array)
+        var events = entry.TryGetProperty("messaging", out var messaging) && messaging.ValueKind == JsonValueKind.Array
+            ? messaging.EnumerateArray().Select(MessagingEvent.Parse).ToList()
+            : [];
+        var changes = Changes(entry, id);
+        if (events.Count == 0 && changes.Count == 0)
         {
-            // Comments and mentions come as "changes": public conversations are handled elsewhere.
-            logger.LogInformation("A {Kind} entry without messaging events was ignored", Kind);
-            return null;
+            logger.LogInformation("A {Kind} entry without messaging events or public changes was ignored", Kind);
         }
 
-        return (connection, messaging.EnumerateArray().Select(MessagingEvent.Parse).ToList());
+        return (connection, events, changes);
+    }
+
+    private List<PublicItem> Changes(JsonElement entry, string accountId)
+    {
+        if (!entry.TryGetProperty("changes", out var changes))
+        {
+            return [];
+        }
+
+        if (changes.ValueKind != JsonValueKind.Array)
+        {
+            throw new MetaPayloadException("An entry's changes is an array.");
+        }
+
+        var items = new List<PublicItem>();
+        foreach (var change in changes.EnumerateArray())
+        {
+            if (change.ValueKind != JsonValueKind.Object || PlatformText.Of(change, "field") is not { Length: > 0 } field || !change.TryGetProperty("value", out var value))
+            {
+                throw new MetaPayloadException("Each change is an object with a field and a value.");
+            }
+
+            if (ReadChange(accountId, field, value) is { } item)
+            {
+                items.Add(item);
+            }
+            else
+            {
+                logger.LogDebug("A {Kind} '{Field}' change that is not a public message was ignored", Kind, field);
+            }
+        }
+
+        return items;
     }
 
     private async Task HandleAsync(ConnectionCredentials connection, Inbox inbox, MessagingEvent e, CancellationToken ct)
@@ -103,19 +156,29 @@ public abstract class MetaMessagingHandler(
 }
 
 public sealed class MessengerWebhookHandler(
-    InboxDirectory inboxes, ContactDirectory contacts, ConversationEngine engine, DeliveryReceipts receipts, MetaProfiles profiles, ILogger<MessengerWebhookHandler> logger)
-    : MetaMessagingHandler(inboxes, contacts, engine, receipts, profiles, logger)
+    InboxDirectory inboxes, ContactDirectory contacts, ConversationEngine engine, DeliveryReceipts receipts, MetaProfiles profiles, PublicEventSink sink,
+    ILogger<MessengerWebhookHandler> logger)
+    : MetaMessagingHandler(inboxes, contacts, engine, receipts, profiles, sink, logger)
 {
     public override ChannelKind Kind => ChannelKind.Messenger;
 
     public override string ObjectName => "page";
+
+    protected override PublicItem? ReadChange(string accountId, string field, JsonElement value) =>
+        field == FacebookFeed.Field ? FacebookFeed.Read(accountId, value) : null;
 }
 
 public sealed class InstagramWebhookHandler(
-    InboxDirectory inboxes, ContactDirectory contacts, ConversationEngine engine, DeliveryReceipts receipts, MetaProfiles profiles, ILogger<InstagramWebhookHandler> logger)
-    : MetaMessagingHandler(inboxes, contacts, engine, receipts, profiles, logger)
+    InboxDirectory inboxes, ContactDirectory contacts, ConversationEngine engine, DeliveryReceipts receipts, MetaProfiles profiles, PublicEventSink sink,
+    InstagramMentions mentions, ILogger<InstagramWebhookHandler> logger)
+    : MetaMessagingHandler(inboxes, contacts, engine, receipts, profiles, sink, logger)
 {
     public override ChannelKind Kind => ChannelKind.Instagram;
 
     public override string ObjectName => "instagram";
+
+    protected override PublicItem? ReadChange(string accountId, string field, JsonElement value) => InstagramChanges.Read(accountId, field, value);
+
+    protected override Task HandleChangeAsync(ConnectionCredentials connection, Inbox inbox, PublicItem change, CancellationToken ct) =>
+        change.MentionMediaId is not null ? mentions.HandleAsync(connection, inbox, change, ct) : base.HandleChangeAsync(connection, inbox, change, ct);
 }

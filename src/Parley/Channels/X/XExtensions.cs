@@ -4,7 +4,7 @@ namespace Parley.Channels.X;
 
 public static class XExtensions
 {
-    /// <summary>X direct messages: the connector, the Account Activity events Parley handles, and the API client.</summary>
+    /// <summary>X direct messages and public tweets (mentions, replies): the connector, the Account Activity events Parley handles, and the API client.</summary>
     public static WebApplicationBuilder AddX(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -14,6 +14,8 @@ public static class XExtensions
         services.AddSingleton<XBrandEchoes>();
         services.AddSingleton<IXAccountEvents, XDirectMessageEvents>();
         services.AddSingleton<IXAccountEvents, XReadEvents>();
+        services.AddSingleton<IXAccountEvents, XTweetEvents>();
+        services.AddSingleton<IXAccountEvents, XTweetDeleteEvents>();
         services.AddSingleton<IWebhookConsumer, XWebhookConsumer>();
         return builder;
     }

@@ -112,7 +112,7 @@ public static class XWebhooks
         var handlers = kinds.ToDictionary(k => k.Property, StringComparer.Ordinal);
         foreach (var property in root.EnumerateObject())
         {
-            // Typing indicators, posts, likes, follows...: not conversations (yet); tweet_create_events comes next.
+            // Typing indicators, likes, follows...: not conversations.
             if (handlers.TryGetValue(property.Name, out var handler))
             {
                 yield return (handler, property.Value);

@@ -75,6 +75,18 @@ public sealed class MetaWorld : IAsyncDisposable
         }).ToArray()),
     }.ToJsonString();
 
+    /// <summary>A webhook body with one entry of <c>changes</c> (feed, comments, mentions), as Meta sends public events.</summary>
+    public string Changes(params (string Field, JsonObject Value)[] changes) => new JsonObject
+    {
+        ["object"] = Connection.Kind == ChannelKind.Instagram ? "instagram" : "page",
+        ["entry"] = new JsonArray(new JsonObject
+        {
+            ["id"] = PageId,
+            ["time"] = 1764669600,
+            ["changes"] = new JsonArray(changes.Select(c => (JsonNode)new JsonObject { ["field"] = c.Field, ["value"] = c.Value.DeepClone() }).ToArray()),
+        }),
+    }.ToJsonString();
+
     public long Now => App.Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     public JsonObject Text(string psid, string mid, string text) => Event(psid, new JsonObject { ["message"] = new JsonObject { ["mid"] = mid, ["text"] = text } });

@@ -135,7 +135,8 @@ public sealed class XWebhookTests
         await using var x = await XChannel.StartAsync();
         await x.PostOkAsync($$$"""
             {"for_user_id": "{{{XChannel.AccountId}}}", "direct_message_indicate_typing_events": [{"created_timestamp": "1", "sender_id": "{{{XPayloads.Customer}}}", "target": {"recipient_id": "{{{XChannel.AccountId}}}"}}],
-             "tweet_create_events": [{"id_str": "1", "text": "@laposta hello"}], "favorite_events": [], "users": {}}
+             "tweet_create_events": [{"id_str": "1", "text": "not about the account", "user": {"id_str": "42"}, "entities": {"user_mentions": []}}],
+             "favorite_events": [], "users": {}}
             """);
         await x.PostOkAsync(XPayloads.Events("""{"type": "welcome_message", "id": "5"}"""));
 
