@@ -45,6 +45,13 @@ internal static class SocialBench
                 && outbound.Connections.All(c => Math.Abs(c.Rate - options.Rate) / options.Rate <= 0.05);
         }
 
+        if (options.Viral)
+        {
+            var viral = await SocialViral.RunAsync(options, http, graph);
+            report.AddRange(SocialViral.Report(viral, options));
+            met &= SocialViral.Met(viral);
+        }
+
         System.Console.WriteLine();
         report.ForEach(System.Console.WriteLine);
         return met ? 0 : 1;

@@ -43,19 +43,7 @@ internal static class SocialInbound
             }
         }
 
-        string[] settings =
-        [
-            $"--Channels:Meta:GraphApiUrl={graph.BaseUrl}",
-            "--Channels:Connections:0:Kind=Messenger",
-            "--Channels:Connections:0:Account=La Posta",
-            "--Channels:Connections:0:Name=Bench page",
-            $"--Channels:Connections:0:ExternalId={PageId}",
-            "--Channels:Connections:0:AccessToken=bench-access-token",
-            $"--Channels:Connections:0:AppSecret={AppSecret}",
-            "--Channels:Connections:0:VerifyToken=bench-verify-token",
-            "--Channels:Connections:0:RatePerSecond=1000",
-        ];
-        await using var parley = await ParleyHost.StartAsync(options.ParleyDll, http, options.Postgres, liftWidgetLimits: false, settings);
+        await using var parley = await ParleyHost.StartAsync(options.ParleyDll, http, options.Postgres, liftWidgetLimits: false, Settings(graph));
         Log($"Parley started on {options.Database} (pid {parley.ProcessId}) at {parley.BaseAddress}; log in {parley.LogFile}");
         var database = new ParleyDatabase(parley.ConnectionString, parley.OnPostgres);
         var target = new Uri(parley.BaseAddress, "/webhooks/messenger");
@@ -84,6 +72,20 @@ internal static class SocialInbound
 
         return results;
     }
+
+    /// <summary>Parley's settings for the bench: one Messenger connection of the demo account, its Graph API the stand-in.</summary>
+    public static string[] Settings(GraphStandIn graph) =>
+    [
+        $"--Channels:Meta:GraphApiUrl={graph.BaseUrl}",
+        "--Channels:Connections:0:Kind=Messenger",
+        "--Channels:Connections:0:Account=La Posta",
+        "--Channels:Connections:0:Name=Bench page",
+        $"--Channels:Connections:0:ExternalId={PageId}",
+        "--Channels:Connections:0:AccessToken=bench-access-token",
+        $"--Channels:Connections:0:AppSecret={AppSecret}",
+        "--Channels:Connections:0:VerifyToken=bench-verify-token",
+        "--Channels:Connections:0:RatePerSecond=1000",
+    ];
 
     public static IEnumerable<string> Report(IReadOnlyList<InboundResult> results, SocialOptions options)
     {

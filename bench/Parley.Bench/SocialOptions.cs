@@ -11,12 +11,15 @@ namespace Parley.Bench;
 internal sealed record SocialOptions
 {
     public const string Usage =
-        "usage: Parley.Bench --social [inbound|outbound|all] [--duration 20] [--warmup 3] [--senders 64] [--customers 2000] [--batches 1,10]\n"
+        "usage: Parley.Bench --social [inbound|outbound|all|viral] [--duration 20] [--warmup 3] [--senders 64] [--customers 2000] [--batches 1,10]\n"
         + "       [--conversations 100] [--connections 10] [--rate 200] [--latency 50] [--send-warmup 10] [--per-conversation N] [--lease-spacing ms] [--parley path/to/Parley.dll] [--postgres \"Host=…\"]";
 
     public bool Inbound { get; init; } = true;
 
     public bool Outbound { get; init; } = true;
+
+    /// <summary>The viral post: comments under one post against private messages, and the console's list meanwhile.</summary>
+    public bool Viral { get; init; }
 
     /// <summary>Seconds of measured load per phase (inbound), or of sending per conversation (outbound).</summary>
     public int DurationSeconds { get; init; } = 20;
@@ -74,7 +77,8 @@ internal sealed record SocialOptions
                         "inbound" => options with { Outbound = false },
                         "outbound" => options with { Inbound = false },
                         "all" => options,
-                        var other => throw new ArgumentException($"--social takes inbound, outbound or all, not '{other}'.\n{Usage}"),
+                        "viral" => options with { Inbound = false, Outbound = false, Viral = true },
+                        var other => throw new ArgumentException($"--social takes inbound, outbound, all or viral, not '{other}'.\n{Usage}"),
                     };
                 }
 

@@ -17,13 +17,18 @@ internal sealed record WebhookRun(
 /// body, as <see cref="WebhookSignature.Hex"/> computes it), <c>object: page</c>, one <c>messaging</c> event per entry and
 /// <see cref="Batch"/> entries per POST. Each sender owns its share of the customers (PSIDs), so a customer's messages go
 /// one after the other; each customer's every fourth message is a quick-reply pick of a topic, the others text. Every
-/// message id is unique, and starts with <see cref="MidPrefix"/> so the database can be checked afterwards.
+/// message id is unique, and starts with <see cref="IdPrefix"/> so the database can be checked afterwards.
+/// With <paramref name="postId"/>, the customers comment under that one post instead (a viral post): each entry is a
+/// <c>feed</c> change (<c>item</c> comment, <c>verb</c> add), with the comment's text, author and time as Meta sends them.
 /// </summary>
-internal sealed class WebhookLoad(string pageId, string appSecret, int phase, int batch, int senders, int customers)
+internal sealed class WebhookLoad(string pageId, string appSecret, int phase, int batch, int senders, int customers, string? postId = null)
 {
     public int Batch => batch;
 
     public string MidPrefix => $"mid.bench-{phase}.";
+
+    /// <summary>What every message's platform id starts with: the mid prefix, or the post's comment ids.</summary>
+    public string IdPrefix => postId is null ? MidPrefix : $"{postId}_{MidPrefix}";
 
     public async Task<WebhookRun> RunAsync(HttpClient http, Uri target, TimeSpan warmup, TimeSpan duration, CpuProbe cpu)
     {
@@ -117,12 +122,21 @@ internal sealed class WebhookLoad(string pageId, string appSecret, int phase, in
             var message = k % 4 == 0
                 ? $"\"text\":\"{topic.Title}\",\"quick_reply\":{{\"payload\":\"{topic.Id}\"}}"
                 : $"\"text\":\"Message {k} from customer {mine[slot]}: where is my parcel?\"";
-            json.Append(e == 0 ? "" : ",")
-                .Append("{\"id\":\"").Append(pageId).Append("\",\"time\":").Append(now).Append(",\"messaging\":[{")
-                .Append("\"sender\":{\"id\":\"").Append(psid).Append("\"},\"recipient\":{\"id\":\"").Append(pageId).Append("\"},")
-                .Append("\"timestamp\":").Append(now).Append(",\"message\":{\"mid\":\"").Append(MidPrefix)
-                .Append(sender.ToString(CultureInfo.InvariantCulture)).Append('.').Append(n.ToString(CultureInfo.InvariantCulture)).Append('.')
-                .Append(e.ToString(CultureInfo.InvariantCulture)).Append("\",").Append(message).Append("}}]}");
+            var id = $"{IdPrefix}{sender.ToString(CultureInfo.InvariantCulture)}.{n.ToString(CultureInfo.InvariantCulture)}.{e.ToString(CultureInfo.InvariantCulture)}";
+            json.Append(e == 0 ? "" : ",").Append("{\"id\":\"").Append(pageId).Append("\",\"time\":").Append(now);
+            if (postId is null)
+            {
+                json.Append(",\"messaging\":[{")
+                    .Append("\"sender\":{\"id\":\"").Append(psid).Append("\"},\"recipient\":{\"id\":\"").Append(pageId).Append("\"},")
+                    .Append("\"timestamp\":").Append(now).Append(",\"message\":{\"mid\":\"").Append(id).Append("\",").Append(message).Append("}}]}");
+                continue;
+            }
+
+            json.Append(",\"changes\":[{\"field\":\"feed\",\"value\":{\"item\":\"comment\",\"verb\":\"add\",\"post_id\":\"").Append(postId)
+                .Append("\",\"parent_id\":\"").Append(postId).Append("\",\"comment_id\":\"").Append(id)
+                .Append("\",\"from\":{\"id\":\"").Append(psid).Append("\",\"name\":\"Customer ").Append(mine[slot].ToString(CultureInfo.InvariantCulture))
+                .Append("\"},\"message\":\"Comment ").Append(k.ToString(CultureInfo.InvariantCulture)).Append(": my parcel is late too!\",\"created_time\":")
+                .Append((long.Parse(now, CultureInfo.InvariantCulture) / 1000).ToString(CultureInfo.InvariantCulture)).Append("}}]}");
         }
 
         json.Append("]}");
