@@ -22,6 +22,12 @@ public static class ReportingEventNames
 
     /// <summary>A public conversation's comments were all deleted by the customer before anyone answered (detail: why).</summary>
     public const string Withdrawn = "withdrawn";
+
+    /// <summary>
+    /// An advisor acted on a public conversation on the network (detail: hide, unhide, like, delete, private_reply,
+    /// dm_invite); the advisor is the event's.
+    /// </summary>
+    public const string PublicAction = "public_action";
 }
 
 public static class Reporting

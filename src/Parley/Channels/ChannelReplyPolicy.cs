@@ -2,15 +2,18 @@ using Parley.Conversations;
 
 namespace Parley.Channels;
 
-/// <summary>The platforms' rules for an advisor's message: free text inside the window (<see cref="ReplyWindows"/>), an approved template on WhatsApp.</summary>
+/// <summary>
+/// The platforms' rules for an advisor's message: free text inside the window (<see cref="ReplyWindows"/>), an approved
+/// template on WhatsApp; in a public conversation, a public reply within the network's length (<see cref="PublicReplyRules"/>),
+/// which no messaging window limits.
+/// </summary>
 public sealed class ChannelReplyPolicy(ConnectionDirectory connections, TimeProvider clock) : IReplyPolicy
 {
     public async Task<string?> RefusalAsync(Conversation conversation, MessagePayload? payload, CancellationToken ct)
     {
         if (conversation.IsPublic)
         {
-            // A reply would go as a private message to the commenter: refused until public replies are sent as such.
-            return "Replies to public conversations are not available yet: answer on the network, or write to the customer in private.";
+            return payload?.Template is not null ? "Templates are sent on WhatsApp only." : null;
         }
 
         if (payload?.Template is { } template)
@@ -35,4 +38,7 @@ public sealed class ChannelReplyPolicy(ConnectionDirectory connections, TimeProv
         var window = ReplyWindows.For(conversation.Channel, conversation.LastCustomerMessageAt, clock.GetUtcNow().UtcDateTime);
         return window.FreeTextAllowed ? null : window.Explanation;
     }
+
+    public string? TextRefusal(Conversation conversation, string text, string? advisorName) =>
+        conversation.IsPublic ? PublicReplyRules.TextRefusal(conversation.Channel, OutboundMessage.WithSignature(text, AuthorKind.Advisor, advisorName)) : null;
 }

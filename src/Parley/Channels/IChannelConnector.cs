@@ -47,13 +47,18 @@ public sealed record SendResult(
 /// <summary>An outbound message with what a connector needs to send it.</summary>
 /// <param name="RecipientId">The contact's id on the channel (PSID, IGSID, wa_id, X user id).</param>
 /// <param name="LastCustomerMessageAt">Opens the platforms' messaging windows.</param>
+/// <param name="IsPublic">
+/// The message belongs to a public conversation: it goes as a public reply to the comment it names
+/// (<see cref="Message.ParentChannelMessageId"/>), never as a private message.
+/// </param>
 public sealed record OutboundMessage(
     Message Message,
     Inbox Inbox,
     ConnectionCredentials? Connection,
     string RecipientId,
     DateTime? LastCustomerMessageAt,
-    MessagePayload? Payload)
+    MessagePayload? Payload,
+    bool IsPublic = false)
 {
     public AuthorKind Author => Message.AuthorKind;
 

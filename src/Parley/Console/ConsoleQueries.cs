@@ -49,7 +49,8 @@ public sealed record ConversationHeader(
     DateTime? LastCustomerMessageAt = null,
     long InboxId = 0,
     bool IsPublic = false,
-    PostView? Post = null);
+    PostView? Post = null,
+    long? LinkedConversationId = null);
 
 /// <summary>The console's reads. Every query is limited to the accounts of the signed-in advisor.</summary>
 public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
@@ -156,7 +157,8 @@ public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
             c.Id, c.AccountId, ContactName(contact?.Name, c.ContactId), contact?.Email, c.Channel, c.Status,
             c.QueueId is { } q ? names.Queues.GetValueOrDefault(q) : null,
             c.AssigneeId, c.AssigneeId is { } a ? names.Advisors.GetValueOrDefault(a) : null,
-            c.LastSeq, c.CustomerReadSeq, c.AdvisorReadSeq, c.ContactId, c.LastCustomerMessageAt, c.InboxId, c.IsPublic, post);
+            c.LastSeq, c.CustomerReadSeq, c.AdvisorReadSeq, c.ContactId, c.LastCustomerMessageAt, c.InboxId, c.IsPublic, post,
+            c.LinkedConversationId);
     }
 
     /// <summary>The messages after <paramref name="afterSeq"/>, in order (the whole history from 0).</summary>

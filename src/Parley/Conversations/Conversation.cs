@@ -23,6 +23,12 @@ public sealed class Conversation
 
     /// <summary>The post a public conversation's thread hangs on (<see cref="SocialPost"/>); null for a private one.</summary>
     public long? PostId { get; set; }
+
+    /// <summary>
+    /// A public conversation moved to private and the private conversation that followed point at each other (the latest
+    /// move wins); null when there was none.
+    /// </summary>
+    public long? LinkedConversationId { get; set; }
     public ConversationStatus Status { get; set; }
     public long? QueueId { get; set; }
     public long? AssigneeId { get; set; }

@@ -62,6 +62,18 @@ public sealed class ConversationActions(
                 return ActionOutcome.Fail(refusal);
             }
 
+            if (policy.TextRefusal(conversation, text, advisor.DisplayName) is { } tooLong)
+            {
+                return ActionOutcome.Fail(tooLong);
+            }
+
+            // A public conversation's reply goes in public, under the customer's latest comment that is still there.
+            var replyTo = conversation.IsPublic ? await PublicThreads.ReplyTargetAsync(db, conversation.Id, ct) : null;
+            if (conversation.IsPublic && replyTo is null)
+            {
+                return ActionOutcome.Fail("The customer deleted every comment of this thread: there is nothing left to reply to in public.");
+            }
+
             if (conversation.AssigneeId is null)
             {
                 await writer.AssignAsync(db, conversation, await AdvisorAsync(db, advisor.Id, ct), events, ct);
@@ -69,7 +81,8 @@ public sealed class ConversationActions(
 
             var firstReply = !await db.Messages.AnyAsync(m => m.ConversationId == conversation.Id && m.AuthorKind == AuthorKind.Advisor
                 && m.CreatedAt >= (conversation.QueuedAt ?? conversation.CreatedAt), ct);
-            writer.AddOutbound(db, conversation, AuthorKind.Advisor, advisor.DisplayName, ContentType.Text, text, payload, events, advisor.Id);
+            var reply = writer.AddOutbound(db, conversation, AuthorKind.Advisor, advisor.DisplayName, ContentType.Text, text, payload, events, advisor.Id);
+            reply.ParentChannelMessageId = replyTo;
             var now = clock.GetUtcNow().UtcDateTime;
             if (firstReply)
             {

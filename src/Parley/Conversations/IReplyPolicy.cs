@@ -9,4 +9,7 @@ public interface IReplyPolicy
 {
     /// <returns>Why the message cannot be sent now, or null when it can.</returns>
     Task<string?> RefusalAsync(Conversation conversation, MessagePayload? payload, CancellationToken ct);
+
+    /// <summary>Why an advisor's text (signed with <paramref name="advisorName"/> when sent) cannot go on the conversation's channel; null when it can.</summary>
+    string? TextRefusal(Conversation conversation, string text, string? advisorName) => null;
 }

@@ -88,8 +88,20 @@ public sealed class Message
     /// <summary>When the customer last edited a public message on the platform (the text is the edited one).</summary>
     public DateTime? EditedAt { get; set; }
 
-    /// <summary>When the customer deleted a public message on the platform (kept, marked, for the advisors).</summary>
+    /// <summary>
+    /// When the customer deleted a public message on the platform, or an advisor deleted a brand reply (kept, marked, for
+    /// the advisors).
+    /// </summary>
     public DateTime? DeletedAt { get; set; }
+
+    /// <summary>When an advisor hid the public comment on the network (null once unhidden).</summary>
+    public DateTime? HiddenAt { get; set; }
+
+    /// <summary>When an advisor liked the public comment on the network.</summary>
+    public DateTime? LikedAt { get; set; }
+
+    /// <summary>When the brand answered the public comment in private (Meta allows one private reply per comment).</summary>
+    public DateTime? PrivateReplyAt { get; set; }
 
     public DeliveryStatus DeliveryStatus { get; set; }
 

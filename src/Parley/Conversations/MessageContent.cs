@@ -103,7 +103,9 @@ public sealed record MessageDto(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     DateTime? EditedAt = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    DateTime? DeletedAt = null)
+    DateTime? DeletedAt = null,
+    [property: System.Text.Json.Serialization.JsonIgnore]
+    PublicMarks? Public = null)
 {
     public static MessageDto From(Message m)
     {
@@ -111,9 +113,13 @@ public sealed record MessageDto(
         return new MessageDto(m.Id, m.ConversationId, m.Seq, m.AuthorKind, m.AuthorName, m.ContentType, m.Text,
             payload?.Options, payload?.Attachment, m.ReplyTo, m.DeliveryStatus, m.CreatedAt, m.FailureReason, payload?.Media,
             m.Sentiment is null && m.Language is null && m.Intent is null ? null : new MessageReading(m.Language, m.Sentiment, m.Intent),
-            payload?.Cards, m.EditedAt, m.DeletedAt);
+            payload?.Cards, m.EditedAt, m.DeletedAt,
+            m.ChannelMessageId is null && m.HiddenAt is null ? null : new PublicMarks(m.ChannelMessageId, m.HiddenAt, m.LikedAt, m.PrivateReplyAt));
     }
 }
+
+/// <summary>For the console only: a message's platform id and what advisors did to it on the network (public conversations).</summary>
+public sealed record PublicMarks(string? PlatformId, DateTime? HiddenAt, DateTime? LikedAt, DateTime? PrivateReplyAt);
 
 /// <summary>
 /// What Parley read in a customer's message (language, tone, intent): for the console and the advisors only, never sent

@@ -92,6 +92,14 @@ public sealed class PublicThreads(
             .Select(p => p.PlatformPostId).FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>
+    /// The comment an advisor's public reply answers: the platform id of the customer's latest comment in the thread that
+    /// is not deleted; null when none is left.
+    /// </summary>
+    public static Task<string?> ReplyTargetAsync(ParleyDb db, long conversationId, CancellationToken ct) =>
+        db.Messages.Where(m => m.ConversationId == conversationId && m.AuthorKind == AuthorKind.Customer && m.DeletedAt == null && m.ChannelMessageId != null)
+            .OrderByDescending(m => m.Seq).Select(m => m.ChannelMessageId).FirstOrDefaultAsync(ct);
+
     /// <summary>The customer edited a public message: its text changes, marked edited. False when it is not stored.</summary>
     public Task<bool> EditAsync(Inbox inbox, string channelMessageId, string? text, CancellationToken ct) =>
         ChangeAsync(inbox, channelMessageId, (db, conversation, message, events, now) =>

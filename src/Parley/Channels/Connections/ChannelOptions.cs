@@ -14,6 +14,12 @@ public sealed class XOptions
     public const string Section = "Channels:X";
 
     public Uri ApiUrl { get; set; } = new("https://api.x.com");
+
+    /// <summary>
+    /// What the brand tweets under a customer's tweet to move them to private ("Reply in private"): X has no private
+    /// reply to a tweet. Signed with the advisor's name like any reply; with the signature, at most 280 characters.
+    /// </summary>
+    public string PrivateInvite { get; set; } = "We'd like to help you further in private: please send us a direct message.";
 }
 
 /// <summary>A connection declared in configuration (Channels:Connections:N), for deployment as code.</summary>

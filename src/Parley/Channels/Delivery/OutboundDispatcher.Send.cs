@@ -37,7 +37,7 @@ public sealed partial class OutboundDispatcher
         try
         {
             var outbound = new OutboundMessage(message, context.Inbox, context.Connection, context.RecipientId, context.LastCustomerMessageAt,
-                MessagePayload.Parse(message.PayloadJson));
+                MessagePayload.Parse(message.PayloadJson), context.IsPublic);
             return await connector.SendAsync(outbound, timeout.Token);
         }
         catch (HttpRequestException e)
@@ -72,7 +72,7 @@ public sealed partial class OutboundDispatcher
         var messages = await db.Messages.AsNoTracking().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
         var conversation = await db.Conversations.AsNoTracking()
             .Where(c => c.Id == first.ConversationId)
-            .Select(c => new { c.AccountId, c.ContactId, c.LastCustomerMessageAt })
+            .Select(c => new { c.AccountId, c.ContactId, c.LastCustomerMessageAt, c.IsPublic })
             .FirstOrDefaultAsync(cancellationToken);
         var recipient = conversation is null ? null : await db.ContactIdentities.AsNoTracking()
             .Where(i => i.ContactId == conversation.ContactId && i.InboxId == first.InboxId)
@@ -80,7 +80,8 @@ public sealed partial class OutboundDispatcher
             .FirstOrDefaultAsync(cancellationToken);
         var inbox = await inboxes.FindAsync(first.InboxId, cancellationToken);
         var connection = await connections.FindByInboxAsync(first.InboxId, cancellationToken);
-        return new SendContext(conversation?.AccountId ?? 0, inbox, connection, recipient, conversation?.LastCustomerMessageAt, messages);
+        return new SendContext(conversation?.AccountId ?? 0, inbox, connection, recipient, conversation?.LastCustomerMessageAt, messages,
+            conversation?.IsPublic ?? false);
     }
 
     private sealed record SendContext(
@@ -89,5 +90,6 @@ public sealed partial class OutboundDispatcher
         ConnectionCredentials? Connection,
         string? RecipientId,
         DateTime? LastCustomerMessageAt,
-        Dictionary<long, Message> Messages);
+        Dictionary<long, Message> Messages,
+        bool IsPublic);
 }

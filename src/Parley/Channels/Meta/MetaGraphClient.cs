@@ -13,12 +13,19 @@ public sealed class MetaGraphClient(IHttpClientFactory http, PlatformApi api, IO
     public const string HttpClientName = "meta-graph";
 
     /// <summary>POSTs JSON to <c>{graph}/{path}</c>; a 2xx gives the answer, anything else a classified failure.</summary>
-    public async Task<(JsonElement? Answer, SendResult? Failure)> PostAsync(ConnectionCredentials connection, string path, JsonObject body, CancellationToken ct)
+    public Task<(JsonElement? Answer, SendResult? Failure)> PostAsync(ConnectionCredentials connection, string path, JsonObject body, CancellationToken ct) =>
+        CallAsync(HttpMethod.Post, connection, path, body, ct);
+
+    /// <summary>Any Graph call (POST, DELETE...) with an optional JSON body; a 2xx gives the answer, anything else a classified failure.</summary>
+    public async Task<(JsonElement? Answer, SendResult? Failure)> CallAsync(
+        HttpMethod method, ConnectionCredentials connection, string path, JsonObject? body, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{api.BaseUrl(connection, options.Value.GraphApiUrl)}/{path}")
+        using var request = new HttpRequestMessage(method, $"{api.BaseUrl(connection, options.Value.GraphApiUrl)}/{path}");
+        if (body is not null)
         {
-            Content = JsonContent.Create(body),
-        };
+            request.Content = JsonContent.Create(body);
+        }
+
         return await SendAsync(connection, request, ct);
     }
 

@@ -6,9 +6,10 @@ namespace Parley.Channels.Meta;
 /// <summary>
 /// Sends to Messenger (<c>POST {graph}/{page-id}/messages</c>) and Instagram (<c>POST {graph}/{ig-id}/messages</c>), which
 /// share the Send API: a recipient id, the messaging type (or the HUMAN_AGENT tag), text with quick replies, or an
-/// attachment. Each message carries <c>metadata</c> naming it, so its echo is known as Parley's own.
+/// attachment. Each message carries <c>metadata</c> naming it, so its echo is known as Parley's own. A public
+/// conversation's message goes as a public reply under its comment (<see cref="MetaPublicApi"/>).
 /// </summary>
-public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider clock) : IChannelConnector
+public abstract class MetaMessagingConnector(MetaGraphClient graph, MetaPublicApi publicApi, TimeProvider clock) : IChannelConnector
 {
     /// <summary>The metadata prefix of Parley's own messages, which their echoes carry back.</summary>
     public const string MetadataPrefix = "parley:";
@@ -25,6 +26,11 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider
         if (outbound.Connection is not { } connection)
         {
             return SendResult.Fail($"The {Kind} inbox has no connection to send with.");
+        }
+
+        if (outbound.IsPublic)
+        {
+            return await PublicReplyAsync(outbound, connection, cancellationToken);
         }
 
         var (terms, refusal) = MetaSendRules.Terms(outbound.Author, outbound.LastCustomerMessageAt, clock.GetUtcNow().UtcDateTime);
@@ -59,6 +65,24 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider
         return answer is { } json && json.TryGetProperty("message_id", out var id) && id.GetString() is { Length: > 0 } mid
             ? SendResult.Sent(mid)
             : SendResult.Retry("The Send API answered without a message_id.");
+    }
+
+    /// <summary>A public reply: text only, signed, under the comment the message names; no messaging window applies.</summary>
+    private Task<SendResult> PublicReplyAsync(OutboundMessage outbound, ConnectionCredentials connection, CancellationToken ct)
+    {
+        if (outbound.Message.ParentChannelMessageId is not { } commentId)
+        {
+            return Task.FromResult(SendResult.Fail("A public reply names the comment it answers, and this message names none."));
+        }
+
+        var body = outbound.Payload?.Cards is { Count: > 0 } cards ? CardText.Render(outbound.Message.Text, cards) : outbound.Message.Text ?? string.Empty;
+        var text = OutboundMessage.WithSignature(body, outbound.Author, outbound.Message.AuthorName);
+        if (text.Trim().Length == 0 || PublicReplyRules.TextRefusal(Kind, text) is not null)
+        {
+            return Task.FromResult(SendResult.Fail(PublicReplyRules.TextRefusal(Kind, text) ?? "A public reply carries text, and this message has none."));
+        }
+
+        return publicApi.ReplyAsync(Kind, connection, commentId, text, ct);
     }
 
     /// <summary>Sender actions (<c>typing_on</c>, <c>mark_seen</c>); Meta takes them only inside the 24-hour window.</summary>
@@ -139,12 +163,12 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, TimeProvider
     }
 }
 
-public sealed class MessengerConnector(MetaGraphClient graph, TimeProvider clock) : MetaMessagingConnector(graph, clock)
+public sealed class MessengerConnector(MetaGraphClient graph, MetaPublicApi publicApi, TimeProvider clock) : MetaMessagingConnector(graph, publicApi, clock)
 {
     public override ChannelKind Kind => ChannelKind.Messenger;
 }
 
-public sealed class InstagramConnector(MetaGraphClient graph, TimeProvider clock) : MetaMessagingConnector(graph, clock)
+public sealed class InstagramConnector(MetaGraphClient graph, MetaPublicApi publicApi, TimeProvider clock) : MetaMessagingConnector(graph, publicApi, clock)
 {
     public override ChannelKind Kind => ChannelKind.Instagram;
 }

@@ -8,8 +8,10 @@ namespace Parley.Channels.X;
 /// <summary>
 /// Sends to X direct messages: <c>POST {ApiUrl}/2/dm_conversations/with/{user id}/messages</c> with the account's OAuth 2.0
 /// user token, one call per message (the dispatcher retries, paces and orders). Text only: see <see cref="XMessageText"/>.
+/// A public conversation's message goes as a reply tweet under the tweet it names (<see cref="XPublicApi"/>).
 /// </summary>
-public sealed class XConnector(IHttpClientFactory http, PlatformApi platformApi, IOptions<XOptions> options, TimeProvider clock) : IChannelConnector
+public sealed class XConnector(IHttpClientFactory http, PlatformApi platformApi, IOptions<XOptions> options, XPublicApi publicApi, TimeProvider clock)
+    : IChannelConnector
 {
     public const string HttpClientName = "Parley.Channels.X";
 
@@ -31,6 +33,15 @@ public sealed class XConnector(IHttpClientFactory http, PlatformApi platformApi,
         if (text.Length == 0)
         {
             return SendResult.Fail("X direct messages carry text only, and this message has none.");
+        }
+
+        if (message.IsPublic)
+        {
+            return message.Message.ParentChannelMessageId is not { } tweetId
+                ? SendResult.Fail("A public reply names the tweet it answers, and this message names none.")
+                : PublicReplyRules.TextRefusal(Kind, text) is { } tooLong
+                    ? SendResult.Fail(tooLong)
+                    : await publicApi.ReplyAsync(connection, tweetId, text, cancellationToken);
         }
 
         var url = $"{platformApi.BaseUrl(connection, options.Value.ApiUrl)}/2/dm_conversations/with/{Uri.EscapeDataString(message.RecipientId)}/messages";

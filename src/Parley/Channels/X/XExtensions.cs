@@ -10,6 +10,8 @@ public static class XExtensions
         var services = builder.Services;
         services.AddHttpClient(XConnector.HttpClientName, client => client.MaxResponseContentBufferSize = 1024 * 1024);
         services.AddSingleton<IChannelConnector, XConnector>();
+        services.AddSingleton<XPublicApi>();
+        services.AddSingleton<IPublicPlatform>(sp => sp.GetRequiredService<XPublicApi>());
         services.AddSingleton<XAppSecrets>();
         services.AddSingleton<XBrandEchoes>();
         services.AddSingleton<IXAccountEvents, XDirectMessageEvents>();

@@ -12,12 +12,14 @@ public static class XSendAnswer
 {
     /// <param name="rateLimitReset">The <c>x-rate-limit-reset</c> header: when the limit window ends, in epoch seconds.</param>
     /// <param name="retryAfter">The <c>Retry-After</c> header (seconds or an HTTP date).</param>
-    public static SendResult Map(HttpStatusCode status, string? body, string? rateLimitReset, string? retryAfter, DateTimeOffset now)
+    /// <param name="sentId">Reads the sent item's id from the answer: the DM event id unless told (a tweet's id for a public reply).</param>
+    public static SendResult Map(
+        HttpStatusCode status, string? body, string? rateLimitReset, string? retryAfter, DateTimeOffset now, Func<string?, string?>? sentId = null)
     {
         var code = (int)status;
         if (code is >= 200 and < 300)
         {
-            return SendResult.Sent(EventId(body));
+            return SendResult.Sent((sentId ?? EventId)(body));
         }
 
         var reason = $"X answered {code}: {Reason(body) ?? status.ToString()}";
@@ -37,12 +39,17 @@ public static class XSendAnswer
     }
 
     /// <summary>The sent message's DM event id, from <c>{"data": {"dm_conversation_id", "dm_event_id"}}</c>.</summary>
-    public static string? EventId(string? body)
+    public static string? EventId(string? body) => DataId(body, "dm_event_id");
+
+    /// <summary>A posted tweet's id, from <c>{"data": {"id", "text"}}</c>.</summary>
+    public static string? TweetId(string? body) => DataId(body, "id");
+
+    private static string? DataId(string? body, string property)
     {
         using var document = TryParse(body);
         return document is not null && document.RootElement.ValueKind == JsonValueKind.Object
             && document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
-            && data.TryGetProperty("dm_event_id", out var id) && id.ValueKind == JsonValueKind.String
+            && data.TryGetProperty(property, out var id) && id.ValueKind == JsonValueKind.String
             ? id.GetString()
             : null;
     }

@@ -11,7 +11,7 @@ namespace Parley.Tests.Channels.Messenger;
 /// <summary>Instagram comments and mentions through the signed Instagram webhook.</summary>
 public sealed class InstagramPublicTests
 {
-    private static JsonObject Comment(string id, string mediaId, string fromId, string text, string? parentId = null)
+    public static JsonObject Comment(string id, string mediaId, string fromId, string text, string? parentId = null)
     {
         var value = new JsonObject
         {

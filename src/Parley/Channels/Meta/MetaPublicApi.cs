@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parley.Channels.Webhooks;
+
+namespace Parley.Channels.Meta;
+
+/// <summary>
+/// Graph API calls on comments, for Facebook Pages and Instagram accounts: public replies
+/// (<c>POST {comment-id}/comments</c> on Facebook, <c>POST {comment-id}/replies</c> on Instagram), private replies
+/// (<c>POST {page-or-ig-id}/messages</c> with <c>recipient.comment_id</c>), hiding (<c>POST {comment-id}</c> with
+/// <c>is_hidden</c>, Instagram <c>hide</c>), deleting (<c>DELETE {comment-id}</c>) and liking (<c>POST {comment-id}/likes</c>,
+/// Facebook only).
+/// </summary>
+public sealed class MetaPublicApi(MetaGraphClient graph) : IPublicPlatform
+{
+    public bool Handles(ChannelKind channel) => channel is ChannelKind.Messenger or ChannelKind.Instagram;
+
+    public bool CanLike(ChannelKind channel) => channel == ChannelKind.Messenger;
+
+    public bool HasPrivateReplies(ChannelKind channel) => true;
+
+    /// <summary>Sends a public reply under a comment (or a visitor's post); the answer's <c>id</c> is the reply's comment id.</summary>
+    public async Task<SendResult> ReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, string text, CancellationToken ct)
+    {
+        var path = $"{Uri.EscapeDataString(commentId)}/{(channel == ChannelKind.Instagram ? "replies" : "comments")}";
+        var (answer, failure) = await graph.PostAsync(connection, path, new JsonObject { ["message"] = text }, ct);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        return answer is { ValueKind: JsonValueKind.Object } json && PlatformText.Of(json, "id") is { Length: > 0 } id
+            ? SendResult.Sent(id)
+            : SendResult.Retry("The Graph API answered the public reply without its id.");
+    }
+
+    public async Task<PlatformAnswer> ModerateAsync(ChannelKind channel, ConnectionCredentials connection, PublicAction action, string platformId, CancellationToken ct)
+    {
+        var id = Uri.EscapeDataString(platformId);
+        var (method, path, body) = action switch
+        {
+            PublicAction.Hide or PublicAction.Unhide => (HttpMethod.Post, id,
+                new JsonObject { [channel == ChannelKind.Instagram ? "hide" : "is_hidden"] = action == PublicAction.Hide }),
+            PublicAction.Like => (HttpMethod.Post, $"{id}/likes", new JsonObject()),
+            _ => (HttpMethod.Delete, id, (JsonObject?)null),
+        };
+        if (action == PublicAction.Like && !CanLike(channel))
+        {
+            return PlatformAnswer.Refused("Instagram does not let a brand like a comment through its API.");
+        }
+
+        var (_, failure) = await graph.CallAsync(method, connection, path, body, ct);
+        return failure is null ? PlatformAnswer.Done : PlatformAnswer.Refused($"{PublicReplyRules.ChannelName(channel)} refused: {failure.Error}");
+    }
+
+    public async Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, string text, CancellationToken ct)
+    {
+        var body = new JsonObject
+        {
+            ["recipient"] = new JsonObject { ["comment_id"] = commentId },
+            ["message"] = new JsonObject { ["text"] = text, ["metadata"] = MetaMessagingConnector.MetadataPrefix + "private-reply" },
+        };
+        var (answer, failure) = await graph.PostAsync(connection, $"{Uri.EscapeDataString(connection.ExternalId)}/messages", body, ct);
+        if (failure is not null)
+        {
+            return PlatformAnswer.Refused($"{PublicReplyRules.ChannelName(channel)} refused the private reply: {failure.Error}");
+        }
+
+        return answer is { ValueKind: JsonValueKind.Object } json && PlatformText.Of(json, "recipient_id") is { Length: > 0 } recipient
+            ? new PlatformAnswer(null, recipient, PlatformText.Of(json, "message_id"))
+            : PlatformAnswer.Refused("The Graph API answered the private reply without the customer's recipient_id.");
+    }
+}
