@@ -21,12 +21,13 @@ public static class GraphApi
         graph.MapPost("/{id}/messages", SendAsync);
         graph.MapGet("/{id}", ObjectAsync);
         graph.MapFallback("/{**rest}", (HttpRequest request, SimulatorState state) =>
-            Reply(state, request, null, string.Empty, ApiAnswer.GraphParameter($"Unsupported {request.Method} request: the simulator answers POST /{{id}}/messages and GET /{{user id}}.")));
+            Reply(state, request, null, string.Empty, ApiAnswer.GraphParameter($"Unsupported {request.Method} request: the simulator answers POST /{{id}}/messages, GET /{{user id}}, and on posts and comments POST /{{id}}/comments, /{{id}}/replies, /{{id}}/likes, POST and DELETE /{{id}}.")));
         return simulator;
     }
 
     private static async Task<IResult> SendAsync(
-        string id, HttpRequest request, ConnectionDirectory directory, SimulatorState state, MessengerSends messenger, WhatsAppSends whatsApp, CancellationToken ct)
+        string id, HttpRequest request, ConnectionDirectory directory, SimulatorState state, MessengerSends messenger, WhatsAppSends whatsApp,
+        PrivateReplies privateReplies, CancellationToken ct)
     {
         var (raw, json) = await ReadAsync(request, ct);
         var token = Token(request, queryAllowed: true);
@@ -59,6 +60,7 @@ public static class GraphApi
 
         var answer = json is not { } body ? ApiAnswer.GraphParameter("The body is not a JSON object.")
             : connection.Kind == ChannelKind.WhatsApp ? whatsApp.Send(connection, body)
+            : PrivateReplies.Asks(body) ? privateReplies.Send(connection, body)
             : messenger.Send(connection, body);
         return Reply(state, request, connection.Kind, raw, answer);
     }
@@ -109,7 +111,7 @@ public static class GraphApi
         return Reply(state, request, customer.Network, string.Empty, new ApiAnswer(StatusCodes.Status200OK, profile));
     }
 
-    private static ApiAnswer InvalidToken() =>
+    public static ApiAnswer InvalidToken() =>
         ApiAnswer.Graph(StatusCodes.Status401Unauthorized, 190, "Invalid OAuth access token - Cannot parse access token");
 
     /// <summary>A customer's picture: their initials on a colour of their own (an SVG with no text but letters).</summary>

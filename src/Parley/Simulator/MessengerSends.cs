@@ -17,7 +17,8 @@ public sealed class MessengerSends(SimulatorState state, SimulatedReceipts recei
     public const int MaxElements = 10;
     public const int MaxCardText = 80;
 
-    public ApiAnswer Send(ConnectionCredentials connection, JsonElement body)
+    /// <param name="privateReply">A private reply to a comment (<see cref="PrivateReplies"/>): its own rules replace the 24-hour window.</param>
+    public ApiAnswer Send(ConnectionCredentials connection, JsonElement body, bool privateReply = false)
     {
         var network = connection.Kind;
         var recipientId = Member(body, "recipient") is { } recipient ? Text(recipient, "id") : null;
@@ -50,7 +51,7 @@ public sealed class MessengerSends(SimulatorState state, SimulatedReceipts recei
         }
 
         var now = state.Clock.GetUtcNow();
-        if (!tagged && LastCustomerMessage(state, customer) is { } last && now - last > TimeSpan.FromHours(24))
+        if (!tagged && !privateReply && LastCustomerMessage(state, customer) is { } last && now - last > TimeSpan.FromHours(24))
         {
             return ApiAnswer.Graph(StatusCodes.Status400BadRequest, 10, "(#10) This message is sent outside of allowed window.", subcode: 2018278);
         }

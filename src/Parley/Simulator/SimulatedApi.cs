@@ -25,6 +25,15 @@ public sealed record ApiAnswer(int Status, JsonNode Body, string ContentType = "
     /// <summary>Graph's error 100: a parameter is missing or wrong.</summary>
     public static ApiAnswer GraphParameter(string message) => Graph(StatusCodes.Status400BadRequest, 100, "(#100) " + message);
 
+    /// <summary>X API v2's answer to a malformed request: the parameter's problem in errors[].message.</summary>
+    public static ApiAnswer XInvalidRequest(string message) => new(StatusCodes.Status400BadRequest, new JsonObject
+    {
+        ["errors"] = new JsonArray(new JsonObject { ["message"] = message }),
+        ["title"] = "Invalid Request",
+        ["detail"] = "One or more parameters to your request was invalid.",
+        ["type"] = "https://api.twitter.com/2/problems/invalid-request",
+    });
+
     /// <summary>An X API v2 problem (X answers errors as application/problem+json).</summary>
     public static ApiAnswer XProblem(int status, string title, string detail, string type = "about:blank") =>
         new(status, new JsonObject { ["title"] = title, ["detail"] = detail, ["type"] = type, ["status"] = status }, "application/problem+json");

@@ -59,7 +59,8 @@ public static class SimulatedNetworks
         _ => Digits("1", 19),
     };
 
-    private static string Digits(string prefix, int length)
+    /// <summary>A random number of <paramref name="length"/> digits starting with <paramref name="prefix"/>, as the platforms' ids are.</summary>
+    public static string Digits(string prefix, int length)
     {
         var digits = new char[length - prefix.Length];
         for (var i = 0; i < digits.Length; i++)

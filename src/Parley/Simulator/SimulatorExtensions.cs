@@ -18,6 +18,8 @@ public static class SimulatorExtensions
         services.AddSingleton<MessengerSends>();
         services.AddSingleton<WhatsAppSends>();
         services.AddSingleton<SimulatedReceipts>();
+        services.AddSingleton<SimulatedPosts>();
+        services.AddSingleton<PrivateReplies>();
         services.AddHostedService(sp => sp.GetRequiredService<SimulatedReceipts>());
         return builder;
     }
@@ -31,6 +33,9 @@ public static class SimulatorExtensions
         simulator.MapSimulatorPageApi();
         simulator.MapGraphApi();
         simulator.MapXApi();
+        simulator.MapPostsPageApi();
+        simulator.MapGraphPublicApi();
+        simulator.MapXPublicApi();
         return app;
     }
 

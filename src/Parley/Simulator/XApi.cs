@@ -19,7 +19,7 @@ public static class XApi
         var x = simulator.MapGroup("/x");
         x.MapPost("/2/dm_conversations/with/{participantId}/messages", SendAsync);
         x.MapFallback("/{**rest}", (HttpRequest request, SimulatorState state) => Reply(state, request, ChannelKind.X, string.Empty,
-            ApiAnswer.XProblem(StatusCodes.Status404NotFound, "Not Found Error", "The simulator answers POST /2/dm_conversations/with/{participant_id}/messages.",
+            ApiAnswer.XProblem(StatusCodes.Status404NotFound, "Not Found Error", "The simulator answers POST /2/dm_conversations/with/{participant_id}/messages, POST /2/tweets, DELETE /2/tweets/{id}, PUT /2/tweets/{id}/hidden and POST /2/users/{id}/likes.",
                 "https://api.twitter.com/2/problems/resource-not-found")));
         return simulator;
     }
@@ -46,13 +46,7 @@ public static class XApi
             : null;
         if (problem is not null)
         {
-            return Reply(state, request, ChannelKind.X, raw, new ApiAnswer(StatusCodes.Status400BadRequest, new JsonObject
-            {
-                ["errors"] = new JsonArray(new JsonObject { ["message"] = problem }),
-                ["title"] = "Invalid Request",
-                ["detail"] = "One or more parameters to your request was invalid.",
-                ["type"] = "https://api.twitter.com/2/problems/invalid-request",
-            }));
+            return Reply(state, request, ChannelKind.X, raw, ApiAnswer.XInvalidRequest(problem));
         }
 
         var customer = Recipient(state, ChannelKind.X, participantId);
