@@ -22,6 +22,12 @@ public static class ReportingEventNames
 
     /// <summary>A public conversation's comments were all deleted by the customer before anyone answered (detail: why).</summary>
     public const string Withdrawn = "withdrawn";
+
+    /// <summary>The public bot answered a comment in public (detail: the rule, <c>public:auto-reply</c>).</summary>
+    public const string PublicAutoReply = "public_auto_reply";
+
+    /// <summary>The public bot's private reply to a comment (detail: sent or failed).</summary>
+    public const string PrivateReply = "private_reply";
 }
 
 public static class Reporting

@@ -28,6 +28,7 @@ public static class ChannelsExtensions
         // The Graph API client: Messenger, Instagram and WhatsApp calls, and the credentials test of every connection.
         services.AddHttpClient(Meta.MetaGraphClient.HttpClientName);
         services.AddSingleton<Meta.MetaGraphClient>();
+        services.AddSingleton<IPrivateReplies, Meta.GraphPrivateReplies>();
         services.AddSingleton<Webhooks.IWebhookConsumer, Meta.MetaWebhookConsumer>();
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
         services.AddOptions<XOptions>().BindConfiguration(XOptions.Section);
