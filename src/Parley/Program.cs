@@ -1,5 +1,6 @@
 using Parley.Bots;
 using Parley.Bots.External;
+using Parley.Bots.Public;
 using Parley.Channels;
 using Parley.Channels.Instagram;
 using Parley.Channels.Messenger;
@@ -44,6 +45,7 @@ app.MapAccountEndpoints();
 app.MapContactsApi();
 app.MapConnectionsApi();
 app.MapFlowsApi();
+app.MapPublicBotApi();
 app.MapExternalBotAdmin();
 app.MapBotApi();
 app.MapBotSecretsApi();

@@ -28,6 +28,12 @@ public static class ReportingEventNames
     /// dm_invite); the advisor is the event's.
     /// </summary>
     public const string PublicAction = "public_action";
+
+    /// <summary>The public bot answered a comment in public (detail: the rule, <c>public:auto-reply</c>).</summary>
+    public const string PublicAutoReply = "public_auto_reply";
+
+    /// <summary>The public bot's private reply to a comment (detail: sent or failed).</summary>
+    public const string PrivateReply = "private_reply";
 }
 
 public static class Reporting

@@ -28,6 +28,8 @@ public static class BotsExtensions
         services.AddHttpClient(External.ExternalBotDispatcher.HttpClientName);
         services.AddHostedService<External.ExternalBotDispatcher>();
         services.AddSingleton<Conversations.IConversationBot>(sp => sp.GetRequiredService<FlowBot>());
+        services.AddSingleton<Conversations.IPublicBot, Public.PublicBot>();
+        services.AddSingleton<Public.PublicBotManagement>();
         return builder;
     }
 }

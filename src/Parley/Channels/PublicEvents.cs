@@ -18,6 +18,7 @@ public enum PublicChange
 /// <param name="Post">The post the thread hangs on (for a visitor's post: the post itself).</param>
 /// <param name="AuthorId">The customer's id on the platform; may be missing on a removal.</param>
 /// <param name="ParentId">The comment it replies to, when it is a reply to a comment.</param>
+/// <param name="Author">The author's handle and follower count, when the network gave them (the public bot's rules read them).</param>
 public sealed record PublicEvent(
     PublicChange Change,
     string MessageId,
@@ -26,7 +27,8 @@ public sealed record PublicEvent(
     string? Text = null,
     string? ParentId = null,
     ContactProfile? Profile = null,
-    IReadOnlyList<ChannelMedia>? Media = null);
+    IReadOnlyList<ChannelMedia>? Media = null,
+    PublicAuthor? Author = null);
 
 /// <summary>
 /// What one public change of a webhook asks, read when the webhook came: a customer's event to store, the brand's own
@@ -79,8 +81,10 @@ public sealed class PublicEventSink(ContactDirectory contacts, ConversationEngin
         var postId = await threads.PostAsync(inbox, e.Post, ct);
         var contact = await contacts.FindOrCreateAsync(inbox, e.AuthorId, verified: true, e.Profile, ct);
         var media = e.Media is { Count: > 0 };
+        var author = e.Author is { Handle: not null } or { Followers: not null } ? e.Author : null;
         await engine.AcceptAsync(new InboundMessage(inbox, contact, e.MessageId, media ? ContentType.Media : ContentType.Text,
-            e.Text ?? (media ? null : string.Empty), AuthorName: e.Profile?.Name, Payload: media ? new MessagePayload(Media: e.Media) : null,
+            e.Text ?? (media ? null : string.Empty), AuthorName: e.Profile?.Name,
+            Payload: media || author is not null ? new MessagePayload(Media: media ? e.Media : null, Author: author) : null,
             Thread: new PublicThread(postId, e.ParentId)), ct);
     }
 }

@@ -28,6 +28,7 @@ public static class EngineExtensions
         services.AddSingleton<ContactDirectory>();
         services.AddSingleton<ContactActions>();
         services.AddSingleton<ContactQueries>();
+        services.AddSingleton<Analytics.PublicPrivateKpis>();
         services.AddSingleton<InboundProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundProcessor>());
         services.AddSingleton<Router>();

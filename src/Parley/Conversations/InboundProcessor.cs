@@ -386,9 +386,9 @@ public sealed class InboundProcessor(
     {
         if (conversation.IsPublic && conversation.Status is ConversationStatus.WithBot or ConversationStatus.Resolved)
         {
-            // No bot on public messages (yet): the thread goes to a queue.
+            // The public bot answers in public, or the thread goes to a queue: never the private bot.
             conversation.LastCustomerMessageAt = message.CreatedAt;
-            await publicThreads.RouteAsync(db, conversation, events, cancellationToken);
+            await publicThreads.RouteAsync(db, conversation, message, events, after, cancellationToken);
             return true;
         }
 

@@ -63,14 +63,21 @@ public sealed record CardButton(string Title, string? Id = null, string? Url = n
 /// <summary>An approved template (WhatsApp, outside its 24-hour window) with the advisor's values for its parameters.</summary>
 public sealed record TemplateUse(string Name, string Language, IReadOnlyList<string> Parameters);
 
+/// <summary>What the network told of a public message's author, kept with the message (<see cref="MessagePayload.Author"/>).</summary>
+/// <param name="Handle">The author's handle: an X screen name, an Instagram username (without @).</param>
+/// <param name="Followers">How many follow the author, when the network says (X's <c>followers_count</c>).</param>
+public sealed record PublicAuthor(string? Handle, long? Followers);
+
 /// <summary>
 /// What goes in <see cref="Message.PayloadJson"/>: the options of a picker, the attachment of a file message, a platform's
-/// media, the template a message was sent with, or the cards of a cards message.
+/// media, the template a message was sent with, the cards of a cards message, or what a network told of a public message's author.
 /// </summary>
 public sealed record MessagePayload(
     IReadOnlyList<MessageOption>? Options = null, AttachmentInfo? Attachment = null, IReadOnlyList<ChannelMedia>? Media = null, TemplateUse? Template = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyList<MessageCard>? Cards = null)
+    IReadOnlyList<MessageCard>? Cards = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    PublicAuthor? Author = null)
 {
     public static MessagePayload? Parse(string? json) =>
         json is null ? null : JsonSerializer.Deserialize<MessagePayload>(json, JsonSerializerOptions.Web);

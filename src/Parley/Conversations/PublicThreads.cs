@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Analytics;
+using Parley.Bots;
 using Parley.Channels;
 using Parley.Data;
 
@@ -23,13 +24,14 @@ public sealed record PublicPost(
 /// <summary>
 /// Public conversations in the engine: the posts their threads hang on, the customer's edits and deletions, and their
 /// routing. A public conversation is never given to the private bot (it would answer in private, or worse, in public):
-/// it goes straight to the inbox's default queue, and back to it when the customer comments again after resolution.
-/// A thread whose comments were all deleted before anyone (advisor or bot) answered leaves the queue, resolved.
+/// the public bot (<see cref="IPublicBot"/>) answers it or sends it to a queue, and the customer's comment after
+/// resolution wakes it again. A thread whose comments were all deleted before anyone (advisor or bot) answered leaves
+/// the queue, resolved.
 /// </summary>
 public sealed class PublicThreads(
-    IDbContextFactory<ParleyDb> dbs, WriteGate gate, ConversationWriter writer, InboxDirectory inboxes, TimeProvider clock, ILogger<PublicThreads> logger)
+    IDbContextFactory<ParleyDb> dbs, WriteGate gate, ConversationWriter writer, InboxDirectory inboxes, IPublicBot bot, TimeProvider clock,
+    ILogger<PublicThreads> logger)
 {
-    public const string RoutedReason = "public";
     public const string WithdrawnNotice = "The customer deleted their comment before anyone answered: the conversation left the queue.";
 
     /// <summary>The stored post's id, created the first time; what the platform tells later fills in what was unknown.</summary>
@@ -132,14 +134,43 @@ public sealed class PublicThreads(
         }, ct);
 
     /// <summary>
-    /// Routes a public conversation a customer's message woke (new, or resolved): to its queue, else the inbox's default,
-    /// else the account's first. Called by the processor, which holds the conversation.
+    /// Applies the public bot's step for a customer's message that woke a public conversation (new, or resolved): the bot's
+    /// public answer, or a queue (the one it was in, else the step's, else the inbox's default, else the account's first)
+    /// with the rule's priority and reason. Called by the processor, which holds the conversation.
     /// </summary>
-    public async Task RouteAsync(ParleyDb db, Conversation conversation, List<ConversationEvent> events, CancellationToken ct)
+    public async Task RouteAsync(
+        ParleyDb db, Conversation conversation, Message message, List<ConversationEvent> events, List<(long, Func<CancellationToken, Task>)> after,
+        CancellationToken ct)
     {
         var inbox = await inboxes.FindAsync(conversation.InboxId, ct)
             ?? throw new InvalidOperationException($"Inbox {conversation.InboxId} of conversation {conversation.Id} is missing.");
-        var queueId = conversation.QueueId ?? InboxSettings.Parse(inbox.SettingsJson).DefaultQueueId
+        var settings = InboxSettings.Parse(inbox.SettingsJson);
+        var step = await bot.OnPublicMessageAsync(db, conversation, inbox, message, ct);
+        var reopened = conversation.Status == ConversationStatus.Resolved;
+        if (step is PublicStep.Answer answer)
+        {
+            if (reopened)
+            {
+                Reporting.Record(db, conversation, ReportingEventNames.Reopened, conversation.LastCustomerMessageAt ?? conversation.UpdatedAt);
+                ConversationLifecycle.BackToBot(conversation);
+            }
+
+            var turn = new BotTurn([new BotMessage(ContentType.Text, answer.Text)], null, null)
+            {
+                Resolve = true,
+                Funnel = [new BotFunnelEvent(ReportingEventNames.PublicAutoReply, answer.ReportingDetail)],
+            };
+            await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, ct);
+            if (answer.After is { } work)
+            {
+                after.Add((conversation.Id, work));
+            }
+
+            return;
+        }
+
+        var human = (PublicStep.ToHuman)step;
+        var queueId = conversation.QueueId ?? human.QueueId ?? settings.DefaultQueueId
             ?? await db.Queues.Where(q => q.AccountId == conversation.AccountId).OrderBy(q => q.Id).Select(q => (long?)q.Id).FirstOrDefaultAsync(ct);
         if (queueId is not { } queue)
         {
@@ -148,12 +179,17 @@ public sealed class PublicThreads(
             return;
         }
 
-        if (conversation.Status == ConversationStatus.Resolved)
+        if (reopened)
         {
             Reporting.Record(db, conversation, ReportingEventNames.Reopened, conversation.LastCustomerMessageAt ?? conversation.UpdatedAt);
         }
 
-        writer.Queue(db, conversation, queue, events, RoutedReason);
+        conversation.Priority = Math.Max(conversation.Priority, human.Priority);
+        writer.Queue(db, conversation, queue, events, human.Reason);
+        if (human.Note is { } note)
+        {
+            writer.AddOutbound(db, conversation, AuthorKind.System, null, ContentType.Text, note, null, events);
+        }
     }
 
     private async Task<bool> ChangeAsync(

@@ -29,6 +29,12 @@ public sealed class SocialPost
     /// <summary>When the platform says it was published.</summary>
     public DateTime? PostedAt { get; set; }
 
+    /// <summary>Since when a channel manager flagged the post "in crisis": its threads go to humans, first (null: not in crisis).</summary>
+    public DateTime? CrisisSince { get; set; }
+
+    /// <summary>The advisor who flagged it.</summary>
+    public long? CrisisFlaggedBy { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -14,6 +14,9 @@ public sealed record ConnectionSettings
     /// </summary>
     public string? ApiUrl { get; init; }
 
+    /// <summary>The bot and routing of the connection's public messages (comments, mentions); defaults: no bot.</summary>
+    public Bots.Public.PublicBotSettings PublicBot { get; init; } = new();
+
     public static ConnectionSettings Parse(string? json) =>
         string.IsNullOrWhiteSpace(json) ? new ConnectionSettings() : JsonSerializer.Deserialize<ConnectionSettings>(json, JsonSerializerOptions.Web) ?? new ConnectionSettings();
 

@@ -54,7 +54,8 @@ public static class InstagramChanges
         var username = from is { } named ? PlatformText.Of(named, "username") : null;
         var post = new PublicPost(media, true, accountId);
         return new PublicItem($"{accountId}/{authorId ?? "media/" + media}", new PublicEvent(PublicChange.Added, commentId, post, authorId,
-            PlatformText.Of(value, "text"), PublicFields.Id(value, "parent_id"), username is { Length: > 0 } ? new ContactProfile(username, null) : null));
+            PlatformText.Of(value, "text"), PublicFields.Id(value, "parent_id"), username is { Length: > 0 } ? new ContactProfile(username, null) : null,
+            Author: username is { Length: > 0 } ? new PublicAuthor(username, null) : null));
     }
 }
 
@@ -104,7 +105,8 @@ public sealed class InstagramMentions(MetaGraphClient graph, PublicEventSink sin
             AuthorName: media is { } a ? PlatformText.Of(a, "username") : null, Text: media is { } c ? PlatformText.Of(c, "caption") : null,
             Permalink: media is { } l ? PublicFields.WebUrl(PlatformText.Of(l, "permalink")) : null, MediaUrl: media is { } u ? Thumbnail(u) : null);
         return Author(comment) is var (authorId, name)
-            ? new PublicEvent(PublicChange.Added, commentId, post, authorId, PlatformText.Of(comment, "text"), Profile: new ContactProfile(name, null))
+            ? new PublicEvent(PublicChange.Added, commentId, post, authorId, PlatformText.Of(comment, "text"), Profile: new ContactProfile(name, null),
+                Author: name is null ? null : new PublicAuthor(name, null))
             : null;
     }
 
@@ -118,7 +120,8 @@ public sealed class InstagramMentions(MetaGraphClient graph, PublicEventSink sin
         var caption = PlatformText.Of(media, "caption");
         var post = new PublicPost(mediaId, false, authorId, name, caption, PublicFields.WebUrl(PlatformText.Of(media, "permalink")), Thumbnail(media),
             PublicFields.Time(media, "timestamp"));
-        return new PublicEvent(PublicChange.Added, mediaId, post, authorId, caption, Profile: new ContactProfile(name, null));
+        return new PublicEvent(PublicChange.Added, mediaId, post, authorId, caption, Profile: new ContactProfile(name, null),
+            Author: name is null ? null : new PublicAuthor(name, null));
     }
 
     private static (string Id, string? Name)? Author(JsonElement e)

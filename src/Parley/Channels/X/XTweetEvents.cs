@@ -8,7 +8,7 @@ namespace Parley.Channels.X;
 /// <summary>A tweet of <c>tweet_create_events</c> as Parley reads it.</summary>
 /// <param name="ParentId">The tweet it replies to (<c>in_reply_to_status_id_str</c>).</param>
 public sealed record XTweet(string Id, string UserId, string? Name, string? ScreenName, string Text, string? ParentId, string? ParentScreenName,
-    string? MediaUrl, DateTime? At, bool ByAccount, string? Avatar);
+    string? MediaUrl, DateTime? At, bool ByAccount, string? Avatar, long? Followers = null);
 
 /// <summary>
 /// <c>tweet_create_events</c>: tweets that mention the account or reply to it become public conversations, one per
@@ -54,7 +54,7 @@ public sealed class XTweetEvents(PublicThreads threads, PublicEventSink sink, IL
             }
 
             await sink.HandleAsync(context.Inbox, new PublicEvent(PublicChange.Added, tweet.Id, post, tweet.UserId, tweet.Text, parent, profile,
-                tweet.MediaUrl is null ? null : [new ChannelMedia(MediaKind.Image, tweet.MediaUrl)]), ct);
+                tweet.MediaUrl is null ? null : [new ChannelMedia(MediaKind.Image, tweet.MediaUrl)], new PublicAuthor(tweet.ScreenName, tweet.Followers)), ct);
         }
     }
 
@@ -103,7 +103,8 @@ public sealed class XTweetEvents(PublicThreads threads, PublicEventSink sink, IL
         return new XTweet(id, userId, PlatformText.Of(user, "name"), ScreenName(PlatformText.Of(user, "screen_name")), text,
             PublicFields.Id(e, "in_reply_to_status_id_str"), ScreenName(PlatformText.Of(e, "in_reply_to_screen_name")),
             Media(extended) ?? Media(e), PublicFields.Time(e, "timestamp_ms", milliseconds: true), false,
-            PublicFields.WebUrl(PlatformText.Of(user, "profile_image_url_https")));
+            PublicFields.WebUrl(PlatformText.Of(user, "profile_image_url_https")),
+            user.TryGetProperty("followers_count", out var followers) && followers.ValueKind == JsonValueKind.Number && followers.TryGetInt64(out var count) && count >= 0 ? count : null);
     }
 
     /// <summary>The first photo of a tweet's (extended) entities.</summary>

@@ -75,7 +75,7 @@ public sealed class InstagramPublicTests
 
         var conversation = await world.ConversationOfAsync("igsid-bob");
         Assert.True(conversation.IsPublic);
-        Assert.Equal("@laposta my parcel is lost", (await world.MessagesAsync(conversation.Id)).Single().Text);
+        Assert.Equal("@laposta my parcel is lost", (await world.MessagesAsync(conversation.Id)).Single(m => m.AuthorKind == AuthorKind.Customer).Text);
         var post = await world.App.DbAsync(db => db.SocialPosts.SingleAsync(p => p.Id == conversation.PostId));
         Assert.Equal(("18100001", false, "carla", "Holiday!", "https://cdn.example/m.jpg"), (post.PlatformPostId, post.ByBrand, post.AuthorName, post.Text, post.MediaUrl));
         Assert.Contains($"/{world.PageId}", world.Graph.Requests.First(r => r.Query.Contains("mentioned_comment", StringComparison.Ordinal)).Path, StringComparison.Ordinal);
