@@ -18,6 +18,9 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
     /// <summary>How a conversation's state says it runs a flow (the built-in bot's states never start so).</summary>
     private const string Prefix = "flow:";
 
+    /// <summary>How a state waiting on an API reads: the cheap test before the state is parsed (the engine asks on every pass).</summary>
+    private const string CallingApiMark = "\"callingApi\":true";
+
     public async Task<BotTurn> StartAsync(ParleyDb db, Conversation conversation, Inbox inbox, InboxSettings settings, CancellationToken cancellationToken)
     {
         if (await catalog.PublishedAsync(db, inbox, cancellationToken) is not { } flow)
@@ -91,8 +94,8 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
         return await TurnAsync(db, conversation, settings, flow, runner.StartAt(flow.Document, flow.VersionId, stepId, context), context, cancellationToken);
     }
 
-    public bool IsBusy(Conversation conversation) =>
-        Read(conversation.BotState) is { CallingApi: true, CallUntil: { } until } && until > clock.GetUtcNow().UtcDateTime;
+    public bool IsBusy(string? botState) =>
+        botState is not null && botState.Contains(CallingApiMark, StringComparison.Ordinal) && Read(botState) is { CallingApi: true, CallUntil: { } until } && until > clock.GetUtcNow().UtcDateTime;
 
     /// <summary>The answer of an API step, applied by the engine in its transaction; null when the conversation moved on meanwhile.</summary>
     public async Task<BotTurn?> OnApiAnswerAsync(ParleyDb db, Conversation conversation, InboxSettings settings, long versionId, string stepId, ApiAnswer answer, CancellationToken cancellationToken)

@@ -19,5 +19,5 @@ public interface IConversationBot
     /// True while the bot waits on something else than the customer (an API call under way): the customer's next messages
     /// wait, unprocessed, until it is done, so they are read in order and after its answer.
     /// </summary>
-    bool IsBusy(Conversation conversation);
+    bool IsBusy(string? botState);
 }

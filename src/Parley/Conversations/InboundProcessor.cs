@@ -206,7 +206,16 @@ public sealed class InboundProcessor(
         List<(long, Func<CancellationToken, Task>)> after, CancellationToken cancellationToken)
     {
         var events = new List<ConversationEvent>();
-        var messages = await EngineStore.UnprocessedAsync(db, conversationIds, int.MaxValue, cancellationToken);
+
+        // Locked in id order (PostgreSQL), like every writer that locks several conversations; then the state read is
+        // the truth. A conversation whose bot waits on an API keeps its messages, unprocessed, for after the answer: they
+        // are not even read (a customer who goes on writing meanwhile must not make every later pass longer).
+        var ids = conversationIds.Order().ToList();
+        await EngineStore.LockConversationsAsync(db, ids, cancellationToken);
+        var states = await EngineStore.StatesAsync(db, ids, cancellationToken);
+        var readable = ids.Where(id => states.TryGetValue(id, out var state)
+            && (taken.ContainsKey(id) || state.Status != ConversationStatus.WithBot || !bot.IsBusy(state.BotState))).ToList();
+        var messages = readable.Count == 0 ? [] : await EngineStore.UnprocessedAsync(db, readable, int.MaxValue, cancellationToken);
         if (messages.Count == 0 && taken.Count == 0)
         {
             return events;
@@ -218,10 +227,8 @@ public sealed class InboundProcessor(
             lastAt[message.ConversationId] = message.CreatedAt;
         }
 
-        // Locked in id order (PostgreSQL), like every writer that locks several conversations.
         var withWork = lastAt.Keys.Union(taken.Keys).Order().ToList();
-        await EngineStore.LockConversationsAsync(db, withWork, cancellationToken);
-        var statuses = await EngineStore.StatusesAsync(db, withWork, cancellationToken);
+        var statuses = withWork.ToDictionary(id => id, id => states[id].Status);
 
         // With an advisor or in the queue, a customer's message changes nothing but the conversation's times: one
         // statement for all of them. The others (bot, waiting for the customer, resolved) take their step in EF, and
@@ -392,7 +399,7 @@ public sealed class InboundProcessor(
             return true;
         }
 
-        if (conversation.Status == ConversationStatus.WithBot && bot.IsBusy(conversation))
+        if (conversation.Status == ConversationStatus.WithBot && bot.IsBusy(conversation.BotState))
         {
             return false;
         }

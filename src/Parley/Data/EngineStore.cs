@@ -92,18 +92,20 @@ internal static partial class EngineStore
         return messages;
     }
 
-    public static async Task<Dictionary<long, ConversationStatus>> StatusesAsync(ParleyDb db, List<long> conversationIds, CancellationToken cancellationToken)
+    /// <summary>The conversations' statuses and bot states (which say whether the bot waits on an API).</summary>
+    public static async Task<Dictionary<long, (ConversationStatus Status, string? BotState)>> StatesAsync(
+        ParleyDb db, List<long> conversationIds, CancellationToken cancellationToken)
     {
         await using var command = db.Command();
-        command.CommandText = $"SELECT id, status FROM conversations WHERE id IN ({command.AddList("c", conversationIds)})";
-        var statuses = new Dictionary<long, ConversationStatus>(conversationIds.Count);
+        command.CommandText = $"SELECT id, status, bot_state FROM conversations WHERE id IN ({command.AddList("c", conversationIds)})";
+        var states = new Dictionary<long, (ConversationStatus, string?)>(conversationIds.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            statuses[reader.GetInt64(0)] = reader.Enum<ConversationStatus>(1);
+            states[reader.GetInt64(0)] = (reader.Enum<ConversationStatus>(1), reader.NullableString(2));
         }
 
-        return statuses;
+        return states;
     }
 
     public static async Task MarkProcessedAsync(ParleyDb db, List<Message> messages, CancellationToken cancellationToken)
