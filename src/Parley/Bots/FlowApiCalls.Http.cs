@@ -29,7 +29,9 @@ public sealed partial class FlowApiCalls
         }
         else
         {
-            result = await Caller.CallAsync(Spec(call.Call), call.Model, await SecretsAsync(flow.AccountId, cancellationToken), cancellationToken);
+            // Secrets go into headers only: a step without headers needs no read of them.
+            var secrets = call.Call.Headers is { Count: > 0 } ? await SecretsAsync(flow.AccountId, cancellationToken) : NoSecrets;
+            result = await Caller.CallAsync(Spec(call.Call), call.Model, secrets, cancellationToken);
         }
 
         var outcome = result.Outcome switch
@@ -51,6 +53,8 @@ public sealed partial class FlowApiCalls
     private static ApiStepSpec Spec(FlowApiCall call, string url) =>
         new(call.Method.ToUpperInvariant(), url, call.Body, call.Headers, call.Extract,
             TimeSpan.FromSeconds(call.TimeoutSeconds), call.Retries, call.Sample is { } sample ? new ApiSample(sample.Status, sample.Body) : null);
+
+    private static readonly IReadOnlyDictionary<string, string> NoSecrets = new Dictionary<string, string>();
 
     private async Task<IReadOnlyDictionary<string, string>> SecretsAsync(long accountId, CancellationToken cancellationToken)
     {
