@@ -100,25 +100,27 @@ public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
             query = query.Where(c => c.AssigneeId == advisor.Id);
         }
 
-        var rows = await query
-            .OrderByDescending(c => c.UpdatedAt)
-            .Take(ListLimit)
-            .Select(c => new
-            {
-                c.Id,
-                c.Channel,
-                c.IsPublic,
-                c.Status,
-                c.QueueId,
-                c.AssigneeId,
-                c.UpdatedAt,
-                Unread = c.LastSeq - c.AdvisorReadSeq,
-                Contact = db.Contacts.Where(k => k.Id == c.ContactId).Select(k => k.Name).FirstOrDefault(),
-                c.ContactId,
-                Last = db.Messages.Where(m => m.ConversationId == c.Id && m.Seq == c.LastSeq)
-                    .Select(m => new { m.Text, m.AuthorKind, m.ContentType, m.PayloadJson, m.CreatedAt })
-                    .FirstOrDefault(),
-            })
+        // The last message is joined on (conversation, seq), which is unique: a plain left join. Asked as FirstOrDefault
+        // in the projection, EF numbered every message of the database (ROW_NUMBER over the whole table) on each call.
+        var rows = await (
+                from c in query.OrderByDescending(c => c.UpdatedAt).Take(ListLimit)
+                join m in db.Messages on new { Conversation = c.Id, Seq = c.LastSeq } equals new { Conversation = m.ConversationId, m.Seq } into lasts
+                from last in lasts.DefaultIfEmpty()
+                orderby c.UpdatedAt descending
+                select new
+                {
+                    c.Id,
+                    c.Channel,
+                    c.IsPublic,
+                    c.Status,
+                    c.QueueId,
+                    c.AssigneeId,
+                    c.UpdatedAt,
+                    Unread = c.LastSeq - c.AdvisorReadSeq,
+                    Contact = db.Contacts.Where(k => k.Id == c.ContactId).Select(k => k.Name).FirstOrDefault(),
+                    c.ContactId,
+                    Last = last == null ? null : new { last.Text, last.AuthorKind, last.ContentType, last.PayloadJson, last.CreatedAt },
+                })
             .ToListAsync(ct);
 
         var names = await NamesAsync(db, advisor, ct);
