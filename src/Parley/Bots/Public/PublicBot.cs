@@ -71,9 +71,16 @@ public sealed class PublicBot(
             }
 
             var sent = result.Outcome == PrivateReplyOutcome.Sent;
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (sent && await db.Messages.FirstOrDefaultAsync(m => m.ConversationId == thread.Id && m.ChannelMessageId == commentId, ct) is { } comment)
+            {
+                // Meta takes one private reply per comment: an advisor's "Reply in private" on it is refused, with the reason.
+                comment.PrivateReplyAt = now;
+            }
+
             var note = sent ? $"{PrivateReplySentNote}\"{text}\"" : $"{PrivateReplyFailedNote}{result.Problem}";
             writer.AddOutbound(db, conversation, AuthorKind.System, null, ContentType.Text, note, null, events);
-            Reporting.Record(db, conversation, ReportingEventNames.PrivateReply, clock.GetUtcNow().UtcDateTime, detail: sent ? "sent" : "failed");
+            Reporting.Record(db, conversation, ReportingEventNames.PrivateReply, now, detail: sent ? "sent" : "failed");
             writer.Touch(conversation);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);

@@ -40,6 +40,7 @@ public sealed class PublicBotTests
         Assert.Contains(events, e => e is { Name: ReportingEventNames.PublicAutoReply, Detail: "public:auto-reply", IsPublic: true });
         Assert.Contains(events, e => e is { Name: ReportingEventNames.PrivateReply, Detail: "sent", IsPublic: true });
         Assert.DoesNotContain(events, e => e.Name == ReportingEventNames.HandedOff);
+        Assert.NotNull((await world.MessagesAsync(thread.Id)).Single(m => m.ChannelMessageId == "c1").PrivateReplyAt);
 
         // The customer answers in private: the private bot greets them in a private conversation of their own.
         await world.PostAsync(world.Body(world.Text("psid-ann", "mid.private.1", "Hello, here I am")));
