@@ -11,24 +11,8 @@
   };
   const view = { on: false, network: null, customer: null, version: null, replyTo: null, timer: null };
 
-  const el = (tag, attrs = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v == null || v === false) continue;
-      if (k === 'class') node.className = v;
-      else if (k === 'text') node.textContent = v;
-      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else node.setAttribute(k, v === true ? '' : v);
-    }
-    for (const c of children) if (c != null) node.append(c);
-    return node;
-  };
-  const call = async (method, path, body) => {
-    const res = await fetch(API + path, { method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-    const json = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
-    if (!res.ok) throw new Error(json?.detail || json?.title || `HTTP ${res.status}`);
-    return json;
-  };
+  const { el, request } = window.SimulatorKit;
+  const call = request(API);
   const when = iso => new Date(iso).toLocaleString([], { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
   const media = url => /^\/simulator\/media\/[a-z]+\.svg$/.test(url || '') ? url : null;
   const link = url => /^https:\/\//.test(url || '') ? url : null;

@@ -28,14 +28,19 @@
     for (const c of children) if (c != null) node.append(c);
     return node;
   };
-  const call = async (method, path, body) => {
-    const res = await fetch(API + path, {
+  // A JSON call to one of the simulator's APIs; a refusal throws its problem's detail.
+  const request = base => async (method, path, body) => {
+    const res = await fetch(base + path, {
       method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined,
     });
     const json = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
     if (!res.ok) throw new Error(json?.detail || json?.title || `HTTP ${res.status}`);
     return json;
   };
+  const call = request(API);
+
+  // Shared with the public posts' view (simulator-posts.js, loaded after this script).
+  window.SimulatorKit = { el, request };
   const time = iso => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const pretty = raw => { try { return JSON.stringify(JSON.parse(raw), null, 2); } catch { return raw || '(empty)'; } };
   const randomName = () => NAMES[Math.floor(Math.random() * NAMES.length)];
