@@ -17,7 +17,7 @@ public sealed class SimulatedPublicApiTests
     public async Task Facebook_public_replies_likes_hides_and_deletes_are_answered_as_Graph_does_and_shown()
     {
         await using var parley = await PlatformStandIn.StartAsync();
-        await using var app = SimulatorPublicWebhookTests.Simulator(parley);
+        await using var app = SimulatorWebhookTests.Simulator(parley);
         var (sim, posts, token) = await ClientsAsync(app, ChannelKind.Messenger);
         var giulia = await sim.NewCustomerAsync("messenger", "Giulia Rossi");
         var marco = await sim.NewCustomerAsync("messenger", "Marco Bianchi");
@@ -59,7 +59,7 @@ public sealed class SimulatedPublicApiTests
     public async Task Graph_refuses_bad_tokens_unknown_ids_and_the_wrong_networks_edges()
     {
         await using var parley = await PlatformStandIn.StartAsync();
-        await using var app = SimulatorPublicWebhookTests.Simulator(parley);
+        await using var app = SimulatorWebhookTests.Simulator(parley);
         var (sim, posts, token) = await ClientsAsync(app, ChannelKind.Messenger);
         var igToken = (await SimulatorClient.ConnectionAsync(app, ChannelKind.Instagram)).AccessToken!;
         var giulia = await sim.NewCustomerAsync("messenger");
@@ -87,7 +87,7 @@ public sealed class SimulatedPublicApiTests
     public async Task Instagram_replies_hides_and_deletes_are_answered_as_Graph_does()
     {
         await using var parley = await PlatformStandIn.StartAsync();
-        await using var app = SimulatorPublicWebhookTests.Simulator(parley);
+        await using var app = SimulatorWebhookTests.Simulator(parley);
         var (sim, posts, token) = await ClientsAsync(app, ChannelKind.Instagram);
         var chiara = await sim.NewCustomerAsync("instagram", "Chiara Romano");
         var postId = await posts.BrandPostAsync("instagram");
@@ -108,7 +108,7 @@ public sealed class SimulatedPublicApiTests
     public async Task A_private_reply_opens_the_commenters_chat_once_per_comment_within_7_days(string network, ChannelKind kind)
     {
         await using var parley = await PlatformStandIn.StartAsync();
-        await using var app = SimulatorPublicWebhookTests.Simulator(parley);
+        await using var app = SimulatorWebhookTests.Simulator(parley);
         var (sim, posts, token) = await ClientsAsync(app, kind);
         var brandId = (await SimulatorClient.ConnectionAsync(app, kind)).ExternalId;
         var customer = await sim.NewCustomerAsync(network, "Giulia Rossi");
@@ -141,7 +141,7 @@ public sealed class SimulatedPublicApiTests
     public async Task X_replies_deletes_hides_and_likes_are_answered_as_the_X_API_does()
     {
         await using var parley = await PlatformStandIn.StartAsync();
-        await using var app = SimulatorPublicWebhookTests.Simulator(parley);
+        await using var app = SimulatorWebhookTests.Simulator(parley);
         var (sim, posts, token) = await ClientsAsync(app, ChannelKind.X);
         var brandId = (await SimulatorClient.ConnectionAsync(app, ChannelKind.X)).ExternalId;
         var sara = await sim.NewCustomerAsync("x", "Sara Colombo");

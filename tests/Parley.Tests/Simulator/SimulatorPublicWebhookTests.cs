@@ -21,7 +21,7 @@ public sealed class SimulatorPublicWebhookTests
     public async Task A_comment_on_a_brand_post_is_a_signed_webhook_in_the_platforms_format(string network, ChannelKind kind)
     {
         await using var parley = await PlatformStandIn.StartAsync();
-        await using var app = Simulator(parley);
+        await using var app = SimulatorWebhookTests.Simulator(parley);
         var client = app.CreateClient();
         var (sim, posts) = (new SimulatorClient(client), new PostsClient(client));
         var connection = await SimulatorClient.ConnectionAsync(app, kind);
@@ -83,7 +83,7 @@ public sealed class SimulatorPublicWebhookTests
     public async Task A_reply_to_a_reply_names_its_thread(string network, ChannelKind kind)
     {
         await using var parley = await PlatformStandIn.StartAsync();
-        await using var app = Simulator(parley);
+        await using var app = SimulatorWebhookTests.Simulator(parley);
         var client = app.CreateClient();
         var (sim, posts) = (new SimulatorClient(client), new PostsClient(client));
         var giulia = await sim.NewCustomerAsync(network, "Giulia Rossi");
@@ -118,7 +118,7 @@ public sealed class SimulatorPublicWebhookTests
     public async Task On_Facebook_the_customer_edits_and_deletes_a_comment_and_writes_a_visitor_post()
     {
         await using var parley = await PlatformStandIn.StartAsync();
-        await using var app = Simulator(parley);
+        await using var app = SimulatorWebhookTests.Simulator(parley);
         var client = app.CreateClient();
         var (sim, posts) = (new SimulatorClient(client), new PostsClient(client));
         var page = (await SimulatorClient.ConnectionAsync(app, ChannelKind.Messenger)).ExternalId;
@@ -153,7 +153,7 @@ public sealed class SimulatorPublicWebhookTests
     public async Task On_X_a_mention_is_a_tweet_and_a_deleted_tweet_a_delete_event_and_on_Instagram_a_caption_mention_a_mentions_change()
     {
         await using var parley = await PlatformStandIn.StartAsync();
-        await using var app = Simulator(parley);
+        await using var app = SimulatorWebhookTests.Simulator(parley);
         var client = app.CreateClient();
         var (sim, posts) = (new SimulatorClient(client), new PostsClient(client));
         var x = await SimulatorClient.ConnectionAsync(app, ChannelKind.X);
@@ -192,7 +192,7 @@ public sealed class SimulatorPublicWebhookTests
     public async Task The_page_refuses_unknown_networks_customers_posts_and_empty_comments()
     {
         await using var parley = await PlatformStandIn.StartAsync();
-        await using var app = Simulator(parley);
+        await using var app = SimulatorWebhookTests.Simulator(parley);
         var client = app.CreateClient();
         var (sim, posts) = (new SimulatorClient(client), new PostsClient(client));
         var customer = await sim.NewCustomerAsync("messenger");
@@ -207,9 +207,6 @@ public sealed class SimulatorPublicWebhookTests
         await Expect.StatusAsync(picture, HttpStatusCode.OK);
         Assert.Equal("image/svg+xml", picture.Content.Headers.ContentType?.MediaType);
     }
-
-    internal static ParleyApplication Simulator(PlatformStandIn parley) =>
-        new() { Settings = { ["Simulator:ParleyUrl"] = parley.BaseUrl.ToString(), ["Simulator:ReceiptDelay"] = "00:00:00.050" } };
 
     private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 

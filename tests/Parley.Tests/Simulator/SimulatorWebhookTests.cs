@@ -184,7 +184,8 @@ public sealed class SimulatorWebhookTests
         Assert.True(events[1].TryGetProperty("read", out _));
     }
 
-    private static ParleyApplication Simulator(PlatformStandIn parley) =>
+    /// <summary>A Parley whose simulator posts its webhooks to the stand-in, with receipts 50 ms after a send.</summary>
+    internal static ParleyApplication Simulator(PlatformStandIn parley) =>
         new() { Settings = { ["Simulator:ParleyUrl"] = parley.BaseUrl.ToString(), ["Simulator:ReceiptDelay"] = "00:00:00.050" } };
 
     private static async Task<string> GraphSendAsync(HttpClient client, string url, string token, object body)
