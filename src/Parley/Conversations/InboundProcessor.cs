@@ -227,7 +227,7 @@ public sealed class InboundProcessor(
             lastAt[message.ConversationId] = message.CreatedAt;
         }
 
-        var withWork = lastAt.Keys.Union(taken.Keys).Order().ToList();
+        var withWork = lastAt.Keys.Union(taken.Keys.Where(states.ContainsKey)).Order().ToList();
         var statuses = withWork.ToDictionary(id => id, id => states[id].Status);
 
         // With an advisor or in the queue, a customer's message changes nothing but the conversation's times: one
