@@ -15,6 +15,9 @@ public sealed record BotTurn(IReadOnlyList<BotMessage> Messages, string? NextSta
 
     public int Priority { get; init; }
 
+    /// <summary>The skills the handoff requires of the advisor (<c>name</c> or <c>name:level</c>, see Routing/ConversationRequirements).</summary>
+    public IReadOnlyList<string> Skills { get; init; } = [];
+
     /// <summary>The bot settled the conversation.</summary>
     public bool Resolve { get; init; }
 

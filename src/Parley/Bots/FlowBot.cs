@@ -126,7 +126,7 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
             case FlowAction.Goto go:
                 return await HandoffAsync(db, conversation, settings, messages, funnel, null, 0, $"The flow {go.Flow} is not published.", cancellationToken);
             case FlowAction.Handoff handoff:
-                return await HandoffAsync(db, conversation, settings, messages, funnel, handoff.Queue, handoff.Priority, handoff.Reason, cancellationToken);
+                return await HandoffAsync(db, conversation, settings, messages, funnel, handoff.Queue, handoff.Priority, handoff.Reason, cancellationToken, handoff.Skills);
             case FlowAction.External pass:
                 return ToExternal(db, conversation, null, pass.Variables, messages, funnel);
             case FlowAction.Resolve:
@@ -150,7 +150,7 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
 
     private static async Task<BotTurn> HandoffAsync(
         ParleyDb db, Conversation conversation, InboxSettings settings, List<BotMessage> messages, List<BotFunnelEvent> funnel,
-        string? queue, int priority, string reason, CancellationToken cancellationToken)
+        string? queue, int priority, string reason, CancellationToken cancellationToken, IReadOnlyList<string>? skills = null)
     {
         var queueId = queue is null
             ? null
@@ -159,6 +159,7 @@ public sealed partial class FlowBot(FlowCatalog catalog, FlowRunner runner, Flow
         {
             HandoffReason = reason,
             Priority = priority,
+            Skills = skills ?? [],
             Funnel = funnel,
         };
     }

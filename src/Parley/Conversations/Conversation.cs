@@ -55,6 +55,9 @@ public sealed class Conversation
     /// <summary>Where the conversation came from as the channel reported it (an ad, an m.me link's ref), as JSON.</summary>
     public string? EntryPoint { get; set; }
 
+    /// <summary>Why the conversation went to its advisor or queue, as JSON (Routing/AssignmentReason), shown in the console.</summary>
+    public string? AssignmentReason { get; set; }
+
     /// <summary>Optimistic concurrency token, bumped on every update.</summary>
     public long Version { get; set; }
 

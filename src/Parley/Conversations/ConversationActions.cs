@@ -115,6 +115,18 @@ public sealed class ConversationActions(
             return ActionOutcome.Success;
         }, ct);
 
+    /// <summary>Manual assignment or transfer to an advisor or a queue, with a note (the rules: Routing/Transfers).</summary>
+    public async Task<Routing.TransferOutcome> TransferAsync(AdvisorSession advisor, long conversationId, Routing.TransferRequest request, CancellationToken ct)
+    {
+        var result = Routing.TransferOutcome.NotFound;
+        var outcome = await ChangeAsync(advisor, conversationId, async (db, conversation, events) =>
+        {
+            result = await Routing.Transfers.ApplyAsync(db, writer, advisor, conversation, request, events, ct);
+            return result.Ok ? ActionOutcome.Success : ActionOutcome.Fail(result.Detail!);
+        }, ct);
+        return outcome.Ok ? Routing.TransferOutcome.Done : result;
+    }
+
     public Task<ActionOutcome> ResolveAsync(AdvisorSession advisor, long conversationId, CancellationToken ct) =>
         ChangeAsync(advisor, conversationId, (db, conversation, events) =>
         {

@@ -162,6 +162,7 @@ public sealed class ConversationWriter(
         // The queue position counts the others ahead, so it needs no save of this conversation first.
         conversation.Priority = Math.Max(conversation.Priority, turn.Priority);
         Queue(db, conversation, queueId, events, turn.HandoffReason);
+        await ConversationRequirements.AddFromHandoffAsync(db, conversation, turn.Skills, cancellationToken);
         var outlook = await OutlookAsync(db, conversation, settings, cancellationToken);
         var notice = BotRuntime.HandoffNotice(outlook, turn.Topic, connectors.Find(conversation.Channel)?.Capabilities.WaitHint);
         AddOutbound(db, conversation, AuthorKind.Bot, botName, notice.ContentType, notice.Text, null, events);
@@ -256,7 +257,7 @@ public sealed class ConversationWriter(
         }
 
         var loads = await AdvisorLoad.OfAsync(db, online.Select(a => a.Id).ToList(), cancellationToken);
-        return online.Any(a => loads.GetValueOrDefault(a.Id) < a.Capacity);
+        return online.Any(a => loads.GetValueOrDefault(a.Id).Private < a.Capacity);
     }
 
     /// <summary>A message added in a unit of work not yet saved: published as <see cref="MessageAdded"/> after the commit.</summary>

@@ -31,8 +31,7 @@ public static class EngineExtensions
         services.AddSingleton<Analytics.PublicPrivateKpis>();
         services.AddSingleton<InboundProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundProcessor>());
-        services.AddSingleton<Router>();
-        services.AddHostedService(sp => sp.GetRequiredService<Router>());
+        services.AddParleyRouting();
         return builder;
     }
 }

@@ -46,6 +46,14 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<Bots.External.ApiToken> ApiTokens => Set<Bots.External.ApiToken>();
     public DbSet<Bots.External.BotEvent> BotEvents => Set<Bots.External.BotEvent>();
 
+    // Routing (0012_routing.sql): skills, requirements, relaxation, channel weights.
+    public DbSet<Skill> Skills => Set<Skill>();
+    public DbSet<AdvisorSkill> AdvisorSkills => Set<AdvisorSkill>();
+    public DbSet<QueueSkill> QueueSkills => Set<QueueSkill>();
+    public DbSet<ConversationSkill> ConversationSkills => Set<ConversationSkill>();
+    public DbSet<QueueRelaxation> QueueRelaxations => Set<QueueRelaxation>();
+    public DbSet<ChannelWeight> ChannelWeights => Set<ChannelWeight>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every enum is stored by name, every time as UTC (SQLite hands back unspecified kinds).
@@ -92,6 +100,14 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
         modelBuilder.Entity<Bots.External.BotEndpoint>().ToTable("bot_endpoints");
         modelBuilder.Entity<Bots.External.ApiToken>().ToTable("api_tokens");
         modelBuilder.Entity<Bots.External.BotEvent>().ToTable("bot_events");
+
+        // Routing (0012_routing.sql).
+        modelBuilder.Entity<Skill>().ToTable("skills");
+        modelBuilder.Entity<AdvisorSkill>().ToTable("advisor_skills").HasKey(s => new { s.AdvisorId, s.SkillId });
+        modelBuilder.Entity<QueueSkill>().ToTable("queue_skills").HasKey(s => new { s.QueueId, s.SkillId });
+        modelBuilder.Entity<ConversationSkill>().ToTable("conversation_skills").HasKey(s => new { s.ConversationId, s.SkillId });
+        modelBuilder.Entity<QueueRelaxation>().ToTable("queue_relaxations");
+        modelBuilder.Entity<ChannelWeight>().ToTable("channel_weights").HasKey(w => new { w.AccountId, w.Channel });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

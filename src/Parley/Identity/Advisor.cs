@@ -15,6 +15,9 @@ public enum Presence
     Offline,
     Away,
     Online,
+
+    /// <summary>Online and working on what they have, but routing gives them nothing new.</summary>
+    Busy,
 }
 
 /// <summary>A person who signs in to the console.</summary>
@@ -26,8 +29,11 @@ public sealed class Advisor
     public required string PasswordHash { get; set; }
     public AdvisorRole Role { get; set; }
 
-    /// <summary>How many open conversations may be assigned to this advisor at once.</summary>
+    /// <summary>How many load units of private conversations may be assigned to this advisor at once (see Routing/AdvisorLoad).</summary>
     public int Capacity { get; set; } = 3;
+
+    /// <summary>How many load units of public conversations (threads under posts) at once, beside the private ones.</summary>
+    public int PublicCapacity { get; set; } = 5;
 
     public Presence Presence { get; set; }
     public DateTime PresenceChangedAt { get; set; }

@@ -1,24 +1,56 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Parley.Channels;
 using Parley.Conversations;
 using Parley.Data;
 
 namespace Parley.Routing;
 
+/// <summary>An advisor's load in load units, per kind of conversation.</summary>
+public readonly record struct KindLoads(int Private, int Public)
+{
+    public int For(ConversationKind kind) => kind == ConversationKind.Public ? Public : Private;
+}
+
 /// <summary>
-/// An advisor's load, which their capacity limits: the conversations assigned to them that are Assigned or
-/// WaitingForCustomer (queued ones, the bot's and resolved ones do not count). The one statement of that rule.
+/// An advisor's load, which their capacities limit: the conversations assigned to them that are Assigned or
+/// WaitingForCustomer (queued ones, the bot's and resolved ones do not count), each counting its channel's weight in its
+/// account (<see cref="ChannelWeight"/>, 1 when none is set) against the capacity of its kind: public threads against
+/// <see cref="Identity.Advisor.PublicCapacity"/>, private conversations against <see cref="Identity.Advisor.Capacity"/>.
+/// The one statement of that rule.
 /// </summary>
 public static class AdvisorLoad
 {
     private static readonly Expression<Func<Conversation, bool>> Counts = c => c.AssigneeId != null
         && (c.Status == ConversationStatus.Assigned || c.Status == ConversationStatus.WaitingForCustomer);
 
+    public static ConversationKind KindOf(bool isPublic) => isPublic ? ConversationKind.Public : ConversationKind.Private;
+
+    /// <summary>What a conversation on the channel counts for in the account.</summary>
+    public static int Units(IReadOnlyDictionary<(long AccountId, ChannelKind Channel), int> weights, long accountId, ChannelKind channel) =>
+        weights.GetValueOrDefault((accountId, channel), 1);
+
+    /// <summary>Every channel weight that is set (a small table: a few rows per account).</summary>
+    public static Task<Dictionary<(long AccountId, ChannelKind Channel), int>> WeightsAsync(ParleyDb db, CancellationToken cancellationToken) =>
+        db.ChannelWeights.AsNoTracking().ToDictionaryAsync(w => (w.AccountId, w.Channel), w => w.Units, cancellationToken);
+
     /// <summary>The load of each of the advisors, in the context's transaction if it has one; absent means none.</summary>
-    public static Task<Dictionary<long, int>> OfAsync(ParleyDb db, IReadOnlyCollection<long> advisorIds, CancellationToken cancellationToken) =>
-        db.Conversations.Where(Counts)
+    public static async Task<Dictionary<long, KindLoads>> OfAsync(ParleyDb db, IReadOnlyCollection<long> advisorIds, CancellationToken cancellationToken)
+    {
+        var rows = await db.Conversations.Where(Counts)
             .Where(c => advisorIds.Contains(c.AssigneeId!.Value))
-            .GroupBy(c => c.AssigneeId!.Value)
-            .Select(g => new { AdvisorId = g.Key, Load = g.Count() })
-            .ToDictionaryAsync(g => g.AdvisorId, g => g.Load, cancellationToken);
+            .GroupBy(c => new { AdvisorId = c.AssigneeId!.Value, c.AccountId, c.Channel, c.IsPublic })
+            .Select(g => new { g.Key.AdvisorId, g.Key.AccountId, g.Key.Channel, g.Key.IsPublic, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var weights = rows.Count == 0 ? [] : await WeightsAsync(db, cancellationToken);
+        var loads = new Dictionary<long, KindLoads>();
+        foreach (var row in rows)
+        {
+            var units = row.Count * Units(weights, row.AccountId, row.Channel);
+            var load = loads.GetValueOrDefault(row.AdvisorId);
+            loads[row.AdvisorId] = row.IsPublic ? load with { Public = load.Public + units } : load with { Private = load.Private + units };
+        }
+
+        return loads;
+    }
 }

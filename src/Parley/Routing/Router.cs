@@ -15,6 +15,8 @@ public sealed class Router(
     RoutingSignal signal,
     ConversationWriter writer,
     WriteGate gate,
+    TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<RoutingOptions> options,
     ILogger<Router> logger) : BackgroundService
 {
     private const int BatchSize = 500;
@@ -39,43 +41,21 @@ public sealed class Router(
     /// <summary>One routing pass; returns how many conversations it assigned.</summary>
     public async Task<int> AssignAsync(CancellationToken cancellationToken)
     {
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var online = await db.Advisors.AsNoTracking()
-            .Where(a => a.Presence == Presence.Online)
-            .Select(a => new
-            {
-                a.Id,
-                a.Capacity,
-                Queues = db.AdvisorQueues.Where(q => q.AdvisorId == a.Id).Select(q => q.QueueId).ToList(),
-            })
-            .ToListAsync(cancellationToken);
-        if (online.Count == 0)
+        RoutingSnapshot snapshot;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            // Read without a lock, so possibly stale by the time of an assignment: AssignOneAsync checks again.
+            snapshot = await RoutingSnapshot.ReadAsync(db, options.Value.PriorityStep, BatchSize, cancellationToken);
+        }
+
+        if (snapshot.Waiting.Count == 0)
         {
             return 0;
         }
-
-        // Read without a lock, so possibly stale by the time of an assignment: AssignOneAsync checks again.
-        var loads = await AdvisorLoad.OfAsync(db, online.Select(a => a.Id).ToList(), cancellationToken);
-        var advisors = online
-            .Select(a => new AvailableAdvisor(a.Id, a.Queues.ToHashSet(), a.Capacity, loads.GetValueOrDefault(a.Id)))
-            .Where(a => a.Load < a.Capacity && a.QueueIds.Count > 0)
-            .ToList();
-        if (advisors.Count == 0)
-        {
-            return 0;
-        }
-
-        var queueIds = advisors.SelectMany(a => a.QueueIds).Distinct().ToList();
-        var waiting = await db.Conversations.AsNoTracking()
-            .Where(c => c.Status == ConversationStatus.Queued && c.QueueId != null && queueIds.Contains(c.QueueId.Value))
-            .OrderByDescending(c => c.Priority).ThenBy(c => c.QueuedAt)
-            .Take(BatchSize)
-            .Select(c => new WaitingConversation(c.Id, c.QueueId!.Value, c.Priority, c.QueuedAt ?? c.CreatedAt))
-            .ToListAsync(cancellationToken);
 
         var assigned = 0;
         var refused = false;
-        foreach (var allocation in AllocationPlanner.Plan(waiting, advisors))
+        foreach (var allocation in AllocationPlanner.Plan(clock.GetUtcNow().UtcDateTime, snapshot.Waiting, snapshot.Advisors, snapshot.Rules))
         {
             try
             {
@@ -84,7 +64,7 @@ public sealed class Router(
                     case Outcome.Assigned:
                         assigned++;
                         break;
-                    case Outcome.AdvisorFull:
+                    case Outcome.AdvisorFull or Outcome.AdvisorUnavailable:
                         refused = true;
                         break;
                 }
@@ -109,6 +89,9 @@ public sealed class Router(
         Assigned,
         NoLongerQueued,
         AdvisorFull,
+
+        /// <summary>No longer online (busy, away, offline) since the plan.</summary>
+        AdvisorUnavailable,
     }
 
     /// <summary>Assigns one planned conversation, if it is still queued and the advisor still has room.</summary>
@@ -123,10 +106,9 @@ public sealed class Router(
         // this count and the assignment one step, so two passes cannot both take the advisor's last place.
         await EngineStore.LockAdvisorAsync(db, allocation.AdvisorId, cancellationToken);
         var advisor = await db.Advisors.AsNoTracking().FirstAsync(a => a.Id == allocation.AdvisorId, cancellationToken);
-        var load = (await AdvisorLoad.OfAsync(db, [advisor.Id], cancellationToken)).GetValueOrDefault(advisor.Id);
-        if (load >= advisor.Capacity)
+        if (advisor.Presence != Presence.Online)
         {
-            return Outcome.AdvisorFull;
+            return Outcome.AdvisorUnavailable;
         }
 
         await EngineStore.LockConversationsAsync(db, [allocation.ConversationId], cancellationToken);
@@ -136,12 +118,25 @@ public sealed class Router(
             return Outcome.NoLongerQueued;
         }
 
+        var kind = AdvisorLoad.KindOf(conversation.IsPublic);
+        var units = AdvisorLoad.Units(await AdvisorLoad.WeightsAsync(db, cancellationToken), conversation.AccountId, conversation.Channel);
+        var load = (await AdvisorLoad.OfAsync(db, [advisor.Id], cancellationToken)).GetValueOrDefault(advisor.Id).For(kind);
+        if (load + units > (kind == ConversationKind.Public ? advisor.PublicCapacity : advisor.Capacity))
+        {
+            return Outcome.AdvisorFull;
+        }
+
         var events = new List<ConversationEvent>();
         await writer.AssignAsync(db, conversation, advisor, events, cancellationToken);
+        conversation.AssignmentReason = WithTransferNote(allocation.Reason, AssignmentReason.Parse(conversation.AssignmentReason)).ToJson();
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         writer.Publish(events);
         return Outcome.Assigned;
     }
+
+    /// <summary>A conversation transferred to a queue keeps the transfer's note once routing gives it to someone.</summary>
+    private static AssignmentReason WithTransferNote(AssignmentReason reason, AssignmentReason? previous) =>
+        previous is { Rule: AssignmentRule.Transfer, Note: not null } ? reason with { Note = previous.Note, ByAdvisorId = previous.ByAdvisorId } : reason;
 
 }
