@@ -14,6 +14,7 @@ using Parley.Data;
 using Parley.Demo;
 using Parley.Hosting;
 using Parley.Identity;
+using Parley.Routing;
 using Parley.Simulator;
 
 if (ParleyCommands.Handles(args))
@@ -43,6 +44,7 @@ app.MapStaticAssets();
 app.MapWidgetApi();
 app.MapAccountEndpoints();
 app.MapContactsApi();
+app.MapRoutingApi();
 app.MapConnectionsApi();
 app.MapFlowsApi();
 app.MapPublicBotApi();
