@@ -37,7 +37,7 @@ public sealed record PlanningRules(TimeSpan PriorityStep, IReadOnlyDictionary<lo
     public static readonly PlanningRules Default = new(TimeSpan.FromMinutes(15), new Dictionary<long, IReadOnlyList<RelaxationStep>>());
 }
 
-public sealed record Allocation(long ConversationId, long AdvisorId, AssignmentReason Reason);
+public sealed record Allocation(long ConversationId, long AdvisorId, AssignmentReason? Reason = null);
 
 /// <summary>
 /// Decides who gets what. Conversations go by waiting score (priority × <see cref="PlanningRules.PriorityStep"/> + the wait),

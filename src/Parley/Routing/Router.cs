@@ -128,7 +128,7 @@ public sealed class Router(
 
         var events = new List<ConversationEvent>();
         await writer.AssignAsync(db, conversation, advisor, events, cancellationToken);
-        conversation.AssignmentReason = WithTransferNote(allocation.Reason, AssignmentReason.Parse(conversation.AssignmentReason)).ToJson();
+        conversation.AssignmentReason = WithTransferNote(allocation.Reason ?? new AssignmentReason(AssignmentRule.Skills), AssignmentReason.Parse(conversation.AssignmentReason)).ToJson();
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         writer.Publish(events);
