@@ -71,8 +71,10 @@ public sealed class CapacityTests
         var marie = await app.AdvisorAsync("marie@parley.local");
         await app.DbAsync(db => db.Advisors.Where(a => a.Id == marie.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Capacity, 1)));
 
-        // Marie stays offline, so the background router leaves both conversations alone: the two steps below, each
-        // planned for her on her load before either committed, are the only writers.
+        // Marie is online (an assignment re-checks that) but serves no queue, so the background router plans nothing for
+        // her: the two steps below, each planned for her on her load before either committed, are the only writers.
+        await app.DbAsync(db => db.AdvisorQueues.Where(q => q.AdvisorId == marie.Id).ExecuteDeleteAsync());
+        await app.DbAsync(db => db.Advisors.Where(a => a.Id == marie.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Presence, Presence.Online)));
         var first = await QueueOneAsync(app);
         var second = await QueueOneAsync(app);
         Task<Router.Outcome>? racing = null;
@@ -99,14 +101,7 @@ public sealed class CapacityTests
         Assert.Equal(ConversationStatus.Queued, await app.DbAsync(db => db.Conversations.Where(c => c.Id == second).Select(c => c.Status).FirstAsync()));
     }
 
-    private static async Task<long> QueueOneAsync(ParleyApplication app)
-    {
-        using var customer = await app.GuestAsync();
-        var conversationId = (await customer.OpenAsync()).ConversationId;
-        await customer.SendAsync("Parcels", "parcels");
-        await customer.WaitForAsync(m => m.Status == "queued", "the handoff to the Parcels queue");
-        return conversationId;
-    }
+    private static Task<long> QueueOneAsync(ParleyApplication app) => RoutingSetup.QueueOneAsync(app);
 
     private static Task<bool> SomeoneWaitsForALockAsync(ParleyApplication app) => app.DbAsync(async db =>
         await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
