@@ -1,3 +1,5 @@
+using Parley.Conversations;
+
 namespace Parley.Channels;
 
 /// <summary>What an advisor does to a public message on the network.</summary>
@@ -42,4 +44,10 @@ public interface IPublicPlatform
     Task<PlatformAnswer> ModerateAsync(ChannelKind channel, ConnectionCredentials connection, PublicAction action, string platformId, CancellationToken ct);
 
     Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, string text, CancellationToken ct);
+
+    /// <summary>
+    /// Reads a post a thread hangs on (text, link, picture, author, time) when its webhook named it by id only; null when the
+    /// network refused or does not know it.
+    /// </summary>
+    Task<PublicPost?> PostAsync(ChannelKind channel, ConnectionCredentials connection, string postId, CancellationToken ct);
 }

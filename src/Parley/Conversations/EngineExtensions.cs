@@ -18,6 +18,7 @@ public static class EngineExtensions
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<BotContinuations>();
         services.AddSingleton<RoutingSignal>();
+        services.AddSingleton<PostDetailsSignal>();
         services.AddSingleton<ConversationWriter>();
         services.AddSingleton<PublicThreads>();
         services.AddSingleton<WriteGate>();

@@ -29,7 +29,7 @@ public sealed record PublicPost(
 /// the queue, resolved.
 /// </summary>
 public sealed class PublicThreads(
-    IDbContextFactory<ParleyDb> dbs, WriteGate gate, ConversationWriter writer, InboxDirectory inboxes, IPublicBot bot, TimeProvider clock,
+    IDbContextFactory<ParleyDb> dbs, WriteGate gate, ConversationWriter writer, InboxDirectory inboxes, IPublicBot bot, PostDetailsSignal postDetails, TimeProvider clock,
     ILogger<PublicThreads> logger)
 {
     public const string WithdrawnNotice = "The customer deleted their comment before anyone answered: the conversation left the queue.";
@@ -69,6 +69,11 @@ public sealed class PublicThreads(
                 stored.PostedAt = post.PostedAt ?? stored.PostedAt;
                 stored.UpdatedAt = now;
                 await db.SaveChangesAsync(ct);
+                if (stored.Text is null && stored.DetailsFetchedAt is null)
+                {
+                    postDetails.Ring();
+                }
+
                 return stored.Id;
             }
             catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt < 3)
