@@ -43,7 +43,8 @@ public interface IPublicPlatform
 
     Task<PlatformAnswer> ModerateAsync(ChannelKind channel, ConnectionCredentials connection, PublicAction action, string platformId, CancellationToken ct);
 
-    Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, string text, CancellationToken ct);
+    /// <param name="visitorPost">True when <paramref name="commentId"/> is a visitor's post on the Page, not a comment.</param>
+    Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, bool visitorPost, string text, CancellationToken ct);
 
     /// <summary>
     /// Reads a post a thread hangs on (text, link, picture, author, time) when its webhook named it by id only; null when the

@@ -84,6 +84,21 @@ public sealed class PublicThreads(
     }
 
     /// <summary>
+    /// Whether <paramref name="channelMessageId"/> is the thread's post itself, a visitor's post on the Page, rather than a
+    /// comment: Meta answers a visitor post in private by <c>post_id</c>, a comment by <c>comment_id</c>.
+    /// </summary>
+    public static async Task<bool> IsVisitorPostAsync(IDbContextFactory<ParleyDb> dbs, long? postId, string channelMessageId, CancellationToken ct)
+    {
+        if (postId is not { } id)
+        {
+            return false;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.SocialPosts.AnyAsync(p => p.Id == id && !p.ByBrand && p.PlatformPostId == channelMessageId, ct);
+    }
+
+    /// <summary>
     /// The platform id of the post whose thread holds the message stored under <paramref name="channelMessageId"/>, or the
     /// id itself when it is a stored post; null when Parley knows neither (X's replies name their parent tweet only).
     /// </summary>

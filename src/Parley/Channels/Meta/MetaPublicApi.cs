@@ -54,11 +54,15 @@ public sealed class MetaPublicApi(MetaGraphClient graph) : IPublicPlatform
         return failure is null ? PlatformAnswer.Done : PlatformAnswer.Refused($"{PublicReplyRules.ChannelName(channel)} refused: {failure.Error}");
     }
 
-    public async Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, string text, CancellationToken ct)
+    /// <summary>
+    /// A private reply: <c>recipient.comment_id</c> for a comment, <c>recipient.post_id</c> for a visitor's post on a Page
+    /// (Instagram has no visitor posts).
+    /// </summary>
+    public async Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, bool visitorPost, string text, CancellationToken ct)
     {
         var body = new JsonObject
         {
-            ["recipient"] = new JsonObject { ["comment_id"] = commentId },
+            ["recipient"] = new JsonObject { [visitorPost && channel == ChannelKind.Messenger ? "post_id" : "comment_id"] = commentId },
             ["message"] = new JsonObject { ["text"] = text, ["metadata"] = MetaMessagingConnector.MetadataPrefix + "private-reply" },
         };
         var (answer, failure) = await graph.PostAsync(connection, $"{Uri.EscapeDataString(connection.ExternalId)}/messages", body, ct);

@@ -60,7 +60,7 @@ public sealed class XPublicApi(IHttpClientFactory http, PlatformApi platformApi,
         return PlatformAnswer.Refused($"X refused ({(int)response.StatusCode}): {reason}");
     }
 
-    public Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, string text, CancellationToken ct) =>
+    public Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, bool visitorPost, string text, CancellationToken ct) =>
         Task.FromResult(PlatformAnswer.Refused("X has no private reply to a tweet: invite the customer to a direct message instead."));
 
     /// <summary>
