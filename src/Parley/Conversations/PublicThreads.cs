@@ -178,6 +178,7 @@ public sealed class PublicThreads(
             var turn = new BotTurn([new BotMessage(ContentType.Text, answer.Text)], null, null)
             {
                 Resolve = true,
+                ReplyTo = answer.ReplyTo,
                 Funnel = [new BotFunnelEvent(ReportingEventNames.PublicAutoReply, answer.ReportingDetail)],
             };
             await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, ct);
