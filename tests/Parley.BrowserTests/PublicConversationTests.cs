@@ -53,9 +53,10 @@ public sealed class PublicConversationTests
         await Assertions.Expect(row.Locator(".conv-public")).ToHaveTextAsync("Public");
         await row.ClickAsync();
         await Assertions.Expect(console.Locator("#conversation-public")).ToBeVisibleAsync(new() { Timeout = Timeout });
-        // Facebook's comment webhook names the post and its link, not its text (the simulator's seeded posts never reached
-        // Parley as the Page's own post): the card links to the post and says its text is not known.
+        // Facebook's comment webhook names the post and its link, not its text: Parley reads the post from the (simulated)
+        // Graph API, and the card shows its text and links to it.
         await Assertions.Expect(console.Locator("#public-post")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(console.Locator("#public-post .public-post-text")).ToContainTextAsync(PostText, new() { Timeout = Timeout });
         await Assertions.Expect(console.Locator("#public-post .public-post-link"))
             .ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^https://www\\.facebook\\.com/100200300400500/posts/[0-9]+$"), new() { Timeout = Timeout });
         await Assertions.Expect(console.Locator("#conversation-view .msg-customer", new() { HasText = Comment })).ToBeVisibleAsync(new() { Timeout = Timeout });

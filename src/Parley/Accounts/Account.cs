@@ -6,4 +6,7 @@ public sealed class Account
     public long Id { get; set; }
     public required string Name { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The account's CRM lookup (<see cref="Contacts.Crm.CrmSettings"/>) as JSON; null when it has none.</summary>
+    public string? CrmJson { get; set; }
 }

@@ -21,6 +21,9 @@ public sealed record BotTurn(IReadOnlyList<BotMessage> Messages, string? NextSta
     /// <summary>The bot settled the conversation.</summary>
     public bool Resolve { get; init; }
 
+    /// <summary>In a public conversation, the platform id of the comment the turn's messages answer in public.</summary>
+    public string? ReplyTo { get; init; }
+
     /// <summary>Funnel events to record with the turn (steps visited, misunderstandings, API results).</summary>
     public IReadOnlyList<BotFunnelEvent> Funnel { get; init; } = [];
 

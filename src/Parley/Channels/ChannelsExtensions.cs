@@ -31,6 +31,8 @@ public static class ChannelsExtensions
         services.AddSingleton<Meta.MetaPublicApi>();
         services.AddSingleton<IPublicPlatform>(sp => sp.GetRequiredService<Meta.MetaPublicApi>());
         services.AddSingleton<PublicModeration>();
+        services.AddSingleton<PostDetails>();
+        services.AddHostedService(sp => sp.GetRequiredService<PostDetails>());
         services.AddSingleton<IPrivateReplies, Meta.GraphPrivateReplies>();
         services.AddSingleton<Webhooks.IWebhookConsumer, Meta.MetaWebhookConsumer>();
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);

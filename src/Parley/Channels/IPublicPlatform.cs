@@ -1,3 +1,5 @@
+using Parley.Conversations;
+
 namespace Parley.Channels;
 
 /// <summary>What an advisor does to a public message on the network.</summary>
@@ -41,5 +43,12 @@ public interface IPublicPlatform
 
     Task<PlatformAnswer> ModerateAsync(ChannelKind channel, ConnectionCredentials connection, PublicAction action, string platformId, CancellationToken ct);
 
-    Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, string text, CancellationToken ct);
+    /// <param name="visitorPost">True when <paramref name="commentId"/> is a visitor's post on the Page, not a comment.</param>
+    Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, bool visitorPost, string text, CancellationToken ct);
+
+    /// <summary>
+    /// Reads a post a thread hangs on (text, link, picture, author, time) when its webhook named it by id only; null when the
+    /// network refused or does not know it.
+    /// </summary>
+    Task<PublicPost?> PostAsync(ChannelKind channel, ConnectionCredentials connection, string postId, CancellationToken ct);
 }

@@ -66,7 +66,8 @@ public sealed partial class PublicModeration
             return ActionOutcome.Fail($"A private reply has at most {Meta.MetaSendRules.MaxText} characters with the signature.");
         }
 
-        var answer = await CallAsync(conversation, (p, c) => p.PrivateReplyAsync(conversation.Channel, c, comment.ChannelMessageId, signed, ct));
+        var visitorPost = await PublicThreads.IsVisitorPostAsync(dbs, conversation.PostId, comment.ChannelMessageId, ct);
+        var answer = await CallAsync(conversation, (p, c) => p.PrivateReplyAsync(conversation.Channel, c, comment.ChannelMessageId, visitorPost, signed, ct));
         if (!answer.Ok)
         {
             return ActionOutcome.Fail(answer.Error!);

@@ -135,7 +135,7 @@ public sealed class ConversationWriter(
         foreach (var bot in turn.Messages)
         {
             var payload = bot.Options is null && bot.Media is null && bot.Cards is null ? null : new MessagePayload(bot.Options, Media: bot.Media, Cards: bot.Cards);
-            AddOutbound(db, conversation, AuthorKind.Bot, botName, bot.ContentType, bot.Text, payload, events);
+            AddOutbound(db, conversation, AuthorKind.Bot, botName, bot.ContentType, bot.Text, payload, events).ParentChannelMessageId = turn.ReplyTo;
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

@@ -18,6 +18,7 @@ public static class EngineExtensions
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<BotContinuations>();
         services.AddSingleton<RoutingSignal>();
+        services.AddSingleton<PostDetailsSignal>();
         services.AddSingleton<ConversationWriter>();
         services.AddSingleton<PublicThreads>();
         services.AddSingleton<WriteGate>();
@@ -28,6 +29,8 @@ public static class EngineExtensions
         services.AddSingleton<ContactDirectory>();
         services.AddSingleton<ContactActions>();
         services.AddSingleton<ContactQueries>();
+        services.AddSingleton<Contacts.Crm.CrmLookup>();
+        services.AddHttpClient(Contacts.Crm.CrmLookup.HttpClientName);
         services.AddSingleton<Analytics.PublicPrivateKpis>();
         services.AddSingleton<InboundProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundProcessor>());

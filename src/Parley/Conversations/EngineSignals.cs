@@ -15,6 +15,9 @@ public sealed class InboundSignal
 /// <summary>Wakes the router: something changed that may allow an assignment.</summary>
 public sealed class RoutingSignal : Doorbell;
 
+/// <summary>Wakes the reader of posts' details (<c>Channels.PostDetails</c>): a thread's post was stored with no text.</summary>
+public sealed class PostDetailsSignal : Doorbell;
+
 /// <summary>A wake-up that coalesces: many rings before the sleeper wakes count as one.</summary>
 public class Doorbell
 {

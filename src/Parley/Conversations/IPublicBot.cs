@@ -11,7 +11,7 @@ public abstract record PublicStep
     }
 
     /// <summary>The bot answers in public (a bot message of the thread, which it then resolves), then does <paramref name="After"/> once stored (the private reply).</summary>
-    public sealed record Answer(string Text, string ReportingDetail, Func<CancellationToken, Task>? After) : PublicStep;
+    public sealed record Answer(string Text, string ReportingDetail, Func<CancellationToken, Task>? After, string? ReplyTo = null) : PublicStep;
 
     /// <summary>A human answers: the thread goes to a queue (null: the inbox's default) with a priority and the rule's reason.</summary>
     /// <param name="Note">Why, for the advisor, shown in the thread (never sent); null for none.</param>

@@ -29,7 +29,7 @@ public sealed record PublicPost(
 /// the queue, resolved.
 /// </summary>
 public sealed class PublicThreads(
-    IDbContextFactory<ParleyDb> dbs, WriteGate gate, ConversationWriter writer, InboxDirectory inboxes, IPublicBot bot, TimeProvider clock,
+    IDbContextFactory<ParleyDb> dbs, WriteGate gate, ConversationWriter writer, InboxDirectory inboxes, IPublicBot bot, PostDetailsSignal postDetails, TimeProvider clock,
     ILogger<PublicThreads> logger)
 {
     public const string WithdrawnNotice = "The customer deleted their comment before anyone answered: the conversation left the queue.";
@@ -69,6 +69,11 @@ public sealed class PublicThreads(
                 stored.PostedAt = post.PostedAt ?? stored.PostedAt;
                 stored.UpdatedAt = now;
                 await db.SaveChangesAsync(ct);
+                if (stored.Text is null && stored.DetailsFetchedAt is null)
+                {
+                    postDetails.Ring();
+                }
+
                 return stored.Id;
             }
             catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt < 3)
@@ -76,6 +81,21 @@ public sealed class PublicThreads(
                 // Another node stored the same post first: take it from there.
             }
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="channelMessageId"/> is the thread's post itself, a visitor's post on the Page, rather than a
+    /// comment: Meta answers a visitor post in private by <c>post_id</c>, a comment by <c>comment_id</c>.
+    /// </summary>
+    public static async Task<bool> IsVisitorPostAsync(IDbContextFactory<ParleyDb> dbs, long? postId, string channelMessageId, CancellationToken ct)
+    {
+        if (postId is not { } id)
+        {
+            return false;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.SocialPosts.AnyAsync(p => p.Id == id && !p.ByBrand && p.PlatformPostId == channelMessageId, ct);
     }
 
     /// <summary>
@@ -158,6 +178,7 @@ public sealed class PublicThreads(
             var turn = new BotTurn([new BotMessage(ContentType.Text, answer.Text)], null, null)
             {
                 Resolve = true,
+                ReplyTo = answer.ReplyTo,
                 Funnel = [new BotFunnelEvent(ReportingEventNames.PublicAutoReply, answer.ReportingDetail)],
             };
             await writer.ApplyBotTurnAsync(db, conversation, inbox, settings, turn, events, ct);

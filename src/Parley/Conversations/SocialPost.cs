@@ -35,6 +35,9 @@ public sealed class SocialPost
     /// <summary>The advisor who flagged it.</summary>
     public long? CrisisFlaggedBy { get; set; }
 
+    /// <summary>When a node claimed reading the post's details from the network (null: still to be read).</summary>
+    public DateTime? DetailsFetchedAt { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -34,6 +34,7 @@ public sealed class DemoWorkspace(
     Microsoft.Extensions.Options.IOptions<DemoOptions> options,
     TimeProvider clock,
     ConnectionAdmin connections,
+    ConnectionSecrets secrets,
     ILogger<DemoWorkspace> logger) : IHostedService
 {
     public const string InboxKey = "demo-website";
@@ -134,7 +135,9 @@ public sealed class DemoWorkspace(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var account = new Account { Name = AccountName, CreatedAt = now };
+        // The account's CRM is the demo's stand-in (DemoCrm), which checks Parley's signature with this secret.
+        var crm = new Contacts.Crm.CrmSettings { Url = DemoCrm.Path, ProtectedSecret = secrets.Protect(Secret()), TimeoutMs = 1_500 };
+        var account = new Account { Name = AccountName, CreatedAt = now, CrmJson = crm.ToJson() };
         db.Accounts.Add(account);
         await db.SaveChangesAsync(ct);
 

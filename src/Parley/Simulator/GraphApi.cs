@@ -65,9 +65,15 @@ public static class GraphApi
         return Reply(state, request, connection.Kind, raw, answer);
     }
 
-    /// <summary>GET /{id}: a Messenger customer's profile (first_name, last_name, profile_pic), an Instagram one's (name, username, profile_pic), or the page.</summary>
-    private static async Task<IResult> ObjectAsync(string id, HttpRequest request, SimulatorState state, SimulatorConnections connections, ConnectionDirectory directory, CancellationToken ct)
+    /// <summary>GET /{id}: a post of the page or account (<see cref="GraphPublicApi.PostAsync"/>), a Messenger customer's profile (first_name, last_name, profile_pic), an Instagram one's (name, username, profile_pic), or the page.</summary>
+    private static async Task<IResult> ObjectAsync(
+        string id, HttpRequest request, SimulatorState state, SimulatorConnections connections, ConnectionDirectory directory, SimulatedPosts posts, CancellationToken ct)
     {
+        if (await GraphPublicApi.PostAsync(id, request, state, posts, connections, ct) is { } post)
+        {
+            return post;
+        }
+
         var token = Token(request, queryAllowed: true);
         var customer = state.Find(ChannelKind.Messenger, id) ?? state.Find(ChannelKind.Instagram, id);
         if (customer is null)

@@ -30,6 +30,40 @@ public static class GraphPublicApi
         return simulator;
     }
 
+    /// <summary>
+    /// GET /{post-id}: a brand post's fields as Graph gives them (Facebook <c>message</c>, <c>permalink_url</c>,
+    /// <c>full_picture</c>, <c>created_time</c>, <c>from</c>; Instagram <c>caption</c>, <c>permalink</c>, <c>media_url</c>,
+    /// <c>timestamp</c>, <c>username</c>), only those asked in <c>fields</c>; null when the id is no post of the token's page.
+    /// </summary>
+    public static async Task<IResult?> PostAsync(string id, HttpRequest request, SimulatorState state, SimulatedPosts posts, SimulatorConnections connections, CancellationToken ct)
+    {
+        var call = await CallAsync(id, request, posts, connections, ct);
+        if (call.Post is not { } post || call.Comment is not null)
+        {
+            return null;
+        }
+
+        var media = post.MediaUrl is { } m ? $"{request.Scheme}://{request.Host}{m}" : null;
+        var at = post.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'+0000'", System.Globalization.CultureInfo.InvariantCulture);
+        var known = call.Network == ChannelKind.Instagram
+            ? new Dictionary<string, JsonNode?> { ["caption"] = post.Text, ["permalink"] = post.Permalink, ["media_url"] = media, ["timestamp"] = at, ["username"] = WebhookPayloads.ScreenName(post.AuthorName) }
+            : new Dictionary<string, JsonNode?>
+            {
+                ["message"] = post.Text, ["permalink_url"] = post.Permalink, ["full_picture"] = media, ["created_time"] = at,
+                ["from"] = new JsonObject { ["id"] = post.AuthorId, ["name"] = post.AuthorName },
+            };
+        var answer = new JsonObject { ["id"] = post.Id };
+        foreach (var field in request.Query["fields"].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (known.TryGetValue(field, out var value) && value is not null)
+            {
+                answer[field] = value.DeepClone();
+            }
+        }
+
+        return Reply(state, request, call.Network, call.Raw, new ApiAnswer(StatusCodes.Status200OK, answer));
+    }
+
     /// <summary>Graph's answer for an id it does not know (or the token may not see).</summary>
     public static ApiAnswer UnknownObject(string method, string id) => ApiAnswer.Graph(StatusCodes.Status400BadRequest, 100,
         $"Unsupported {method} request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",

@@ -19,6 +19,7 @@ public static class XPublicApi
     {
         var x = simulator.MapGroup("/x/2");
         x.MapPost("/tweets", CreateAsync);
+        x.MapGet("/tweets/{id}", TweetAsync);
         x.MapDelete("/tweets/{id}", DeleteAsync);
         x.MapPut("/tweets/{id}/hidden", HideAsync);
         x.MapPost("/users/{userId}/likes", LikeAsync);
@@ -63,6 +64,37 @@ public static class XPublicApi
         return Reply(state, request, ChannelKind.X, call.Raw, new ApiAnswer(StatusCodes.Status201Created, new JsonObject
         {
             ["data"] = new JsonObject { ["id"] = id, ["text"] = text, ["edit_history_tweet_ids"] = new JsonArray(id) },
+        }));
+    }
+
+    /// <summary>GET /2/tweets/{id}: a tweet with its author in <c>includes.users</c> (<c>expansions=author_id</c>), as X answers it.</summary>
+    private static async Task<IResult> TweetAsync(string id, HttpRequest request, SimulatorState state, SimulatedPosts posts, SimulatorConnections connections, CancellationToken ct)
+    {
+        var call = await CallAsync(request, connections, ct);
+        if (call.Refusal is not null)
+        {
+            return Reply(state, request, ChannelKind.X, call.Raw, call.Refusal);
+        }
+
+        var brandId = call.Connection!.ExternalId;
+        var comment = posts.FindComment(ChannelKind.X, brandId, id);
+        var (authorId, authorName, text, at) = comment is { } c ? (c.AuthorId, c.AuthorName, c.Text, c.At)
+            : posts.FindPost(ChannelKind.X, brandId, id) is { } p ? (p.AuthorId, p.AuthorName, p.Text, p.At)
+            : default;
+        if (authorId is null)
+        {
+            return Reply(state, request, ChannelKind.X, call.Raw, ApiAnswer.XProblem(StatusCodes.Status404NotFound, "Not Found Error", $"Could not find tweet with id: [{id}]."));
+        }
+
+        var handle = authorId == brandId ? "laposta" : WebhookPayloads.ScreenName(authorName);
+        return Reply(state, request, ChannelKind.X, call.Raw, new ApiAnswer(StatusCodes.Status200OK, new JsonObject
+        {
+            ["data"] = new JsonObject
+            {
+                ["id"] = id, ["text"] = text, ["author_id"] = authorId,
+                ["created_at"] = at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            },
+            ["includes"] = new JsonObject { ["users"] = new JsonArray(new JsonObject { ["id"] = authorId, ["name"] = authorName, ["username"] = handle }) },
         }));
     }
 

@@ -46,7 +46,7 @@ public sealed class PublicBot(
         var commentId = stored.ChannelMessageId;
         var text = settings.PrivateReply;
         return new PublicStep.Answer(settings.PublicAnswer, decision.ReportingDetail,
-            commentId is null ? null : ct => PrivateReplyAsync(thread, commentId, text, ct));
+            commentId is null ? null : ct => PrivateReplyAsync(thread, commentId, text, ct), ReplyTo: commentId);
     }
 
     /// <summary>Sends the private reply (after the public answer is stored) and notes what came of it.</summary>

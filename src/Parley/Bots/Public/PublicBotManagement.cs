@@ -74,6 +74,17 @@ public sealed class PublicBotManagement(
         return new PublicBotResult(ManagementOutcome.Done, Value: await ViewAsync(db, connection, found.AccountId, found.Name, ct));
     }
 
+    /// <summary>The crisis state of the post a public conversation hangs on; null when there is none in the advisor's accounts.</summary>
+    public async Task<CrisisView?> CrisisOfConversationAsync(AdvisorSession advisor, long conversationId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var post = await (from c in db.Conversations
+                          where c.Id == conversationId
+                          join p in db.SocialPosts on c.PostId equals (long?)p.Id
+                          select new { p.Id, p.AccountId, p.CrisisSince }).FirstOrDefaultAsync(ct);
+        return post is null || !advisor.CanAccess(post.AccountId) ? null : new CrisisView(post.Id, post.CrisisSince is not null, post.CrisisSince);
+    }
+
     /// <summary>
     /// Flags a post in crisis (or no longer): its threads then go to humans, first; those already waiting in a queue move
     /// up to the crisis priority of their connection at once.

@@ -1,17 +1,19 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Parley.Conversations;
+using Parley.Data;
 
 namespace Parley.Channels.Meta;
 
 /// <summary>
-/// Private replies through the Graph API: <c>POST {GraphApiUrl}/{page-or-ig-id}/messages</c> with
-/// <c>recipient.comment_id</c>, for Messenger (Page comments) and Instagram (comments on the account's media).
+/// The public bot's private replies through the Graph API (<see cref="MetaPublicApi.PrivateReplyAsync"/>), for Messenger
+/// (Page comments and visitor posts) and Instagram (comments on the account's media).
 /// </summary>
-public sealed class GraphPrivateReplies(ConnectionDirectory connections, MetaGraphClient graph, ILogger<GraphPrivateReplies> logger) : IPrivateReplies
+public sealed class GraphPrivateReplies(
+    IDbContextFactory<ParleyDb> dbs, ConnectionDirectory connections, MetaPublicApi api, ILogger<GraphPrivateReplies> logger) : IPrivateReplies
 {
-    public async Task<PrivateReplyResult> SendAsync(Conversations.Conversation publicThread, string commentId, string text, CancellationToken ct)
+    public async Task<PrivateReplyResult> SendAsync(Conversation publicThread, string commentId, string text, CancellationToken ct)
     {
-        if (publicThread.Channel is not (ChannelKind.Messenger or ChannelKind.Instagram))
+        if (!api.Handles(publicThread.Channel))
         {
             return PrivateReplyResult.Unsupported;
         }
@@ -21,20 +23,14 @@ public sealed class GraphPrivateReplies(ConnectionDirectory connections, MetaGra
             return PrivateReplyResult.Failed("The conversation's connection is missing or disabled.");
         }
 
-        var body = new JsonObject
+        var visitorPost = await PublicThreads.IsVisitorPostAsync(dbs, publicThread.PostId, commentId, ct);
+        var answer = await api.PrivateReplyAsync(publicThread.Channel, connection, commentId, visitorPost, text, ct);
+        if (!answer.Ok)
         {
-            ["recipient"] = new JsonObject { ["comment_id"] = commentId },
-            ["message"] = new JsonObject { ["text"] = text },
-        };
-        var (answer, failure) = await graph.PostAsync(connection, $"{Uri.EscapeDataString(connection.ExternalId)}/messages", body, ct);
-        if (failure is not null)
-        {
-            logger.LogWarning("The private reply to comment {CommentId} of conversation {ConversationId} failed: {Problem}", commentId, publicThread.Id, failure.Error);
-            return PrivateReplyResult.Failed(failure.Error ?? "The network refused the private reply.");
+            logger.LogWarning("The private reply to {CommentId} of conversation {ConversationId} failed: {Problem}", commentId, publicThread.Id, answer.Error);
+            return PrivateReplyResult.Failed(answer.Error!);
         }
 
-        return PrivateReplyResult.Sent(answer is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty("message_id", out var id) && id.ValueKind == JsonValueKind.String
-            ? id.GetString()
-            : null);
+        return PrivateReplyResult.Sent(answer.MessageId);
     }
 }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Parley.Channels.Webhooks;
+using Parley.Conversations;
 
 namespace Parley.Channels.X;
 
@@ -58,8 +60,39 @@ public sealed class XPublicApi(IHttpClientFactory http, PlatformApi platformApi,
         return PlatformAnswer.Refused($"X refused ({(int)response.StatusCode}): {reason}");
     }
 
-    public Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, string text, CancellationToken ct) =>
+    public Task<PlatformAnswer> PrivateReplyAsync(ChannelKind channel, ConnectionCredentials connection, string commentId, bool visitorPost, string text, CancellationToken ct) =>
         Task.FromResult(PlatformAnswer.Refused("X has no private reply to a tweet: invite the customer to a direct message instead."));
+
+    /// <summary>
+    /// <c>GET /2/tweets/{id}</c> with its author (<c>expansions=author_id</c>) and time: the tweet a reply thread hangs on
+    /// when X's event named it by id only. The link is the tweet's address on x.com.
+    /// </summary>
+    public async Task<PublicPost?> PostAsync(ChannelKind channel, ConnectionCredentials connection, string postId, CancellationToken ct)
+    {
+        var path = $"2/tweets/{Uri.EscapeDataString(postId)}?tweet.fields=created_at,author_id&expansions=author_id&user.fields=name,username";
+        using var response = await CallAsync(connection, HttpMethod.Get, path, null, ct);
+        if (response is not { IsSuccessStatusCode: true })
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)); // a JsonException is the caller's to log
+        if (PublicFields.Child(json.RootElement, "data") is not { } tweet)
+        {
+            return null;
+        }
+
+        var authorId = PublicFields.Id(tweet, "author_id");
+        var author = json.RootElement.TryGetProperty("includes", out var includes) && includes.ValueKind == JsonValueKind.Object
+            && includes.TryGetProperty("users", out var users) && users.ValueKind == JsonValueKind.Array
+            ? users.EnumerateArray().FirstOrDefault(u => PublicFields.Id(u, "id") == authorId)
+            : default;
+        var username = author.ValueKind == JsonValueKind.Object ? PlatformText.Of(author, "username") : null;
+        var link = username is { Length: > 0 } ? PublicFields.WebUrl($"https://x.com/{Uri.EscapeDataString(username)}/status/{Uri.EscapeDataString(postId)}") : null;
+        return new PublicPost(postId, ByBrand: authorId == connection.ExternalId, authorId,
+            author.ValueKind == JsonValueKind.Object ? PlatformText.Of(author, "name") : null, PlatformText.Of(tweet, "text"), link, null,
+            PublicFields.Time(tweet, "created_at"));
+    }
 
     private async Task<HttpResponseMessage?> CallAsync(ConnectionCredentials connection, HttpMethod method, string path, JsonObject? body, CancellationToken ct)
     {

@@ -32,6 +32,9 @@ public sealed class PublicBotTests
         Assert.Equal((true, ConversationStatus.Resolved), (thread.IsPublic, thread.Status));
         var answer = (await world.MessagesAsync(thread.Id)).Single(m => m.AuthorKind == AuthorKind.Bot);
         Assert.Equal("We've answered you in private 📩", answer.Text);
+        // The answer goes out in public, under the customer's comment.
+        await Expect.UntilAsync(() => Task.FromResult(world.Graph.To("/c1/comments").Count == 1), "the public answer under the comment");
+        Assert.StartsWith("We've answered you in private 📩", world.Graph.To("/c1/comments")[0].Json.GetProperty("message").GetString(), StringComparison.Ordinal);
         await Expect.UntilAsync(() => Task.FromResult(PublicWorld.PrivateReplies(world).Count == 1), "the private reply");
         Assert.Equal(($"/v23.0/{world.PageId}/messages", "c1", "Hi Ann, tell us your tracking number here."), PublicWorld.PrivateReplies(world)[0]);
         await Expect.UntilAsync(async () => (await world.MessagesAsync(thread.Id)).Any(m => m.AuthorKind == AuthorKind.System

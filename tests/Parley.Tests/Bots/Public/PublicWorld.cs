@@ -17,7 +17,9 @@ public static class PublicWorld
         world.Graph.Respond = request =>
             request.Method == "POST" && request.Json.TryGetProperty("recipient", out var recipient) && recipient.TryGetProperty("comment_id", out var comment)
                 ? StandInResponse.Ok(new { recipient_id = "psid-ann", message_id = $"m_private_{comment.GetString()}" })
-                : world.Answer(request);
+                : request.Method == "POST" && request.Path.EndsWith("/comments", StringComparison.Ordinal)
+                    ? StandInResponse.Ok(new { id = $"reply-to-{request.Path.Split('/')[^2]}" })
+                    : world.Answer(request);
         await ConfigureAsync(world.App, world.Connection.ConnectionId, settings);
         return world;
     }

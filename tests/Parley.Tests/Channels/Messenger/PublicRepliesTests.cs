@@ -26,7 +26,7 @@ public sealed class PublicRepliesTests
                 return StandInResponse.Ok(new { id = $"reply-{Interlocked.Increment(ref replies)}" });
             }
 
-            if (r.Method == "POST" && r.Path.EndsWith("/messages", StringComparison.Ordinal) && r.Json.GetProperty("recipient").TryGetProperty("comment_id", out _))
+            if (r.Method == "POST" && r.Path.EndsWith("/messages", StringComparison.Ordinal) && (r.Json.GetProperty("recipient").TryGetProperty("comment_id", out _) || r.Json.GetProperty("recipient").TryGetProperty("post_id", out _)))
             {
                 return StandInResponse.Ok(new { recipient_id = privateRecipient, message_id = "m_private_1" });
             }
@@ -154,6 +154,25 @@ public sealed class PublicRepliesTests
         var late = await moderation.ReplyInPrivateAsync(luca, conversation.Id, later.Id, "Still there?", CancellationToken.None);
         Assert.Contains("within 7 days of the comment", late.Error, StringComparison.Ordinal);
         Assert.Single(world.Sent);
+    }
+
+    [Fact]
+    public async Task A_visitor_post_on_the_page_is_answered_in_private_by_its_post_id()
+    {
+        await using var world = await MetaWorld.StartAsync();
+        AnswerComments(world);
+        const string visitorPost = "100200300400599_555";
+        await Expect.StatusAsync(await world.PostAsync(world.Changes(("feed", FacebookFeedTests.Post(visitorPost, "psid-ann", "My parcel never came")))), HttpStatusCode.OK);
+        var conversation = await Expect.ResultAsync(async () => await world.App.DbAsync(db => db.Conversations.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.IsPublic && c.Status == ConversationStatus.Queued)), "the visitor post's thread");
+        var post = (await world.MessagesAsync(conversation.Id)).Single(m => m.ChannelMessageId == visitorPost);
+        var luca = await world.App.AdvisorAsync("luca@parley.local");
+
+        Assert.True((await world.App.Service<PublicModeration>().ReplyInPrivateAsync(luca, conversation.Id, post.Id, "Could you tell me your tracking number?", CancellationToken.None)).Ok);
+
+        var recipient = Assert.Single(world.Sent).GetProperty("recipient");
+        Assert.Equal(visitorPost, recipient.GetProperty("post_id").GetString());
+        Assert.False(recipient.TryGetProperty("comment_id", out _));
     }
 
     [Fact]
