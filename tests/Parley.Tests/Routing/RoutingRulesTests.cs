@@ -56,6 +56,29 @@ public sealed class RoutingRulesTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task A_flows_handoff_step_names_skills_that_routing_requires(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        var luca = await app.AdvisorAsync("luca@parley.local");
+        var sofia = await app.AdvisorAsync("sofia@parley.local");
+        // Both serve Bank; Luca would win the tie on his lower id, but only Sofia has VIP at level 2.
+        var vip = await SkillAsync(app, "vip", (luca, 1), (sofia, 3));
+        using var manager = await ConsoleLogin.SignedInAsync(app, "chiara@parley.local");
+        await Bots.FlowsApiTests.PublishAsync(manager, Bots.FlowsApiTests.Greeting("Hi").Replace("priority: 2,", "priority: 2, skills: [\"vip:2\"],", StringComparison.Ordinal));
+        await SetPresenceAsync(app, luca, Presence.Online);
+        await SetPresenceAsync(app, sofia, Presence.Online);
+
+        using var customer = await WidgetClient.OpenedAsync(app);
+        await customer.WaitForAsync(m => m.Messages.Any(x => x.Text == "Parcels or bank?"), "the question");
+        await customer.SendAsync("x", replyTo: "bank");
+        await customer.WaitForAsync(m => m.Status is "queued" or "assigned", "the handoff");
+        var id = await app.DbAsync(db => db.Conversations.MaxAsync(c => c.Id));
+
+        Assert.Equal(sofia.Id, (await AssignedAsync(app, id)).AssigneeId);
+        Assert.Equal([new SkillNeed(vip, 2)], AssignmentReason.Parse((await ConversationAsync(app, id)).AssignmentReason)!.Needs);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task Requirements_relax_after_the_queues_delay(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider);
