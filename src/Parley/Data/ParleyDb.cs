@@ -46,6 +46,10 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<Bots.External.ApiToken> ApiTokens => Set<Bots.External.ApiToken>();
     public DbSet<Bots.External.BotEvent> BotEvents => Set<Bots.External.BotEvent>();
 
+    // Finding conversations (Console/): tags and saved views; the conversation's customer_sentiment is a shadow property.
+    public DbSet<Console.ConversationTag> ConversationTags => Set<Console.ConversationTag>();
+    public DbSet<Console.SavedView> SavedViews => Set<Console.SavedView>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every enum is stored by name, every time as UTC (SQLite hands back unspecified kinds).
@@ -92,6 +96,11 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
         modelBuilder.Entity<Bots.External.BotEndpoint>().ToTable("bot_endpoints");
         modelBuilder.Entity<Bots.External.ApiToken>().ToTable("api_tokens");
         modelBuilder.Entity<Bots.External.BotEvent>().ToTable("bot_events");
+
+        // Finding conversations (Console/ConsoleList.cs, migration 0013_search).
+        modelBuilder.Entity<Console.ConversationTag>().ToTable("conversation_tags").HasKey(t => new { t.ConversationId, t.Tag });
+        modelBuilder.Entity<Console.SavedView>().ToTable("saved_views");
+        modelBuilder.Entity<Conversation>().Property<double?>(Console.ConsoleList.CustomerSentiment);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
