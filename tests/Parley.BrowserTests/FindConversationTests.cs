@@ -25,20 +25,16 @@ public sealed partial class FindConversationTests
 
         await using var office = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
         var marie = await office.NewPageAsync();
-        await marie.GotoAsync("/console");
-        await marie.Locator("#email").FillAsync("marie@parley.local");
-        await marie.Locator("#password").FillAsync("browser-test");
-        await marie.Locator("#sign-in").ClickAsync();
-        await Assertions.Expect(marie.Locator("#advisor-name")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await HybridConversationTests.SignInAsync(marie, "marie@parley.local");
 
         await marie.Locator("#filter-search").FillAsync("tangerine");
         await marie.Locator("#filter-search").PressAsync("Enter");
-        await marie.WaitForURLAsync(SearchUrl(), new() { Timeout = Timeout });
+        await Assertions.Expect(marie).ToHaveURLAsync(SearchUrl(), new() { Timeout = Timeout });
         var row = marie.Locator(".conv-row");
         await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = Timeout });
         await Assertions.Expect(row.Locator(".conv-snippet")).ToContainTextAsync("tangerine", new() { Timeout = Timeout });
         await row.ClickAsync();
-        await marie.WaitForURLAsync(OpenUrl(), new() { Timeout = Timeout });
+        await Assertions.Expect(marie).ToHaveURLAsync(OpenUrl(), new() { Timeout = Timeout });
         await Assertions.Expect(marie.Locator("#conversation-view .msg-customer", new() { HasText = "tangerine parcel" })).ToBeVisibleAsync(new() { Timeout = Timeout });
 
         // The copied link, in a new page: the same search, the same conversation open.
@@ -52,7 +48,7 @@ public sealed partial class FindConversationTests
 
         // Back leaves the conversation and keeps the search.
         await marie.GoBackAsync();
-        await marie.WaitForURLAsync(SearchUrl(), new() { Timeout = Timeout });
+        await Assertions.Expect(marie).ToHaveURLAsync(SearchUrl(), new() { Timeout = Timeout });
         await Assertions.Expect(marie.Locator(".conversation-empty")).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Assertions.Expect(marie.Locator(".conv-row")).ToHaveCountAsync(1, new() { Timeout = Timeout });
     }
