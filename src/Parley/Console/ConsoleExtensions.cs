@@ -11,6 +11,8 @@ public static class ConsoleExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddSingleton<ConsoleQueries>();
+        builder.Services.AddSingleton<ConversationTags>();
+        builder.Services.AddSingleton<SavedViews>();
         return builder;
     }
 
@@ -19,6 +21,7 @@ public static class ConsoleExtensions
         // Blazor would add its own frame-ancestors 'self'; SecurityHeaders sets the console's framing rules, stricter ('none').
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapGet("/console/attachments/{id:long}", GetAttachmentAsync).RequireAuthorization().ExcludeFromDescription();
+        app.MapViewsApi();
         return app;
     }
 

@@ -6,13 +6,6 @@ using Parley.Identity;
 
 namespace Parley.Console;
 
-/// <summary>What the list shows: "open" (default) hides resolved conversations, "all" shows every status.</summary>
-public sealed record ConversationFilter(string Status = ConversationFilter.Open, long? QueueId = null, ChannelKind? Channel = null, bool MineOnly = false)
-{
-    public const string Open = "open";
-    public const string All = "all";
-}
-
 public sealed record QueueOption(long Id, string Name);
 
 public sealed record ConversationRow(
@@ -27,7 +20,9 @@ public sealed record ConversationRow(
     AuthorKind? PreviewAuthor,
     DateTime LastActivityAt,
     long Unread,
-    bool IsPublic = false);
+    bool IsPublic = false,
+    IReadOnlyList<string>? Tags = null,
+    string? Snippet = null);
 
 /// <summary>The post a public conversation hangs on, as the console shows it above the thread.</summary>
 public sealed record PostView(string PlatformPostId, bool ByBrand, string? AuthorName, string? Text, string? Permalink, string? MediaUrl, DateTime? PostedAt);
@@ -53,9 +48,8 @@ public sealed record ConversationHeader(
     long? LinkedConversationId = null);
 
 /// <summary>The console's reads. Every query is limited to the accounts of the signed-in advisor.</summary>
-public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
+public sealed partial class ConsoleQueries(IDbContextFactory<ParleyDb> dbs, TimeProvider clock)
 {
-    public const int ListLimit = 200;
     public const int PreviewLength = 90;
 
     public async Task<IReadOnlyList<QueueOption>> QueuesAsync(AdvisorSession advisor, CancellationToken ct)
@@ -72,72 +66,6 @@ public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         return await db.Advisors.Where(a => a.Id == advisor.Id).Select(a => a.Presence).FirstOrDefaultAsync(ct);
-    }
-
-    public async Task<IReadOnlyList<ConversationRow>> ListAsync(AdvisorSession advisor, ConversationFilter filter, CancellationToken ct)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var query = db.Conversations.AsNoTracking().Where(c => advisor.AccountIds.Contains(c.AccountId));
-        query = filter.Status switch
-        {
-            ConversationFilter.All => query,
-            ConversationFilter.Open => query.Where(c => c.Status != ConversationStatus.Resolved),
-            var s when Enum.TryParse<ConversationStatus>(s, ignoreCase: true, out var status) => query.Where(c => c.Status == status),
-            _ => query,
-        };
-        if (filter.QueueId is { } queueId)
-        {
-            query = query.Where(c => c.QueueId == queueId);
-        }
-
-        if (filter.Channel is { } channel)
-        {
-            query = query.Where(c => c.Channel == channel);
-        }
-
-        if (filter.MineOnly)
-        {
-            query = query.Where(c => c.AssigneeId == advisor.Id);
-        }
-
-        // The last message is joined on (conversation, seq), which is unique: a plain left join. Asked as FirstOrDefault
-        // in the projection, EF numbered every message of the database (ROW_NUMBER over the whole table) on each call.
-        var rows = await (
-                from c in query.OrderByDescending(c => c.UpdatedAt).Take(ListLimit)
-                join m in db.Messages on new { Conversation = c.Id, Seq = c.LastSeq } equals new { Conversation = m.ConversationId, m.Seq } into lasts
-                from last in lasts.DefaultIfEmpty()
-                orderby c.UpdatedAt descending
-                select new
-                {
-                    c.Id,
-                    c.Channel,
-                    c.IsPublic,
-                    c.Status,
-                    c.QueueId,
-                    c.AssigneeId,
-                    c.UpdatedAt,
-                    Unread = c.LastSeq - c.AdvisorReadSeq,
-                    Contact = db.Contacts.Where(k => k.Id == c.ContactId).Select(k => k.Name).FirstOrDefault(),
-                    c.ContactId,
-                    Last = last == null ? null : new { last.Text, last.AuthorKind, last.ContentType, last.PayloadJson, last.CreatedAt },
-                })
-            .ToListAsync(ct);
-
-        var names = await NamesAsync(db, advisor, ct);
-        return rows.Select(r => new ConversationRow(
-                r.Id,
-                ContactName(r.Contact, r.ContactId),
-                r.Channel,
-                r.Status,
-                r.QueueId is { } q ? names.Queues.GetValueOrDefault(q) : null,
-                r.AssigneeId,
-                r.AssigneeId is { } a ? names.Advisors.GetValueOrDefault(a) : null,
-                r.Last is null ? null : Preview(r.Last.ContentType, r.Last.Text, r.Last.PayloadJson),
-                r.Last?.AuthorKind,
-                r.Last?.CreatedAt ?? r.UpdatedAt,
-                r.AssigneeId == advisor.Id ? Math.Max(0, r.Unread) : 0,
-                r.IsPublic))
-            .ToList();
     }
 
     public async Task<ConversationHeader?> HeaderAsync(AdvisorSession advisor, long conversationId, CancellationToken ct)
@@ -185,7 +113,7 @@ public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
     public static string ContactName(string? name, long contactId) =>
         string.IsNullOrWhiteSpace(name) ? $"Visitor #{contactId}" : name;
 
-    private static string Preview(ContentType type, string? text, string? payloadJson)
+    internal static string Preview(ContentType type, string? text, string? payloadJson)
     {
         if (type == ContentType.Attachment && MessagePayload.Parse(payloadJson)?.Attachment is { } attachment)
         {
@@ -201,7 +129,7 @@ public sealed class ConsoleQueries(IDbContextFactory<ParleyDb> dbs)
         return flat.Length <= PreviewLength ? flat : string.Concat(flat.AsSpan(0, PreviewLength - 1), "…");
     }
 
-    private static async Task<(Dictionary<long, string> Queues, Dictionary<long, string> Advisors)> NamesAsync(
+    internal static async Task<(Dictionary<long, string> Queues, Dictionary<long, string> Advisors)> NamesAsync(
         ParleyDb db, AdvisorSession advisor, CancellationToken ct)
     {
         var queues = await db.Queues.AsNoTracking().Where(q => advisor.AccountIds.Contains(q.AccountId))

@@ -54,6 +54,10 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<QueueRelaxation> QueueRelaxations => Set<QueueRelaxation>();
     public DbSet<ChannelWeight> ChannelWeights => Set<ChannelWeight>();
 
+    // Finding conversations (Console/): tags and saved views; the conversation's customer_sentiment is a shadow property.
+    public DbSet<Console.ConversationTag> ConversationTags => Set<Console.ConversationTag>();
+    public DbSet<Console.SavedView> SavedViews => Set<Console.SavedView>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every enum is stored by name, every time as UTC (SQLite hands back unspecified kinds).
@@ -108,6 +112,11 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
         modelBuilder.Entity<ConversationSkill>().ToTable("conversation_skills").HasKey(s => new { s.ConversationId, s.SkillId });
         modelBuilder.Entity<QueueRelaxation>().ToTable("queue_relaxations");
         modelBuilder.Entity<ChannelWeight>().ToTable("channel_weights").HasKey(w => new { w.AccountId, w.Channel });
+
+        // Finding conversations (Console/ConsoleList.cs, migration 0013_search).
+        modelBuilder.Entity<Console.ConversationTag>().ToTable("conversation_tags").HasKey(t => new { t.ConversationId, t.Tag });
+        modelBuilder.Entity<Console.SavedView>().ToTable("saved_views");
+        modelBuilder.Entity<Conversation>().Property<double?>(Console.ConsoleList.CustomerSentiment);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

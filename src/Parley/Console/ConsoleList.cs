@@ -1,0 +1,130 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Parley.Conversations;
+using Parley.Data;
+using Parley.Identity;
+
+namespace Parley.Console;
+
+/// <summary>
+/// Where a page of the list ends: the last row's activity time and id. The list is ordered by both, newest first, so the
+/// next page starts strictly after it whatever arrives meanwhile (new conversations land before it, not in the pages).
+/// </summary>
+public sealed record ListCursor(DateTime At, long Id)
+{
+    public override string ToString() => $"{At.Ticks.ToString(CultureInfo.InvariantCulture)}.{Id.ToString(CultureInfo.InvariantCulture)}";
+
+    public static ListCursor? Parse(string? text)
+    {
+        var parts = (text ?? "").Split('.');
+        return parts.Length == 2
+            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? new ListCursor(new DateTime(ticks, DateTimeKind.Utc), id)
+            : null;
+    }
+}
+
+/// <summary>A page of the list and the cursor of the next one (null on the last page).</summary>
+public sealed record ConversationPage(IReadOnlyList<ConversationRow> Rows, ListCursor? Next);
+
+/// <summary>The list's rules: what each filter means, in one place, as a query on conversations.</summary>
+public static class ConsoleList
+{
+    public const int PageSize = 50;
+    public const int MaxRows = 500;
+
+    /// <summary>
+    /// The conversation's column (a shadow property, see ParleyDb) holding the customer's tone: the sentiment of their
+    /// latest message Parley read one in, copied there by a trigger of migration 0013. Negative, neutral and positive
+    /// split it at <see cref="MessageReading.ToneThreshold"/>, as a single message's tone.
+    /// </summary>
+    public const string CustomerSentiment = nameof(CustomerSentiment);
+
+    /// <summary>
+    /// Conversations of <paramref name="advisor"/>'s accounts that pass <paramref name="filter"/>, unordered. A customer waits
+    /// for an answer in a queue since it was queued, and with an advisor since their last message (an advisor's reply
+    /// moves it to waiting for the customer).
+    /// </summary>
+    public static IQueryable<Conversation> Filter(ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now)
+    {
+        var accounts = filter.Accounts.Count == 0 ? advisor.AccountIds.ToList() : advisor.AccountIds.Intersect(filter.Accounts).ToList();
+        var query = db.Conversations.AsNoTracking().Where(c => accounts.Contains(c.AccountId));
+        query = filter.Status switch
+        {
+            StatusFilter.All => query,
+            StatusFilter.Open => query.Where(c => c.Status != ConversationStatus.Resolved),
+            var one => ConversationFilter.OneStatus(one) is { } status ? query.Where(c => c.Status == status) : query,
+        };
+        if (filter.Channels.Count > 0)
+        {
+            var channels = filter.Channels.ToList();
+            query = query.Where(c => channels.Contains(c.Channel));
+        }
+
+        if (filter.Queues.Count > 0)
+        {
+            var queues = filter.Queues.ToList();
+            query = query.Where(c => c.QueueId != null && queues.Contains(c.QueueId.Value));
+        }
+
+        var me = advisor.Id;
+        query = filter.Assignment switch
+        {
+            AssignmentFilter.Me => query.Where(c => c.AssigneeId == me),
+            AssignmentFilter.Colleague => query.Where(c => c.AssigneeId != null && c.AssigneeId != me),
+            AssignmentFilter.Advisor => query.Where(c => c.AssigneeId == filter.AssigneeId),
+            AssignmentFilter.Unassigned => query.Where(c => c.AssigneeId == null),
+            _ => query,
+        };
+        if (filter.WaitingMinutes is { } minutes)
+        {
+            var since = now.AddMinutes(-minutes);
+            query = query.Where(c => (c.Status == ConversationStatus.Queued && c.QueuedAt <= since)
+                || (c.Status == ConversationStatus.Assigned && c.LastCustomerMessageAt <= since));
+        }
+
+        if (filter.UnreadOnly)
+        {
+            query = query.Where(c => c.AssigneeId == me && c.LastSeq > c.AdvisorReadSeq);
+        }
+
+        query = filter.Visibility switch
+        {
+            VisibilityFilter.Public => query.Where(c => c.IsPublic),
+            VisibilityFilter.Private => query.Where(c => !c.IsPublic),
+            _ => query,
+        };
+        query = filter.Sentiment switch
+        {
+            Tone.Negative => query.Where(c => EF.Property<double?>(c, CustomerSentiment) < -MessageReading.ToneThreshold),
+            Tone.Positive => query.Where(c => EF.Property<double?>(c, CustomerSentiment) > MessageReading.ToneThreshold),
+            Tone.Neutral => query.Where(c => EF.Property<double?>(c, CustomerSentiment) >= -MessageReading.ToneThreshold
+                && EF.Property<double?>(c, CustomerSentiment) <= MessageReading.ToneThreshold),
+            _ => query,
+        };
+        foreach (var tag in filter.Tags)
+        {
+            query = query.Where(c => db.ConversationTags.Any(t => t.ConversationId == c.Id && t.Tag == tag));
+        }
+
+        if (filter.Search is { } search)
+        {
+            var found = ConversationSearch.Matching(db, search);
+            query = found is null ? query.Where(c => false) : query.Where(c => found.Contains(c.Id));
+        }
+
+        return query;
+    }
+
+    /// <summary>Newest activity first, then the highest id; after <paramref name="after"/> when given.</summary>
+    public static IQueryable<Conversation> Page(IQueryable<Conversation> query, ListCursor? after, int limit)
+    {
+        if (after is { } cursor)
+        {
+            query = query.Where(c => c.UpdatedAt < cursor.At || (c.UpdatedAt == cursor.At && c.Id < cursor.Id));
+        }
+
+        return query.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(Math.Clamp(limit, 1, MaxRows) + 1);
+    }
+}

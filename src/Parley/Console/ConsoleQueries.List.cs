@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Identity;
+
+namespace Parley.Console;
+
+/// <summary>The conversation list: a page of rows for a filter (rules in <see cref="ConsoleList"/>).</summary>
+public sealed partial class ConsoleQueries
+{
+    /// <summary>The first page of the list (the bench's and the simplest callers' way in).</summary>
+    public async Task<IReadOnlyList<ConversationRow>> ListAsync(AdvisorSession advisor, ConversationFilter filter, CancellationToken ct) =>
+        (await PageAsync(advisor, filter, null, ConsoleList.PageSize, ct)).Rows;
+
+    /// <summary>Up to <paramref name="limit"/> rows after <paramref name="after"/> (from the top when null), newest activity first.</summary>
+    public async Task<ConversationPage> PageAsync(AdvisorSession advisor, ConversationFilter filter, ListCursor? after, int limit, CancellationToken ct)
+    {
+        limit = Math.Clamp(limit, 1, ConsoleList.MaxRows);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var query = ConsoleList.Page(ConsoleList.Filter(db, advisor, filter, clock.GetUtcNow().UtcDateTime), after, limit);
+
+        // The last message is joined on (conversation, seq), which is unique: a plain left join. Asked as FirstOrDefault
+        // in the projection, EF numbered every message of the database (ROW_NUMBER over the whole table) on each call.
+        var rows = await (
+                from c in query
+                join m in db.Messages on new { Conversation = c.Id, Seq = c.LastSeq } equals new { Conversation = m.ConversationId, m.Seq } into lasts
+                from last in lasts.DefaultIfEmpty()
+                orderby c.UpdatedAt descending, c.Id descending
+                select new
+                {
+                    c.Id,
+                    c.Channel,
+                    c.IsPublic,
+                    c.Status,
+                    c.QueueId,
+                    c.AssigneeId,
+                    c.UpdatedAt,
+                    Unread = c.LastSeq - c.AdvisorReadSeq,
+                    Contact = db.Contacts.Where(k => k.Id == c.ContactId).Select(k => k.Name).FirstOrDefault(),
+                    c.ContactId,
+                    Last = last == null ? null : new { last.Text, last.AuthorKind, last.ContentType, last.PayloadJson, last.CreatedAt },
+                })
+            .ToListAsync(ct);
+
+        var next = rows.Count > limit ? new ListCursor(rows[limit - 1].UpdatedAt, rows[limit - 1].Id) : null;
+        rows = rows.Take(limit).ToList();
+        var ids = rows.Select(r => r.Id).ToList();
+        var tags = (await db.ConversationTags.AsNoTracking().Where(t => ids.Contains(t.ConversationId)).Select(t => new { t.ConversationId, t.Tag }).ToListAsync(ct))
+            .ToLookup(t => t.ConversationId, t => t.Tag);
+        var snippets = filter.Search is { } search ? await ConversationSearch.SnippetsAsync(db, ids, search, ct) : [];
+        var names = await NamesAsync(db, advisor, ct);
+        return new ConversationPage(
+            rows.Select(r => new ConversationRow(
+                    r.Id,
+                    ContactName(r.Contact, r.ContactId),
+                    r.Channel,
+                    r.Status,
+                    r.QueueId is { } q ? names.Queues.GetValueOrDefault(q) : null,
+                    r.AssigneeId,
+                    r.AssigneeId is { } a ? names.Advisors.GetValueOrDefault(a) : null,
+                    r.Last is null ? null : Preview(r.Last.ContentType, r.Last.Text, r.Last.PayloadJson),
+                    r.Last?.AuthorKind,
+                    r.Last?.CreatedAt ?? r.UpdatedAt,
+                    r.AssigneeId == advisor.Id ? Math.Max(0, r.Unread) : 0,
+                    r.IsPublic,
+                    tags[r.Id].Order(StringComparer.Ordinal).ToList(),
+                    snippets.TryGetValue(r.Id, out var snippet) ? Preview(Conversations.ContentType.Text, snippet, null) : null))
+                .ToList(),
+            next);
+    }
+}
