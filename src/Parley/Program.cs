@@ -29,6 +29,7 @@ builder.AddWebMessaging();
 builder.AddParleyIdentity();
 builder.AddParleyWeb();
 builder.AddParleyConsole();
+builder.AddWorkingFaster();
 // After the web defaults: declared connections are saved once the demo workspace (its account) exists.
 builder.AddParleyChannels();
 builder.AddMessenger();
@@ -43,6 +44,7 @@ app.MapStaticAssets();
 app.MapWidgetApi();
 app.MapAccountEndpoints();
 app.MapContactsApi();
+app.MapWorkingFaster();
 app.MapConnectionsApi();
 app.MapFlowsApi();
 app.MapPublicBotApi();
