@@ -161,8 +161,9 @@ public sealed partial class FavouriteReplies(IDbContextFactory<ParleyDb> dbs, Fl
     private async Task<ReplyOutcome> ChangeAsync(AdvisorSession advisor, long id, Func<ParleyDb, FavouriteReply, Task> change, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var reply = await Usable(db, advisor, null).FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (reply is null)
+        // A supervisor manages the team replies of their accounts without being in the team; others see only what they use.
+        var reply = await db.FavouriteReplies.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (reply is null || (!CanEdit(advisor, reply) && !await Usable(db, advisor, null).AnyAsync(r => r.Id == id, ct)))
         {
             return new ReplyOutcome(ReplyOutcomeKind.NotFound, "No such favourite reply of yours.");
         }
