@@ -137,8 +137,8 @@ public sealed class ConversationNotes(IDbContextFactory<ParleyDb> dbs, WriteGate
 
     private static async Task<IReadOnlyList<Mentionable>> MentionableAsync(ParleyDb db, long accountId, CancellationToken ct) =>
         await db.AdvisorAccounts.Where(a => a.AccountId == accountId)
-            .Join(db.Advisors, m => m.AdvisorId, a => a.Id, (_, a) => new Mentionable(a.Id, a.DisplayName))
-            .OrderBy(a => a.DisplayName).ToListAsync(ct);
+            .Join(db.Advisors, m => m.AdvisorId, a => a.Id, (_, a) => a)
+            .OrderBy(a => a.DisplayName).Select(a => new Mentionable(a.Id, a.DisplayName)).ToListAsync(ct);
 
     private static string Excerpt(string body) => body.Length <= 120 ? body : string.Concat(body.AsSpan(0, 119), "…");
 }
