@@ -122,4 +122,18 @@ public sealed class NotesTests
         var seen = (await marie.GetFromJsonAsync<List<NoteView>>(url, Json))!;
         Assert.Equal("Our own business", Assert.Single(seen).Body);
     }
+
+    [Theory]
+    [InlineData("@Marie please", new long[] { 2 })]
+    [InlineData("@mari and @MARIE", new long[] { 1, 2 })]
+    [InlineData("ask @Mariella", new long[0])]
+    [InlineData("write to someone@Marie.example", new long[0])]
+    [InlineData("@Sam (supervisor), then @Sam (supervisor) again", new long[] { 3 })]
+    [InlineData("@Sam alone", new long[] { 4 })]
+    public void A_note_names_whole_display_names_after_an_at_sign(string body, long[] expected)
+    {
+        Mentionable[] advisors = [new(1, "Mari"), new(2, "Marie"), new(4, "Sam"), new(3, "Sam (supervisor)")];
+
+        Assert.Equal(expected, NoteMentions.Find(body, advisors));
+    }
 }
