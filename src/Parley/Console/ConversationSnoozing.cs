@@ -36,6 +36,16 @@ public sealed class ConversationSnoozing(IDbContextFactory<ParleyDb> dbs, WriteG
     public Task<SnoozeOutcome> UnsnoozeAsync(AdvisorSession advisor, long conversationId, CancellationToken ct) =>
         SetAsync(advisor, conversationId, null, null, ct);
 
+    /// <summary>Until when the conversation is snoozed now (<see cref="DateTime.MaxValue"/>: until the customer writes); null when it is not.</summary>
+    public async Task<DateTime?> SnoozedUntilAsync(AdvisorSession advisor, long conversationId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId, ct);
+        return conversation is not null && advisor.CanAccess(conversation.AccountId) && Snooze.IsSnoozedAt(conversation, clock.GetUtcNow().UtcDateTime)
+            ? conversation.SnoozedUntil ?? DateTime.MaxValue
+            : null;
+    }
+
     public static bool CanSnooze(AdvisorSession advisor, Conversation conversation) =>
         conversation.Status != ConversationStatus.Resolved && (conversation.AssigneeId == advisor.Id || advisor.CanSuperviseAccount(conversation.AccountId));
 
