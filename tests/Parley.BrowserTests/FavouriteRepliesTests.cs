@@ -22,9 +22,10 @@ public sealed class FavouriteRepliesTests
         await ShareReplyAsync(server, "thanks", "Thank you", "Thank you for your patience!");
         await using var browser = await Browser.LaunchAsync();
 
-        var marie = await SignInAsync(browser, server, "marie@parley.local");
-        await marie.Locator("#presence-toggle").ClickAsync();
-        await Assertions.Expect(marie.Locator("#presence-toggle")).ToHaveAttributeAsync("data-presence", "online", new() { Timeout = Timeout });
+        await using var desk = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var marie = await desk.NewPageAsync();
+        await HybridConversationTests.SignInAsync(marie, "marie@parley.local");
+        await HybridConversationTests.GoOnlineAsync(marie);
         await using var phone = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
         var customer = await phone.NewPageAsync();
         await customer.GotoAsync("/demo?user=alice");
@@ -67,17 +68,5 @@ public sealed class FavouriteRepliesTests
         var outcome = await server.Services.GetRequiredService<FavouriteReplies>().CreateAsync(
             supervisor, new FavouriteReplyInput(ReplyScope.Account, supervisor.AccountIds.Single(), null, title, shortcut, body), CancellationToken.None);
         Assert.Equal(ReplyOutcomeKind.Ok, outcome.Kind);
-    }
-
-    private static async Task<IPage> SignInAsync(Browser browser, ParleyServer server, string email)
-    {
-        var context = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/console");
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync("browser-test");
-        await page.Locator("#sign-in").ClickAsync();
-        await Assertions.Expect(page.Locator("#advisor-name")).ToBeVisibleAsync(new() { Timeout = Timeout });
-        return page;
     }
 }
