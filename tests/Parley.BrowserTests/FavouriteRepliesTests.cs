@@ -7,7 +7,7 @@ using Parley.Identity;
 
 namespace Parley.BrowserTests;
 
-/// <summary>An advisor answers with a favourite reply: '/' in the composer, pick it, the text filled for this customer is sent.</summary>
+/// <summary>An advisor answers with a favourite reply ('/' in the composer, pick it, the text filled for this customer is sent), then notes for a colleague.</summary>
 public sealed class FavouriteRepliesTests
 {
     private const float Timeout = 15_000;
@@ -56,6 +56,17 @@ public sealed class FavouriteRepliesTests
         var sent = "Hi! Hello Alice, Marie here: your parcel is on its way. 🙂";
         await Assertions.Expect(marie.Locator("#conversation-view .msg-advisor .msg-text", new() { HasText = sent })).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Assertions.Expect(customer.Locator(".parley-msg", new() { HasText = sent })).ToBeVisibleAsync(new() { Timeout = Timeout });
+
+        // Note mode: '@' offers the account's advisors; the note shows in the timeline, never on the customer's side.
+        await marie.Locator("#reply-note-mode").CheckAsync();
+        await input.PressSequentiallyAsync("@lu");
+        await Assertions.Expect(options).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await input.PressAsync("Enter");
+        await Assertions.Expect(input).ToHaveValueAsync("@Luca ");
+        await input.PressSequentiallyAsync("please check the depot");
+        await input.PressAsync("Enter");
+        await Assertions.Expect(marie.Locator("#conversation-view .note .note-text")).ToHaveTextAsync("@Luca please check the depot", new() { Timeout = Timeout });
+        await Assertions.Expect(customer.Locator(".parley-msg", new() { HasText = "depot" })).ToHaveCountAsync(0);
     }
 
     /// <summary>A reply the supervisor shares with the whole demo account.</summary>

@@ -1,8 +1,9 @@
 // Enter sends the reply (the form's submit), Shift+Enter keeps the browser's new line.
 // Typing '/' at the start of a word opens the favourite replies, filtered as the advisor types (shortcut and title);
 // arrows move, Enter or a click picks, Escape closes. The server renders the pick and it replaces the '/word' typed.
-export function bindReply(textarea, favourites, server) {
-  const picker = createPicker(textarea, favourites, server);
+// In note mode '@' offers the account's advisors instead, and the pick inserts '@Name '.
+export function bindReply(textarea, favourites, mentionables, server) {
+  const picker = createPicker(textarea, favourites, mentionables, server);
   textarea.addEventListener('keydown', e => {
     if (picker.handles(e)) {
       return;
@@ -17,8 +18,8 @@ export function bindReply(textarea, favourites, server) {
   textarea.parleyPicker = picker;
 }
 
-export function setFavourites(textarea, favourites) {
-  textarea.parleyPicker?.setFavourites(favourites);
+export function setFavourites(textarea, favourites, mentionables) {
+  textarea.parleyPicker?.setLists(favourites, mentionables);
 }
 
 export function clear(textarea) {
@@ -26,7 +27,7 @@ export function clear(textarea) {
   textarea.focus();
 }
 
-function createPicker(textarea, favourites, server) {
+function createPicker(textarea, favourites, mentionables, server) {
   const list = document.createElement('ul');
   list.id = 'favourite-picker';
   list.className = 'favourite-picker';
@@ -37,12 +38,13 @@ function createPicker(textarea, favourites, server) {
   let active = 0;
   let token = null;
 
-  // The '/word' that ends at the caret, when it starts a word.
+  // The '/word' (or in note mode '@word') that ends at the caret, when it starts a word.
   function currentToken() {
     const caret = textarea.selectionStart;
     const before = textarea.value.slice(0, caret);
-    const match = /(^|\s)\/([^\s\/]*)$/.exec(before);
-    return match ? { start: caret - match[2].length - 1, end: caret, query: match[2].toLowerCase() } : null;
+    const mention = textarea.classList.contains('note-mode');
+    const match = (mention ? /(^|\s)@([^\s@]*)$/ : /(^|\s)\/([^\s\/]*)$/).exec(before);
+    return match ? { start: caret - match[2].length - 1, end: caret, query: match[2].toLowerCase(), mention } : null;
   }
 
   function render() {
@@ -54,10 +56,10 @@ function createPicker(textarea, favourites, server) {
       item.dataset.id = String(f.id);
       const shortcut = document.createElement('span');
       shortcut.className = 'favourite-shortcut';
-      shortcut.textContent = '/' + f.shortcut;
+      shortcut.textContent = (f.name ? '@' : '/') + (f.name ?? f.shortcut);
       const title = document.createElement('span');
       title.className = 'favourite-title';
-      title.textContent = f.title;
+      title.textContent = f.title ?? '';
       item.append(shortcut, title);
       item.addEventListener('mousedown', e => { e.preventDefault(); pick(i); });
       return item;
@@ -72,8 +74,8 @@ function createPicker(textarea, favourites, server) {
     if (!chosen || !at) {
       return;
     }
-    const text = await server.invokeMethodAsync('RenderFavouriteAsync', chosen.id);
-    if (text == null || textarea.value.charAt(at.start) !== '/') {
+    const text = at.mention ? '@' + chosen.name + ' ' : await server.invokeMethodAsync('RenderFavouriteAsync', chosen.id);
+    if (text == null || textarea.value.charAt(at.start) !== (at.mention ? '@' : '/')) {
       return;
     }
     // Inserted as the textarea's value: text, never markup. The advisor can still edit before sending.
@@ -91,7 +93,7 @@ function createPicker(textarea, favourites, server) {
   }
 
   return {
-    setFavourites(next) { favourites = next || []; },
+    setLists(nextFavourites, nextMentionables) { favourites = nextFavourites || []; mentionables = nextMentionables || []; },
     update() {
       token = currentToken();
       if (!token) {
@@ -99,8 +101,10 @@ function createPicker(textarea, favourites, server) {
         return;
       }
       const q = token.query;
-      shown = favourites.filter(f => f.shortcut.toLowerCase().includes(q) || f.title.toLowerCase().includes(q))
-        .sort((a, b) => Number(!a.shortcut.toLowerCase().startsWith(q)) - Number(!b.shortcut.toLowerCase().startsWith(q)))
+      const key = f => (f.name ?? f.shortcut).toLowerCase();
+      shown = (token.mention ? mentionables : favourites)
+        .filter(f => key(f).includes(q) || (f.title ?? '').toLowerCase().includes(q))
+        .sort((a, b) => Number(!key(a).startsWith(q)) - Number(!key(b).startsWith(q)))
         .slice(0, 8);
       active = 0;
       render();
