@@ -31,6 +31,7 @@ builder.AddWebMessaging();
 builder.AddParleyIdentity();
 builder.AddParleyWeb();
 builder.AddParleyConsole();
+builder.AddWorkingFaster();
 // After the web defaults: declared connections are saved once the demo workspace (its account) exists.
 builder.AddParleyChannels();
 builder.AddMessenger();
@@ -47,6 +48,7 @@ app.MapAccountEndpoints();
 app.MapContactsApi();
 app.MapCrmApi();
 app.MapRoutingApi();
+app.MapWorkingFaster();
 app.MapConnectionsApi();
 app.MapFlowsApi();
 app.MapPublicBotApi();

@@ -52,6 +52,12 @@ public sealed class Conversation
     public DateTime? ResolvedAt { get; set; }
     public DateTime? LastCustomerMessageAt { get; set; }
 
+    /// <summary>When an advisor snoozed the conversation (see <see cref="Snooze"/>); null when never.</summary>
+    public DateTime? SnoozedAt { get; set; }
+
+    /// <summary>Until when it stays snoozed; null means until the customer writes.</summary>
+    public DateTime? SnoozedUntil { get; set; }
+
     /// <summary>Where the conversation came from as the channel reported it (an ad, an m.me link's ref), as JSON.</summary>
     public string? EntryPoint { get; set; }
 

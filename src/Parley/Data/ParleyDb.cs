@@ -58,6 +58,13 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<Console.ConversationTag> ConversationTags => Set<Console.ConversationTag>();
     public DbSet<Console.SavedView> SavedViews => Set<Console.SavedView>();
 
+    // Working faster (issue 12): teams, favourite replies, internal notes and their mentions (migration 0014).
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<AdvisorTeam> AdvisorTeams => Set<AdvisorTeam>();
+    public DbSet<Console.Replies.FavouriteReply> FavouriteReplies => Set<Console.Replies.FavouriteReply>();
+    public DbSet<Console.Notes.ConversationNote> ConversationNotes => Set<Console.Notes.ConversationNote>();
+    public DbSet<Console.Notes.NoteMention> NoteMentions => Set<Console.Notes.NoteMention>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every enum is stored by name, every time as UTC (SQLite hands back unspecified kinds).
@@ -117,6 +124,13 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
         modelBuilder.Entity<Console.ConversationTag>().ToTable("conversation_tags").HasKey(t => new { t.ConversationId, t.Tag });
         modelBuilder.Entity<Console.SavedView>().ToTable("saved_views");
         modelBuilder.Entity<Conversation>().Property<double?>(Console.ConsoleList.CustomerSentiment);
+
+        // Working faster (issue 12, migration 0014): teams, favourite replies, notes, mentions; snooze is two conversation columns.
+        modelBuilder.Entity<Team>().ToTable("teams");
+        modelBuilder.Entity<AdvisorTeam>().ToTable("advisor_teams").HasKey(a => new { a.AdvisorId, a.TeamId });
+        modelBuilder.Entity<Console.Replies.FavouriteReply>().ToTable("favourite_replies");
+        modelBuilder.Entity<Console.Notes.ConversationNote>().ToTable("conversation_notes");
+        modelBuilder.Entity<Console.Notes.NoteMention>().ToTable("note_mentions");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -29,7 +29,7 @@ public sealed class CurrentAdvisor(AuthenticationStateProvider authentication, I
         return _session;
     }
 
-    /// <summary>The advisor's session as stored now: name, role and accounts; null when the advisor no longer exists.</summary>
+    /// <summary>The advisor's session as stored now: name, role, accounts and teams; null when the advisor no longer exists.</summary>
     public static async Task<AdvisorSession?> LoadAsync(IDbContextFactory<ParleyDb> dbs, long id, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -40,6 +40,11 @@ public sealed class CurrentAdvisor(AuthenticationStateProvider authentication, I
         }
 
         var accounts = await db.AdvisorAccounts.Where(a => a.AdvisorId == id).Select(a => a.AccountId).ToListAsync(ct);
-        return new AdvisorSession(advisor.Id, advisor.DisplayName, advisor.Role, accounts.ToHashSet());
+        // Only teams of the advisor's accounts count: a team left behind in an account they lost gives nothing.
+        var teams = await db.AdvisorTeams.Where(m => m.AdvisorId == id)
+            .Join(db.Teams, m => m.TeamId, t => t.Id, (_, t) => t)
+            .Where(t => accounts.Contains(t.AccountId))
+            .Select(t => t.Id).ToListAsync(ct);
+        return new AdvisorSession(advisor.Id, advisor.DisplayName, advisor.Role, accounts.ToHashSet()) { TeamIds = teams.ToHashSet() };
     }
 }

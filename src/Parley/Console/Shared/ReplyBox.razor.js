@@ -1,14 +1,131 @@
 // Enter sends the reply (the form's submit), Shift+Enter keeps the browser's new line.
-export function bindReply(textarea) {
+// Typing '/' at the start of a word opens the favourite replies, filtered as the advisor types (shortcut and title);
+// arrows move, Enter or a click picks, Escape closes. The server renders the pick and it replaces the '/word' typed.
+// In note mode '@' offers the account's advisors instead, and the pick inserts '@Name '.
+export function bindReply(textarea, favourites, mentionables, server) {
+  const picker = createPicker(textarea, favourites, mentionables, server);
   textarea.addEventListener('keydown', e => {
+    if (picker.handles(e)) {
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       textarea.form.requestSubmit();
     }
   });
+  textarea.addEventListener('input', () => picker.update());
+  textarea.addEventListener('blur', () => setTimeout(() => picker.close(), 150));
+  textarea.parleyPicker = picker;
+}
+
+export function setFavourites(textarea, favourites, mentionables) {
+  textarea.parleyPicker?.setLists(favourites, mentionables);
 }
 
 export function clear(textarea) {
   textarea.value = '';
   textarea.focus();
+}
+
+function createPicker(textarea, favourites, mentionables, server) {
+  const list = document.createElement('ul');
+  list.id = 'favourite-picker';
+  list.className = 'favourite-picker';
+  list.setAttribute('role', 'listbox');
+  list.hidden = true;
+  textarea.insertAdjacentElement('beforebegin', list);
+  let shown = [];
+  let active = 0;
+  let token = null;
+
+  // The '/word' (or in note mode '@word') that ends at the caret, when it starts a word.
+  function currentToken() {
+    const caret = textarea.selectionStart;
+    const before = textarea.value.slice(0, caret);
+    const mention = textarea.classList.contains('note-mode');
+    const match = (mention ? /(^|\s)@([^\s@]*)$/ : /(^|\s)\/([^\s\/]*)$/).exec(before);
+    return match ? { start: caret - match[2].length - 1, end: caret, query: match[2].toLowerCase(), mention } : null;
+  }
+
+  function render() {
+    list.replaceChildren(...shown.map((f, i) => {
+      const item = document.createElement('li');
+      item.className = 'favourite-option' + (i === active ? ' active' : '');
+      item.setAttribute('role', 'option');
+      item.setAttribute('aria-selected', i === active ? 'true' : 'false');
+      item.dataset.id = String(f.id);
+      const shortcut = document.createElement('span');
+      shortcut.className = 'favourite-shortcut';
+      shortcut.textContent = (f.name ? '@' : '/') + (f.name ?? f.shortcut);
+      const title = document.createElement('span');
+      title.className = 'favourite-title';
+      title.textContent = f.title ?? '';
+      item.append(shortcut, title);
+      item.addEventListener('mousedown', e => { e.preventDefault(); pick(i); });
+      return item;
+    }));
+    list.hidden = shown.length === 0;
+  }
+
+  async function pick(index) {
+    const chosen = shown[index];
+    const at = token;
+    close();
+    if (!chosen || !at) {
+      return;
+    }
+    const text = at.mention ? '@' + chosen.name + ' ' : await server.invokeMethodAsync('RenderFavouriteAsync', chosen.id);
+    if (text == null || textarea.value.charAt(at.start) !== (at.mention ? '@' : '/')) {
+      return;
+    }
+    // Inserted as the textarea's value: text, never markup. The advisor can still edit before sending.
+    textarea.value = textarea.value.slice(0, at.start) + text + textarea.value.slice(at.end);
+    const caret = at.start + text.length;
+    textarea.setSelectionRange(caret, caret);
+    textarea.focus();
+    textarea.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+
+  function close() {
+    shown = [];
+    token = null;
+    render();
+  }
+
+  return {
+    setLists(nextFavourites, nextMentionables) { favourites = nextFavourites || []; mentionables = nextMentionables || []; },
+    update() {
+      token = currentToken();
+      if (!token) {
+        close();
+        return;
+      }
+      const q = token.query;
+      const key = f => (f.name ?? f.shortcut).toLowerCase();
+      shown = (token.mention ? mentionables : favourites)
+        .filter(f => key(f).includes(q) || (f.title ?? '').toLowerCase().includes(q))
+        .sort((a, b) => Number(!key(a).startsWith(q)) - Number(!key(b).startsWith(q)))
+        .slice(0, 8);
+      active = 0;
+      render();
+    },
+    handles(e) {
+      if (list.hidden || e.isComposing) {
+        return false;
+      }
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        active = (active + (e.key === 'ArrowDown' ? 1 : shown.length - 1)) % shown.length;
+        render();
+      } else if (e.key === 'Enter' || e.key === 'Tab') {
+        pick(active);
+      } else if (e.key === 'Escape') {
+        close();
+      } else {
+        return false;
+      }
+      e.preventDefault();
+      return true;
+    },
+    close,
+  };
 }
