@@ -53,7 +53,8 @@ public static class ConsoleList
         query = filter.Status switch
         {
             StatusFilter.All => query,
-            StatusFilter.Open => query.Where(c => c.Status != ConversationStatus.Resolved),
+            StatusFilter.Open => query.Where(c => c.Status != ConversationStatus.Resolved).Where(Snooze.IsNotSnoozed(now)),
+            StatusFilter.Snoozed => query.Where(c => c.Status != ConversationStatus.Resolved).Where(Snooze.IsSnoozed(now)),
             var one => ConversationFilter.OneStatus(one) is { } status ? query.Where(c => c.Status == status) : query,
         };
         if (filter.Channels.Count > 0)

@@ -13,6 +13,9 @@ public enum StatusFilter
     Assigned,
     WaitingForCustomer,
     Resolved,
+
+    /// <summary>Open conversations an advisor snoozed (<see cref="Conversations.Snooze"/>); "open" hides them.</summary>
+    Snoozed,
 }
 
 /// <summary>Whose conversations: anyone's, mine, a colleague's (anyone's but mine), one advisor's, nobody's.</summary>

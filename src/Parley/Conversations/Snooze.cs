@@ -24,6 +24,13 @@ public static class Snooze
         return Expression.Lambda<Func<Conversation, bool>>(body, Rule.Parameters[0]);
     }
 
+    /// <summary>The rule's negation, for the list's "open" (the conversations an advisor should look at now).</summary>
+    public static Expression<Func<Conversation, bool>> IsNotSnoozed(DateTime now)
+    {
+        var snoozed = IsSnoozed(now);
+        return Expression.Lambda<Func<Conversation, bool>>(Expression.Not(snoozed.Body), snoozed.Parameters);
+    }
+
     public static bool IsSnoozedAt(Conversation conversation, DateTime now) => Compiled(conversation, now);
 
     /// <summary>A closure-like holder: EF Core sends a member of a constant as a parameter, not as SQL text.</summary>

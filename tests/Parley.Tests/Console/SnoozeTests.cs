@@ -108,6 +108,13 @@ public sealed class SnoozeTests
         var inQuery = await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversationId).Where(Snooze.IsSnoozed(now)).AnyAsync());
         var conversation = await app.DbAsync(db => db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversationId));
         Assert.Equal(inQuery, Snooze.IsSnoozedAt(conversation, now));
+
+        // The console's list: "open" leaves a snoozed conversation out, "snoozed" shows it.
+        var admin = await app.AdvisorAsync("admin@parley.local");
+        var queries = app.Service<ConsoleQueries>();
+        var open = await queries.ListAsync(admin, new ConversationFilter(), CancellationToken.None);
+        var snoozed = await queries.ListAsync(admin, new ConversationFilter { Status = StatusFilter.Snoozed }, CancellationToken.None);
+        Assert.Equal((!inQuery, inQuery), (open.Any(r => r.Id == conversationId), snoozed.Any(r => r.Id == conversationId)));
         return inQuery;
     }
 }
