@@ -36,10 +36,10 @@ public sealed class FavouriteRepliesTests
         var input = marie.Locator("#reply-input");
         await Assertions.Expect(input).ToBeEnabledAsync(new() { Timeout = Timeout });
 
-        // '/' lists both; typing filters by shortcut and title; Escape closes without touching the text.
+        // '/' lists these two and the demo brand's two; typing filters by shortcut and title; Escape closes without touching the text.
         await input.PressSequentiallyAsync("/");
         var options = marie.Locator("#favourite-picker .favourite-option");
-        await Assertions.Expect(options).ToHaveCountAsync(2, new() { Timeout = Timeout });
+        await Assertions.Expect(options).ToHaveCountAsync(4, new() { Timeout = Timeout });
         await input.PressAsync("Escape");
         await Assertions.Expect(marie.Locator("#favourite-picker")).ToBeHiddenAsync();
         await input.PressAsync("Backspace");

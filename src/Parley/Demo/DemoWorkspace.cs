@@ -136,7 +136,7 @@ public sealed class DemoWorkspace(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The account's CRM is the demo's stand-in (DemoCrm), which checks Parley's signature with this secret.
-        var crm = new Contacts.Crm.CrmSettings { Url = DemoCrm.Path, ProtectedSecret = secrets.Protect(Secret()), TimeoutMs = 1_500 };
+        var crm = new Contacts.Crm.CrmSettings { Url = DemoCrm.Path, ProtectedSecret = secrets.Protect(Secret()), TimeoutMs = 5_000 };
         var account = new Account { Name = AccountName, CreatedAt = now, CrmJson = crm.ToJson() };
         db.Accounts.Add(account);
         await db.SaveChangesAsync(ct);
@@ -205,6 +205,22 @@ public sealed class DemoWorkspace(
             db.AdvisorQueues.AddRange(memberOf.Select(q => new AdvisorQueue { AdvisorId = advisor.Id, QueueId = q.Id }));
         }
 
+        await db.SaveChangesAsync(ct);
+
+        // Favourite replies every advisor of the brand can insert with '/' in the composer.
+        db.FavouriteReplies.AddRange(
+            new Console.Replies.FavouriteReply
+            {
+                Scope = Console.Replies.ReplyScope.Account, AccountId = account.Id, Shortcut = "strike", Title = "Strike delays",
+                Body = "Hello {{ contact.first_name }}, because of the national strike parcels may arrive one or two days late. We are sorry for the wait.",
+                CreatedAt = now, UpdatedAt = now,
+            },
+            new Console.Replies.FavouriteReply
+            {
+                Scope = Console.Replies.ReplyScope.Account, AccountId = account.Id, Shortcut = "code", Title = "Ask for the tracking code",
+                Body = "Could you send me your tracking code, {{ contact.first_name }}? It has 13 characters, like RR123456785IT. {{ advisor.first_name }}",
+                CreatedAt = now, UpdatedAt = now,
+            });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Parley.Console.Replies;
 using Parley.Data;
 using Parley.Tests.Infrastructure;
@@ -17,6 +18,7 @@ public sealed class FavouriteRepliesTests
     public async Task Each_advisor_sees_their_own_their_teams_and_their_accounts_replies_only(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider);
+        await WithoutDemoRepliesAsync(app);
         var account = await DemoAccountAsync(app);
         var luca = await SessionAsync(app, "luca@parley.local");
         var teamId = await TeamAsync(app, account, "Bank", luca);
@@ -67,6 +69,7 @@ public sealed class FavouriteRepliesTests
     public async Task Variables_are_filled_with_the_conversations_contact_and_the_signed_in_advisor(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider);
+        await WithoutDemoRepliesAsync(app);
         var (conversationId, customer) = await ConversationAsync(app, "Alice <b>Martin</b>");
         using var _ = customer;
         using var sam = await ConsoleLogin.SignedInAsync(app, "supervisor@parley.local");
@@ -83,6 +86,7 @@ public sealed class FavouriteRepliesTests
     public async Task A_body_that_does_not_parse_is_refused_with_the_parse_error(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider);
+        await WithoutDemoRepliesAsync(app);
         using var marie = await ConsoleLogin.SignedInAsync(app, "marie@parley.local");
 
         var refused = await marie.PostAsJsonAsync(Api, new FavouriteReplyInput(ReplyScope.Personal, null, null, "Broken", "broken", "Hello {{ contact.first_name"));
@@ -108,4 +112,7 @@ public sealed class FavouriteRepliesTests
 
     private static async Task<long[]> IdsAsync(HttpClient client, string url) =>
         (await client.GetFromJsonAsync<List<FavouriteReplyView>>(url, Json))!.Select(r => r.Id).Order().ToArray();
+
+    /// <summary>The demo brand's own favourite replies are left out, so each test counts only what it created.</summary>
+    private static async Task WithoutDemoRepliesAsync(ParleyApplication app) => await app.DbAsync(db => db.FavouriteReplies.ExecuteDeleteAsync());
 }
