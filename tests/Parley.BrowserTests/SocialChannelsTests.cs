@@ -55,7 +55,7 @@ public sealed class SocialChannelsTests
         await Assertions.Expect(whatsAppReply).ToContainTextAsync("— Sofia");
     }
 
-    private static async Task StartChatAsync(IPage simulator, string network, string name, string text)
+    internal static async Task StartChatAsync(IPage simulator, string network, string name, string text)
     {
         await simulator.Locator($".net[data-network=\"{network}\"]").ClickAsync();
         await simulator.Locator("#new-customer input[name=name]").FillAsync(name);
