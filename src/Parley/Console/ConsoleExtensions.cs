@@ -13,6 +13,7 @@ public static class ConsoleExtensions
         builder.Services.AddSingleton<ConsoleQueries>();
         builder.Services.AddSingleton<ConversationTags>();
         builder.Services.AddSingleton<SavedViews>();
+        builder.Services.AddSingleton<AdvisorUploads>();
         return builder;
     }
 

@@ -120,13 +120,22 @@ public static class ContactsApi
                 statusCode: StatusCodes.Status409Conflict, title: "Cannot retire this key");
     }
 
-    private static async Task<ProblemHttpResult?> AdminAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
-        await SignedInAsync(http, dbs, ct) switch
+    /// <summary>
+    /// The key ring signs the sessions of every account's widgets: only an admin of every account manages it, so an
+    /// admin of one brand cannot end another brand's customers' sessions.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> AdminAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct)
+    {
+        if (await SignedInAsync(http, dbs, ct) is not { } advisor)
         {
-            null => NotSignedIn(),
-            { Role: not AdvisorRole.Admin } => Forbidden("Only admins manage the widget's signing keys."),
-            _ => null,
-        };
+            return NotSignedIn();
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return advisor.Role == AdvisorRole.Admin && !await db.Accounts.AnyAsync(a => !advisor.AccountIds.Contains(a.Id), ct)
+            ? null
+            : Forbidden("Only admins of every account manage the widget's signing keys.");
+    }
 
     private static Task<AdvisorSession?> SignedInAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
         ConsoleCaller.SessionAsync(http, dbs, ct);

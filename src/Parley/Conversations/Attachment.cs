@@ -11,4 +11,18 @@ public sealed class Attachment
     public long Size { get; set; }
     public required byte[] Data { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    public static Attachment Of(NewAttachment file, long accountId, long conversationId, DateTime now) => new()
+    {
+        AccountId = accountId,
+        ConversationId = conversationId,
+        FileName = file.FileName,
+        ContentType = file.ContentType,
+        Size = file.Data.LongLength,
+        Data = file.Data,
+        CreatedAt = now,
+    };
+
+    /// <summary>What its message's payload says of it (set once the attachment is saved and has its id).</summary>
+    public AttachmentInfo Info => new(Id, FileName, ContentType, Size);
 }

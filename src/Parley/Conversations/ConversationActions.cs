@@ -49,7 +49,15 @@ public sealed class ConversationActions(
             ? Task.FromResult(ActionOutcome.Fail(Hosting.InputText.Problem(bad, "A template value")!))
             : SendAsync(advisor, conversationId, renderedText, new MessagePayload(Template: template), ct);
 
-    private Task<ActionOutcome> SendAsync(AdvisorSession advisor, long conversationId, string text, MessagePayload? payload, CancellationToken ct) =>
+    /// <summary>
+    /// Sends a file the caller has checked (its type proven by its bytes) as an attachment message named after the file;
+    /// the reply rules apply as for text, the file's name standing for the text.
+    /// </summary>
+    public Task<ActionOutcome> SendAttachmentAsync(AdvisorSession advisor, long conversationId, NewAttachment file, CancellationToken ct) =>
+        SendAsync(advisor, conversationId, file.FileName, null, ct, file);
+
+    private Task<ActionOutcome> SendAsync(
+        AdvisorSession advisor, long conversationId, string text, MessagePayload? payload, CancellationToken ct, NewAttachment? file = null) =>
         ChangeAsync(advisor, conversationId, async (db, conversation, events) =>
         {
             if (conversation.AssigneeId is { } assignee && assignee != advisor.Id && !advisor.CanSupervise)
@@ -81,7 +89,13 @@ public sealed class ConversationActions(
 
             var firstReply = !await db.Messages.AnyAsync(m => m.ConversationId == conversation.Id && m.AuthorKind == AuthorKind.Advisor
                 && m.CreatedAt >= (conversation.QueuedAt ?? conversation.CreatedAt), ct);
-            var reply = writer.AddOutbound(db, conversation, AuthorKind.Advisor, advisor.DisplayName, ContentType.Text, text, payload, events, advisor.Id);
+            if (file is not null)
+            {
+                payload = await StoreAsync(db, conversation, file, ct);
+            }
+
+            var content = file is null ? ContentType.Text : ContentType.Attachment;
+            var reply = writer.AddOutbound(db, conversation, AuthorKind.Advisor, advisor.DisplayName, content, text, payload, events, advisor.Id);
             reply.ParentChannelMessageId = replyTo;
             var now = clock.GetUtcNow().UtcDateTime;
             if (firstReply)
@@ -217,6 +231,14 @@ public sealed class ConversationActions(
         db.Advisors.AsNoTracking().FirstAsync(a => a.Id == id, ct);
 
     /// <summary>Loads, authorises, changes and commits, retrying when the engine changed the conversation meanwhile.</summary>
+    /// <summary>Stores the file in the reply's transaction, so a refused or failed reply leaves no file behind.</summary>
+    private async Task<MessagePayload> StoreAsync(ParleyDb db, Conversation conversation, NewAttachment file, CancellationToken ct)
+    {
+        var stored = db.Attachments.Add(Attachment.Of(file, conversation.AccountId, conversation.Id, clock.GetUtcNow().UtcDateTime)).Entity;
+        await db.SaveChangesAsync(ct);
+        return new MessagePayload(Attachment: stored.Info);
+    }
+
     private async Task<ActionOutcome> ChangeAsync(
         AdvisorSession advisor, long conversationId,
         Func<ParleyDb, Conversation, List<ConversationEvent>, Task<ActionOutcome>> change, CancellationToken ct)

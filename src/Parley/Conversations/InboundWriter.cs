@@ -246,16 +246,7 @@ public sealed class InboundWriter(
                 continue;
             }
 
-            var attachment = new Attachment
-            {
-                AccountId = accountId,
-                ConversationId = message.ConversationId,
-                FileName = file.FileName,
-                ContentType = file.ContentType,
-                Size = file.Data.LongLength,
-                Data = file.Data,
-                CreatedAt = now,
-            };
+            var attachment = Attachment.Of(file, accountId, message.ConversationId, now);
             db.Attachments.Add(attachment);
             files.Add((message, attachment));
         }
@@ -268,7 +259,7 @@ public sealed class InboundWriter(
         await db.SaveChangesAsync();
         foreach (var (message, a) in files)
         {
-            message.PayloadJson = new MessagePayload(Attachment: new AttachmentInfo(a.Id, a.FileName, a.ContentType, a.Size)).ToJson();
+            message.PayloadJson = new MessagePayload(Attachment: a.Info).ToJson();
         }
     }
 

@@ -88,7 +88,17 @@ public sealed class CrmLookup(
 
     private async Task<CrmRecord> CallAsync(CrmSettings settings, string body, CancellationToken ct)
     {
-        var url = settings.Url.StartsWith('/') ? platformApi.OwnAddress() + settings.Url : settings.Url;
+        string url;
+        try
+        {
+            url = settings.Url.StartsWith('/') ? platformApi.OwnAddress() + settings.Url : settings.Url;
+        }
+        catch (InvalidOperationException e)
+        {
+            // A path on this server, and the server listens on no address it can call: the panel says so, the console goes on.
+            return new CrmRecord(CrmStatus.Failed, Problem: e.Message);
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         if (secrets.Unprotect(settings.ProtectedSecret) is { } secret)
         {
