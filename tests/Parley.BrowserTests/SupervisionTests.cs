@@ -13,7 +13,8 @@ public sealed class SupervisionTests
     [ChromiumFact]
     public async Task A_supervisor_sees_a_queue_grow_live_and_reassigns_the_conversation_to_an_advisor()
     {
-        await using var server = new ParleyServer();
+        // No periodic recompute within the test: only the event hub can bring the new figures.
+        await using var server = new ParleyServer(new Dictionary<string, string?> { ["Supervision:WaitsEvery"] = "01:00:00" });
         server.StartServer();
         await using var browser = await Browser.LaunchAsync();
         var marieId = await AdvisorIdAsync(server, "marie@parley.local");

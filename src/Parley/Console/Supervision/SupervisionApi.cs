@@ -13,6 +13,7 @@ public static class SupervisionApi
 
     public static WebApplicationBuilder AddSupervision(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<SupervisionOptions>().BindConfiguration(SupervisionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SupervisionQueries>();
         builder.Services.AddSingleton<SupervisionActions>();
         return builder;
