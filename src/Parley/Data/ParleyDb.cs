@@ -65,6 +65,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<Console.Notes.ConversationNote> ConversationNotes => Set<Console.Notes.ConversationNote>();
     public DbSet<Console.Notes.NoteMention> NoteMentions => Set<Console.Notes.NoteMention>();
 
+    // Supervision (issue 12, Console/Supervision, migration 0018): each queue's service-level target and wait alert.
+    public DbSet<Console.Supervision.QueueTarget> QueueTargets => Set<Console.Supervision.QueueTarget>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every enum is stored by name, every time as UTC (SQLite hands back unspecified kinds).
@@ -131,6 +134,13 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
         modelBuilder.Entity<Console.Replies.FavouriteReply>().ToTable("favourite_replies");
         modelBuilder.Entity<Console.Notes.ConversationNote>().ToTable("conversation_notes");
         modelBuilder.Entity<Console.Notes.NoteMention>().ToTable("note_mentions");
+
+        // Supervision (issue 12, migration 0018): a queue's targets, keyed by the queue.
+        modelBuilder.Entity<Console.Supervision.QueueTarget>(e =>
+        {
+            e.ToTable("queue_targets").HasKey(t => t.QueueId);
+            e.Property(t => t.QueueId).ValueGeneratedNever();
+        });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
