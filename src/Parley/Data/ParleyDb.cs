@@ -65,6 +65,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<Console.Notes.ConversationNote> ConversationNotes => Set<Console.Notes.ConversationNote>();
     public DbSet<Console.Notes.NoteMention> NoteMentions => Set<Console.Notes.NoteMention>();
 
+    // Help requests (issue 12, Console/Help, migration 0017).
+    public DbSet<Console.Help.HelpRequest> HelpRequests => Set<Console.Help.HelpRequest>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every enum is stored by name, every time as UTC (SQLite hands back unspecified kinds).
@@ -131,6 +134,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
         modelBuilder.Entity<Console.Replies.FavouriteReply>().ToTable("favourite_replies");
         modelBuilder.Entity<Console.Notes.ConversationNote>().ToTable("conversation_notes");
         modelBuilder.Entity<Console.Notes.NoteMention>().ToTable("note_mentions");
+
+        // Help requests (issue 12, Console/Help, migration 0017).
+        modelBuilder.Entity<Console.Help.HelpRequest>().ToTable("help_requests");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
