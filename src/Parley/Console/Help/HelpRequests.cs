@@ -92,8 +92,8 @@ public sealed partial class HelpRequests(
         }
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var pending = await Views(db, db.HelpRequests.Where(r => r.Status != HelpStatus.Closed && accounts.Contains(r.AccountId)))
-            .OrderBy(r => r.Id).Take(200).ToListAsync(ct);
+        var pending = (await Views(db, db.HelpRequests.Where(r => r.Status != HelpStatus.Closed && accounts.Contains(r.AccountId))
+            .OrderBy(r => r.Id).Take(200)).ToListAsync(ct)).OrderBy(r => r.Id).ToList();
         var teams = await TeamsAsync(db, pending.Select(r => r.RequesterId).Append(advisor.Id), ct);
         return pending.Where(r => HelpRules.CanHelp(advisor, r.AccountId, teams.Of(r.RequesterId, r.AccountId), teams.Of(advisor.Id, r.AccountId))).ToList();
     }
@@ -106,9 +106,9 @@ public sealed partial class HelpRequests(
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var accounts = advisor.AccountIds.ToList();
-        var requests = await Views(db, db.HelpRequests.Where(r => r.ConversationId == conversationId && accounts.Contains(r.AccountId)
-                && (r.Status != HelpStatus.Closed || r.RequesterId == advisor.Id)))
-            .OrderByDescending(r => r.Id).Take(50).ToListAsync(ct);
+        var requests = (await Views(db, db.HelpRequests.Where(r => r.ConversationId == conversationId && accounts.Contains(r.AccountId)
+                && (r.Status != HelpStatus.Closed || r.RequesterId == advisor.Id)).OrderByDescending(r => r.Id).Take(50))
+            .ToListAsync(ct)).OrderByDescending(r => r.Id).ToList();
         var own = requests.FirstOrDefault(r => r.RequesterId == advisor.Id);
         var teams = await TeamsAsync(db, requests.Select(r => r.RequesterId).Append(advisor.Id), ct);
         var helped = requests.Where(r => r.RequesterId != advisor.Id && r.Status != HelpStatus.Closed
@@ -122,6 +122,7 @@ public sealed partial class HelpRequests(
         return await Views(db, db.HelpRequests.Where(r => r.Id == id)).FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>The requests as shown, with names; ordered and limited by the caller before (a projection cannot be ordered after).</summary>
     private static IQueryable<HelpRequestView> Views(ParleyDb db, IQueryable<HelpRequest> requests) =>
         from r in requests
         join requester in db.Advisors on r.RequesterId equals requester.Id
