@@ -68,6 +68,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     // Supervision (issue 12, Console/Supervision, migration 0018): each queue's service-level target and wait alert.
     public DbSet<Console.Supervision.QueueTarget> QueueTargets => Set<Console.Supervision.QueueTarget>();
 
+    // Help requests (issue 12, Console/Help, migration 0017).
+    public DbSet<Console.Help.HelpRequest> HelpRequests => Set<Console.Help.HelpRequest>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every enum is stored by name, every time as UTC (SQLite hands back unspecified kinds).
@@ -141,6 +144,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
             e.ToTable("queue_targets").HasKey(t => t.QueueId);
             e.Property(t => t.QueueId).ValueGeneratedNever();
         });
+
+        // Help requests (issue 12, Console/Help, migration 0017).
+        modelBuilder.Entity<Console.Help.HelpRequest>().ToTable("help_requests");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
