@@ -122,6 +122,27 @@ public static class RoleScopeMatrix
         R("POST", Api + "/conversations/{id:long}/notes", "2 2 2 2 | X X", w => $"{Api}/conversations/{w.ConversationId}/notes", _ => new { body = "a note" }),
         R("GET", Api + "/mentions", "2 2 2 2 | L L", _ => Api + "/mentions"),
         R("POST", Api + "/mentions/{id:long}/read", "2 4 4 4 | 4 4", w => $"{Api}/mentions/{w.MentionId}/read"),
+
+        // Help requests: anyone who sees the conversation asks; supervisors and admins help (each call on a fresh request
+        // that Luca asked, so none of the callers is its requester).
+        R("POST", Api + "/conversations/{id:long}/help", "2 2 2 2 | X X", async w => $"{Api}/conversations/{await w.ConversationAsync()}/help", _ => new { note = "Please help" }),
+        R("GET", Api + "/conversations/{id:long}/help", "2 2 2 2 | X X", w => $"{Api}/conversations/{w.ConversationId}/help"),
+        R("GET", Api + "/help", "2 2 2 2 | L L", _ => Api + "/help"),
+        R("POST", Api + "/help/{id:long}/answer", "3 2 3 2 | X X", async w => $"{Api}/help/{await w.NewHelpRequestAsync()}/answer", _ => new { text = "Try this" }),
+        R("POST", Api + "/help/{id:long}/whisper", "3 2 3 2 | X X", async w => $"{Api}/help/{await w.NewHelpRequestAsync()}/whisper", _ => new { text = "Psst" }),
+        R("POST", Api + "/help/{id:long}/join", "3 2 3 2 | X X", async w => $"{Api}/help/{await w.NewHelpRequestAsync()}/join"),
+        R("POST", Api + "/help/{id:long}/take-over", "3 2 3 2 | X X", async w => $"{Api}/help/{await w.NewHelpRequestAsync()}/take-over"),
+        R("POST", Api + "/help/{id:long}/close", "3 2 3 2 | X X", async w => $"{Api}/help/{await w.NewHelpRequestAsync()}/close"),
+
+        // Supervision: supervisors and admins of the account.
+        R("GET", Api + "/supervision/accounts", "3 2 3 2 | 3 L", _ => Api + "/supervision/accounts"),
+        R("GET", Api + "/supervision/accounts/{accountId:long}", "3 2 3 2 | X X", w => $"{Api}/supervision/accounts/{w.AccountId}"),
+        R("GET", Api + "/supervision/queues/{id:long}/conversations", "3 2 3 2 | X X", w => $"{Api}/supervision/queues/{w.QueueId}/conversations"),
+        R("PUT", Api + "/supervision/queues/{id:long}/targets", "3 2 3 2 | X X", w => $"{Api}/supervision/queues/{w.QueueId}/targets",
+            _ => new { answerWithinSeconds = 90, alertAfterSeconds = 600 }),
+        R("POST", Api + "/supervision/conversations/{id:long}/reassign", "3 2 3 2 | X X", async w => $"{Api}/supervision/conversations/{await w.ConversationAsync()}/reassign",
+            w => new { queueId = w.QueueId, note = "matrix" }),
+        R("PUT", Api + "/supervision/advisors/{id:long}/presence", "3 2 3 2 | X X", w => $"{Api}/supervision/advisors/{w.LucaId}/presence", _ => new { presence = "away" }),
     ];
 
     private static object Connection(long accountId, string name, string externalId) => new

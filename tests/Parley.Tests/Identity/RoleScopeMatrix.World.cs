@@ -126,6 +126,15 @@ public sealed class MatrixWorld
         return id;
     }
 
+    /// <summary>An open help request that Luca asked on a fresh conversation of his.</summary>
+    public async Task<long> NewHelpRequestAsync()
+    {
+        var conversation = await ConversationAsync();
+        var luca = await TeamsSetup.SessionAsync(App, "luca@parley.local");
+        var asked = await App.Service<Parley.Console.Help.HelpRequests>().AskAsync(luca, conversation, "Help " + Marker, CancellationToken.None);
+        return asked.Request!.Id;
+    }
+
     /// <summary>A name no other object of the matrix has.</summary>
     public string Fresh(string what) => $"{Marker} {what} {Next()}";
 

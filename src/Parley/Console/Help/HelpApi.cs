@@ -29,7 +29,7 @@ public static class HelpApi
         console.MapGet("/conversations/{id:long}/help", (long id, HttpContext http, IDbContextFactory<ParleyDb> dbs, HelpRequests help, CancellationToken ct) =>
             ListAsync(http, dbs, advisor => help.OnConversationAsync(advisor, id, ct), ct));
         console.MapGet("/help", (HttpContext http, IDbContextFactory<ParleyDb> dbs, HelpRequests help, CancellationToken ct) =>
-            ListAsync(http, dbs, advisor => help.PendingAsync(advisor, ct), ct));
+            ListAsync(http, dbs, async advisor => (IReadOnlyList<HelpRequestView>?)await help.PendingAsync(advisor, ct), ct));
         console.MapPost("/help/{id:long}/answer", (long id, HelpText input, HttpContext http, IDbContextFactory<ParleyDb> dbs, HelpRequests help, CancellationToken ct) =>
             RunAsync(http, dbs, advisor => help.AnswerAsync(advisor, id, input.Text ?? "", ct), created: false, ct));
         console.MapPost("/help/{id:long}/whisper", (long id, HelpText input, HttpContext http, IDbContextFactory<ParleyDb> dbs, HelpRequests help, CancellationToken ct) =>
@@ -44,8 +44,17 @@ public static class HelpApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<HelpRequestView>>, ProblemHttpResult>> ListAsync(
-        HttpContext http, IDbContextFactory<ParleyDb> dbs, Func<AdvisorSession, Task<IReadOnlyList<HelpRequestView>>> list, CancellationToken ct) =>
-        await ConsoleCaller.SessionAsync(http, dbs, ct) is { } advisor ? TypedResults.Ok(await list(advisor)) : ConsoleCaller.NotSignedIn();
+        HttpContext http, IDbContextFactory<ParleyDb> dbs, Func<AdvisorSession, Task<IReadOnlyList<HelpRequestView>?>> list, CancellationToken ct)
+    {
+        if (await ConsoleCaller.SessionAsync(http, dbs, ct) is not { } advisor)
+        {
+            return ConsoleCaller.NotSignedIn();
+        }
+
+        return await list(advisor) is { } requests
+            ? TypedResults.Ok(requests)
+            : TypedResults.Problem("No such conversation in your accounts.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    }
 
     private static async Task<Results<Created<HelpRequestView>, Ok<HelpRequestView>, ProblemHttpResult>> RunAsync(
         HttpContext http, IDbContextFactory<ParleyDb> dbs, Func<AdvisorSession, Task<HelpOutcome>> act, bool created, CancellationToken ct)

@@ -102,10 +102,16 @@ public sealed partial class HelpRequests(
     /// What the advisor sees of help on one conversation: their own latest request (in any state), then those not yet
     /// closed that they help on. Empty when the conversation is not in their accounts.
     /// </summary>
-    public async Task<IReadOnlyList<HelpRequestView>> OnConversationAsync(AdvisorSession advisor, long conversationId, CancellationToken ct)
+    /// <summary>The conversation's requests the advisor may see; null when the conversation is not in their accounts.</summary>
+    public async Task<IReadOnlyList<HelpRequestView>?> OnConversationAsync(AdvisorSession advisor, long conversationId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var accounts = advisor.AccountIds.ToList();
+        if (!await db.Conversations.AnyAsync(c => c.Id == conversationId && accounts.Contains(c.AccountId), ct))
+        {
+            return null;
+        }
+
         var requests = (await Views(db, db.HelpRequests.Where(r => r.ConversationId == conversationId && accounts.Contains(r.AccountId)
                 && (r.Status != HelpStatus.Closed || r.RequesterId == advisor.Id)).OrderByDescending(r => r.Id).Take(50))
             .ToListAsync(ct)).OrderByDescending(r => r.Id).ToList();
