@@ -70,6 +70,44 @@ public sealed class LargeTeamScenarioTests
         await Assertions.Expect(input).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Could you send me your tracking code, Alice\\?"), new() { Timeout = Timeout });
         await input.PressAsync("Enter");
         await Assertions.Expect(phone.Locator(".parley-msg", new() { HasText = "Could you send me your tracking code, Alice?" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+
+        // The supervisor watches the floor from another browser.
+        await using var office = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var sam = await office.NewPageAsync();
+        await HybridConversationTests.SignInAsync(sam, "supervisor@parley.local");
+        await sam.Locator("#nav-supervision").ClickAsync();
+        var bank = sam.Locator("#supervision-queues tbody tr", new() { HasText = "Bank" });
+        await Assertions.Expect(bank.Locator(".waiting")).ToHaveTextAsync("0", new() { Timeout = Timeout });
+
+        // Another customer asks for the bank, where nobody is online: the queue's figure moves without a reload.
+        await using var laptop = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var bob = await laptop.NewPageAsync();
+        await bob.GotoAsync("/demo");
+        await bob.Locator("#parley-launcher").ClickAsync();
+        await bob.Locator(".parley-option", new() { HasText = "Bank" }).ClickAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(bank.Locator(".waiting")).ToHaveTextAsync("1", new() { Timeout = Timeout });
+
+        // Marie asks for help on Alice's conversation: the supervisor's badge shows it at once.
+        await marie.Locator("#help-ask").ClickAsync(new() { Timeout = Timeout });
+        await marie.Locator("#help-note").FillAsync("Alice's parcel is stuck: can we refund the postage?");
+        await marie.Locator("#help-send").ClickAsync();
+        await Assertions.Expect(marie.Locator("#help-own")).ToContainTextAsync("waiting", new() { Timeout = Timeout });
+        await Assertions.Expect(sam.Locator("#help-count")).ToHaveTextAsync("1", new() { Timeout = Timeout });
+
+        // The supervisor reassigns Alice's conversation to the Bank queue from the supervision view.
+        var bankId = await QueueIdAsync(server, "Bank");
+        await sam.Locator("#supervision-queues tbody tr", new() { HasText = "Parcels" }).Locator(".queue-open").ClickAsync();
+        var alice = sam.Locator("#supervision-conversations .queue-conversation", new() { HasText = "Marie" });
+        await Assertions.Expect(alice).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await alice.Locator(".reassign-target").SelectOptionAsync($"queue:{bankId}");
+        await alice.Locator(".reassign").ClickAsync();
+        await Assertions.Expect(bank.Locator(".waiting")).ToHaveTextAsync("2", new() { Timeout = Timeout });
+    }
+
+    private static async Task<long> QueueIdAsync(ParleyServer server, string name)
+    {
+        await using var db = await server.Services.GetRequiredService<IDbContextFactory<ParleyDb>>().CreateDbContextAsync();
+        return await db.Queues.Where(q => q.Name == name).Select(q => q.Id).FirstAsync();
     }
 
     /// <summary>Alice's website contact and her Messenger contact are one person: linked as an advisor would from the contact panel.</summary>
