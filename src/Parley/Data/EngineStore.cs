@@ -47,8 +47,11 @@ internal static partial class EngineStore
     }
 
     /// <summary>
-    /// Takes the advisor's row lock until the transaction ends (PostgreSQL). No other transaction holds an advisor's row
-    /// together with a conversation's, and routing takes the advisor's first, so the two locks cannot deadlock.
+    /// Takes the advisor's row lock until the transaction ends (PostgreSQL): routing passes and the presence sweep queue up
+    /// on it, advisor first, then conversations. It is <c>FOR NO KEY UPDATE</c>, not <c>FOR UPDATE</c>: a writer that holds a
+    /// conversation and inserts or updates a row referencing the advisor (a message, a reporting event, an assignee) takes
+    /// the advisor's <c>FOR KEY SHARE</c> lock for its foreign key, which <c>FOR UPDATE</c> would block, and the two
+    /// transactions would deadlock (found by RoutingRulesTests on PostgreSQL under load).
     /// </summary>
     public static async Task LockAdvisorAsync(ParleyDb db, long advisorId, CancellationToken cancellationToken)
     {
@@ -57,7 +60,7 @@ internal static partial class EngineStore
             return;
         }
 
-        await using var command = db.Command("SELECT id FROM advisors WHERE id = @id FOR UPDATE");
+        await using var command = db.Command("SELECT id FROM advisors WHERE id = @id FOR NO KEY UPDATE");
         command.Add("@id", advisorId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
