@@ -16,6 +16,10 @@ export function bindReply(textarea, favourites, mentionables, server) {
   textarea.addEventListener('input', () => picker.update());
   textarea.addEventListener('blur', () => setTimeout(() => picker.close(), 150));
   textarea.parleyPicker = picker;
+  // A '/' typed before this ran (the module loads after the first render) still opens the list.
+  if (document.activeElement === textarea) {
+    picker.update();
+  }
 }
 
 export function setFavourites(textarea, favourites, mentionables) {
@@ -93,7 +97,14 @@ function createPicker(textarea, favourites, mentionables, server) {
   }
 
   return {
-    setLists(nextFavourites, nextMentionables) { favourites = nextFavourites || []; mentionables = nextMentionables || []; },
+    setLists(nextFavourites, nextMentionables) {
+      favourites = nextFavourites || [];
+      mentionables = nextMentionables || [];
+      // The lists arrive after the conversation opens: a '/' already typed is matched against them at once.
+      if (token) {
+        this.update();
+      }
+    },
     update() {
       token = currentToken();
       if (!token) {
