@@ -50,6 +50,7 @@ app.MapStaticAssets();
 app.MapWidgetApi();
 app.MapAccountEndpoints();
 app.MapContactsApi();
+app.MapContactProfileApi();
 app.MapCrmApi();
 app.MapRoutingApi();
 app.MapWorkingFaster();

@@ -1,14 +1,10 @@
 using System.Data.Common;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Parley.Channels.WebMessaging;
 using Parley.Conversations;
 using Parley.Data;
-using Parley.Demo;
 using Parley.Identity;
 
 namespace Parley.BrowserTests;
@@ -33,14 +29,7 @@ public sealed class ConsoleLoadRaceTests
         await using var browser = await Browser.LaunchAsync();
 
         // A customer writes on the website: a conversation with the bot.
-        using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        var session = await (await http.PostAsJsonAsync("/api/widget/v1/sessions", new SessionRequest(DemoWorkspace.InboxKey, null, null, null, "Nora", null)))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<SessionResponse>(JsonSerializerOptions.Web);
-        http.DefaultRequestHeaders.Authorization = new("Bearer", session!.Token);
-        var opened = await (await http.PostAsync("/api/widget/v1/conversation", null))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ConversationResponse>(JsonSerializerOptions.Web);
-        (await http.PostAsJsonAsync("/api/widget/v1/messages", new SendRequest("race-1", "Where is my parcel?", null))).EnsureSuccessStatusCode();
-        var conversationId = opened!.ConversationId;
+        var conversationId = await WidgetHttp.ConversationAsync(server, "Nora", "Where is my parcel?");
 
         await using var context = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
         var sam = await context.NewPageAsync();

@@ -140,6 +140,9 @@ public sealed class MatrixWorld
 
     public int Next() => ++_fresh;
 
+    /// <summary>A note about the brand's contact, written by the supervisor.</summary>
+    public Task<long> NewContactNoteAsync() => CreatedIdAsync(Caller.Supervisor, $"/api/console/contacts/{ContactId}/notes", new { text = "Note " + Marker });
+
     public Task<long> NewTeamAsync() => TeamsSetup.TeamAsync(App, AccountId, Fresh("team"));
 
     public Task<long> NewViewAsync() =>
