@@ -39,7 +39,7 @@ public sealed class ConsoleLoadRaceTests
 
         // Sam opens the conversation by its link. Right after the page's first read of the conversations, Luca takes it
         // over, committed and published before the page reads anything else.
-        var luca = await LucaAsync(server);
+        var luca = await AdvisorSessions.OfAsync(server, "luca@parley.local");
         var actions = server.Services.GetRequiredService<ConversationActions>();
         trap.Arm(() => actions.TakeOverAsync(luca, conversationId, CancellationToken.None));
         await sam.GotoAsync($"/console/{conversationId}");
@@ -48,14 +48,6 @@ public sealed class ConsoleLoadRaceTests
         // The list and the conversation both show Luca: the page was listening when the takeover was published.
         await Assertions.Expect(row.Locator(".conv-assignee")).ToHaveTextAsync("Luca", new() { Timeout = Timeout });
         await Assertions.Expect(sam.Locator("#conversation-view .conv-assignee")).ToHaveTextAsync("Assigned to Luca", new() { Timeout = Timeout });
-    }
-
-    private static async Task<AdvisorSession> LucaAsync(ParleyServer server)
-    {
-        await using var db = await server.Services.GetRequiredService<IDbContextFactory<ParleyDb>>().CreateDbContextAsync();
-        var luca = await db.Advisors.AsNoTracking().FirstAsync(a => a.Email == "luca@parley.local");
-        var accounts = await db.AdvisorAccounts.Where(a => a.AdvisorId == luca.Id).Select(a => a.AccountId).ToListAsync();
-        return new AdvisorSession(luca.Id, luca.DisplayName, luca.Role, accounts.ToHashSet());
     }
 
     /// <summary>
