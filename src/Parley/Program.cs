@@ -36,6 +36,7 @@ builder.AddParleyConsole();
 builder.AddWorkingFaster();
 builder.AddSupervision();
 builder.AddHelpRequests();
+builder.AddAdministration();
 // After the web defaults: declared connections are saved once the demo workspace (its account) exists.
 builder.AddParleyChannels();
 builder.AddMessenger();
@@ -56,6 +57,7 @@ app.MapRoutingApi();
 app.MapWorkingFaster();
 app.MapSupervision();
 app.MapHelpRequests();
+app.MapAdministration();
 app.MapConnectionsApi();
 app.MapFlowsApi();
 app.MapPublicBotApi();
