@@ -30,7 +30,7 @@ public sealed class FavouriteRepliesPageTests
         await using var desk = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
         var marie = await desk.NewPageAsync();
         await HybridConversationTests.SignInAsync(marie, "marie@parley.local");
-        await marie.GotoAsync("/console/replies");
+        await marie.Locator("#nav-replies").ClickAsync();
         await Assertions.Expect(marie.Locator("#reply-scope option")).ToHaveCountAsync(1, new() { Timeout = Timeout });
         var shared = marie.Locator("#reply-table tr[data-shortcut=\"hours\"]");
         await Assertions.Expect(shared).ToBeVisibleAsync(new() { Timeout = Timeout });
