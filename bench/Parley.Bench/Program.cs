@@ -12,6 +12,11 @@ if (args.Contains("--flow-api"))
     return await FlowApiBench.RunAsync(args);
 }
 
+if (args.Contains("--routing"))
+{
+    return await RoutingBench.RunAsync(args);
+}
+
 if (args.Contains("--social"))
 {
     SocialOptions social;
