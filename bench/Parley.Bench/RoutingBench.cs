@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Parley.Data;
 using Parley.Identity;
 using Parley.Routing;
@@ -26,9 +27,8 @@ internal static class RoutingBench
         var database = postgres is null ? "SQLite" : "PostgreSQL";
         BenchLog.Write($"Parley.Bench --routing: {Environment.ProcessorCount} cores, {database}, {count} conversations, {nodes} nodes");
         await using var parley = await InProcessParley.StartAsync(postgres, []);
-        var router = parley.Service<Router>();
-        // The host's own loop would race the measured ones; the passes below are the same method it calls.
-        await router.StopAsync(CancellationToken.None);
+        // Each node is a Router of its own (the host's keeps running too, woken by refusals and every 5 s, as on a node).
+        var routers = Enumerable.Range(0, nodes).Select(_ => ActivatorUtilities.CreateInstance<Router>(parley.Services)).ToList();
 
         var setup = Stopwatch.StartNew();
         var workspace = await BenchWorkspace.CreateAsync(parley, accounts: 10, advisorsPerAccount: 100);
@@ -43,7 +43,7 @@ internal static class RoutingBench
         using var sampling = new CancellationTokenSource();
         var sampler = SampleAsync(parley, sampling.Token);
         var clock = Stopwatch.StartNew();
-        var results = await Task.WhenAll(Enumerable.Range(0, nodes).Select(_ => Task.Run(() => NodeAsync(router, clock))));
+        var results = await Task.WhenAll(routers.Select(router => Task.Run(() => NodeAsync(router, clock))));
         var elapsed = TimeSpan.FromTicks(results.Max(r => r.LastAssignment.Ticks));
         await sampling.CancelAsync();
         var samples = await sampler;
