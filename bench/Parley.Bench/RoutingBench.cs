@@ -127,7 +127,7 @@ internal static class RoutingBench
     private static async Task<long> CountAsync(InProcessParley parley, string sql) =>
         (await parley.DbAsync(db => db.Database.SqlQueryRaw<long>(sql).ToListAsync())).Single();
 
-    /// <summary>Checks every 200 ms, on a connection of its own, that no advisor is over capacity.</summary>
+    /// <summary>Checks every second, on a connection of its own, that no advisor is over capacity.</summary>
     private static async Task<(int Count, long Over)> SampleAsync(InProcessParley parley, CancellationToken stop)
     {
         var (count, over) = (0, 0L);
@@ -137,7 +137,7 @@ internal static class RoutingBench
             count++;
             try
             {
-                await Task.Delay(200, stop);
+                await Task.Delay(1000, stop);
             }
             catch (OperationCanceledException)
             {
