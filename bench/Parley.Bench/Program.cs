@@ -17,6 +17,11 @@ if (args.Contains("--routing"))
     return await RoutingBench.RunAsync(args);
 }
 
+if (args.Contains("--consoles"))
+{
+    return await ConsolesBench.RunAsync(args);
+}
+
 if (args.Contains("--social"))
 {
     SocialOptions social;
