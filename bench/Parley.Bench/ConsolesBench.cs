@@ -35,8 +35,8 @@ internal static class ConsolesBench
         var queries = parley.Service<ConsoleQueries>();
         var actions = parley.Service<ConversationActions>();
 
-        // The conversations that change: website ones (no outbound delivery), each assigned to an advisor of its account.
-        var changing = await parley.DbAsync(db => db.Conversations.Where(c => ids.Contains(c.Id) && c.Channel == ChannelKind.WebMessaging)
+        // The conversations that change: private website ones (no outbound delivery), each assigned to an advisor of its account.
+        var changing = await parley.DbAsync(db => db.Conversations.Where(c => ids.Contains(c.Id) && c.Channel == ChannelKind.WebMessaging && !c.IsPublic)
             .Select(c => new { c.Id, c.AccountId }).ToListAsync());
         var targets = changing.GroupBy(c => c.AccountId).ToDictionary(g => g.Key, g => new Queue<long>(g.Select(c => c.Id)));
         var sessions = workspace.Advisors.Take(count)
