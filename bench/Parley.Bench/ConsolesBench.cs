@@ -122,9 +122,5 @@ internal static class ConsolesBench
         double At(double q) => values[Math.Min(values.Count - 1, (int)(q * values.Count))];
     }
 
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
+    private static string? Option(string[] args, string name) => RoutingBench.Option(args, name);
 }

@@ -147,7 +147,8 @@ internal static class RoutingBench
         return (count, over);
     }
 
-    private static string? Option(string[] args, string name)
+    /// <summary>The value after <paramref name="name"/> on the command line, if any.</summary>
+    internal static string? Option(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
