@@ -12,6 +12,16 @@ if (args.Contains("--flow-api"))
     return await FlowApiBench.RunAsync(args);
 }
 
+if (args.Contains("--routing"))
+{
+    return await RoutingBench.RunAsync(args);
+}
+
+if (args.Contains("--consoles"))
+{
+    return await ConsolesBench.RunAsync(args);
+}
+
 if (args.Contains("--social"))
 {
     SocialOptions social;
