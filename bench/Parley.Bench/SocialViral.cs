@@ -101,7 +101,7 @@ internal static class SocialViral
     {
         private readonly ConsoleQueries _queries = new(new PooledDbContextFactory<ParleyDb>(postgres
             ? new DbContextOptionsBuilder<ParleyDb>().UseNpgsql(connectionString).Options
-            : new DbContextOptionsBuilder<ParleyDb>().UseSqlite(connectionString).Options));
+            : new DbContextOptionsBuilder<ParleyDb>().UseSqlite(connectionString).Options), TimeProvider.System);
 
         private readonly AdvisorSession _admin = new(0, "Bench", AdvisorRole.Admin, new HashSet<long> { accountId });
 
