@@ -49,7 +49,7 @@ internal sealed class ConsoleListData(int conversations, long messages, DateTime
     /// <summary>The commonest content word (in about a quarter of the messages).</summary>
     public static string CommonWord => "parcel";
 
-    /// <summary>The tracking number written in exactly one conversation (its customer's second message).</summary>
+    /// <summary>The tracking number written in exactly one conversation (its first message).</summary>
     public static string TrackingNumber(long conversationId) => $"PX{conversationId * 7919 % 10_000_000:D7}";
 
     /// <summary>Advisors of one account only (role advisor): ids 70 + (account - 1) + 10 k.</summary>
@@ -181,7 +181,7 @@ internal sealed class ConsoleListData(int conversations, long messages, DateTime
                     text.Append(text.Length == 0 ? "" : " ").Append(_vocabulary[Word(random)]);
                 }
 
-                if (seq == 3)
+                if (seq == 1)
                 {
                     text.Append(' ').Append(TrackingNumber(i + 1));
                 }
