@@ -35,7 +35,7 @@ public static class ConsoleList
     public const int MaxRows = 500;
 
     /// <summary>A common search walks the list this many conversations at a time, and this far at most.</summary>
-    public const int SearchBatch = 200;
+    public const int SearchBatch = 64;
 
     public const int SearchWalk = 2_000;
 
@@ -131,8 +131,9 @@ public static class ConsoleList
     /// </summary>
     public static IQueryable<Conversation> Page(ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, ListCursor? after, int limit)
     {
+        // A queue's or one advisor's conversations have an index of their own, in order, whatever the account.
         var accounts = Accounts(advisor, filter);
-        if (accounts.Count <= 1)
+        if (accounts.Count <= 1 || filter.Queues.Count > 0 || filter.UnreadOnly || filter.Assignment is AssignmentFilter.Me or AssignmentFilter.Advisor)
         {
             return Page(Filter(db, advisor, filter, now), after, limit);
         }

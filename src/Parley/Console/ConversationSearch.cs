@@ -112,8 +112,8 @@ public static class ConversationSearch
 
     /// <summary>
     /// The messages of these conversations that hold every word: read by conversation, then each checked against the words
-    /// (FTS5 looks the message up by rowid; PostgreSQL evaluates the index's expression on the row), so a common word
-    /// costs no more than a rare one.
+    /// (FTS5 looks the message up by rowid: CROSS JOIN keeps SQLite from reading every match of the words first;
+    /// PostgreSQL evaluates the index's expression on the row), so a common word costs no more than a rare one.
     /// </summary>
     private static IQueryable<FoundMessage> MessagesAmong(ParleyDb db, long[] ids, IReadOnlyList<string> words) => db.Database.IsNpgsql()
         ? db.Database.SqlQueryRaw<FoundMessage>(
@@ -121,7 +121,7 @@ public static class ConversationSearch
             + $"WHERE m.conversation_id = ANY({{0}}) AND {MessageVector} @@ plainto_tsquery('simple', {{1}})",
             ids, string.Join(' ', words))
         : db.Database.SqlQuery<FoundMessage>($"""
-            SELECT m.conversation_id AS "ConversationId", m.seq AS "Seq", m.text AS "Text" FROM messages m JOIN messages_fts f ON f.rowid = m.id
+            SELECT m.conversation_id AS "ConversationId", m.seq AS "Seq", m.text AS "Text" FROM messages m CROSS JOIN messages_fts f ON f.rowid = m.id
             WHERE m.conversation_id IN (SELECT value FROM json_each({JsonSerializer.Serialize(ids)})) AND messages_fts MATCH {Fts5(words)}
             """);
 
