@@ -17,6 +17,16 @@ if (args.Contains("--console-list"))
     return await ConsoleListBench.RunAsync(args);
 }
 
+if (args.Contains("--routing"))
+{
+    return await RoutingBench.RunAsync(args);
+}
+
+if (args.Contains("--consoles"))
+{
+    return await ConsolesBench.RunAsync(args);
+}
+
 if (args.Contains("--social"))
 {
     SocialOptions social;

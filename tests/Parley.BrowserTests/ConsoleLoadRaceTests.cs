@@ -1,14 +1,10 @@
 using System.Data.Common;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Parley.Channels.WebMessaging;
 using Parley.Conversations;
 using Parley.Data;
-using Parley.Demo;
 using Parley.Identity;
 
 namespace Parley.BrowserTests;
@@ -33,14 +29,7 @@ public sealed class ConsoleLoadRaceTests
         await using var browser = await Browser.LaunchAsync();
 
         // A customer writes on the website: a conversation with the bot.
-        using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        var session = await (await http.PostAsJsonAsync("/api/widget/v1/sessions", new SessionRequest(DemoWorkspace.InboxKey, null, null, null, "Nora", null)))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<SessionResponse>(JsonSerializerOptions.Web);
-        http.DefaultRequestHeaders.Authorization = new("Bearer", session!.Token);
-        var opened = await (await http.PostAsync("/api/widget/v1/conversation", null))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ConversationResponse>(JsonSerializerOptions.Web);
-        (await http.PostAsJsonAsync("/api/widget/v1/messages", new SendRequest("race-1", "Where is my parcel?", null))).EnsureSuccessStatusCode();
-        var conversationId = opened!.ConversationId;
+        var conversationId = await WidgetHttp.ConversationAsync(server, "Nora", "Where is my parcel?");
 
         await using var context = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
         var sam = await context.NewPageAsync();
@@ -50,7 +39,7 @@ public sealed class ConsoleLoadRaceTests
 
         // Sam opens the conversation by its link. Right after the page's first read of the conversations, Luca takes it
         // over, committed and published before the page reads anything else.
-        var luca = await LucaAsync(server);
+        var luca = await AdvisorSessions.OfAsync(server, "luca@parley.local");
         var actions = server.Services.GetRequiredService<ConversationActions>();
         trap.Arm(() => actions.TakeOverAsync(luca, conversationId, CancellationToken.None));
         await sam.GotoAsync($"/console/{conversationId}");
@@ -59,14 +48,6 @@ public sealed class ConsoleLoadRaceTests
         // The list and the conversation both show Luca: the page was listening when the takeover was published.
         await Assertions.Expect(row.Locator(".conv-assignee")).ToHaveTextAsync("Luca", new() { Timeout = Timeout });
         await Assertions.Expect(sam.Locator("#conversation-view .conv-assignee")).ToHaveTextAsync("Assigned to Luca", new() { Timeout = Timeout });
-    }
-
-    private static async Task<AdvisorSession> LucaAsync(ParleyServer server)
-    {
-        await using var db = await server.Services.GetRequiredService<IDbContextFactory<ParleyDb>>().CreateDbContextAsync();
-        var luca = await db.Advisors.AsNoTracking().FirstAsync(a => a.Email == "luca@parley.local");
-        var accounts = await db.AdvisorAccounts.Where(a => a.AdvisorId == luca.Id).Select(a => a.AccountId).ToListAsync();
-        return new AdvisorSession(luca.Id, luca.DisplayName, luca.Role, accounts.ToHashSet());
     }
 
     /// <summary>

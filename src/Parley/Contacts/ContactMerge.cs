@@ -65,6 +65,7 @@ public sealed class ContactMerge(IDbContextFactory<ParleyDb> dbs, WriteGate gate
 
             await db.SaveChangesAsync(ct);
             await db.ContactIdentities.Where(i => i.ContactId == mergeId).ExecuteUpdateAsync(s => s.SetProperty(i => i.ContactId, keepId), ct);
+            await ContactProfileMerge.MoveAsync(db, keepId, mergeId, ct);
             db.Contacts.Remove(merge);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);

@@ -29,6 +29,7 @@ public static class EngineExtensions
         services.AddSingleton<ContactDirectory>();
         services.AddSingleton<ContactActions>();
         services.AddSingleton<ContactQueries>();
+        services.AddSingleton<ContactProfiles>();
         services.AddSingleton<Contacts.Crm.CrmLookup>();
         services.AddHttpClient(Contacts.Crm.CrmLookup.HttpClientName);
         services.AddSingleton<Analytics.PublicPrivateKpis>();

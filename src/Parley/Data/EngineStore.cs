@@ -53,15 +53,22 @@ internal static partial class EngineStore
     /// the advisor's <c>FOR KEY SHARE</c> lock for its foreign key, which <c>FOR UPDATE</c> would block, and the two
     /// transactions would deadlock (found by RoutingRulesTests on PostgreSQL under load).
     /// </summary>
-    public static async Task LockAdvisorAsync(ParleyDb db, long advisorId, CancellationToken cancellationToken)
+    public static Task LockAdvisorAsync(ParleyDb db, long advisorId, CancellationToken cancellationToken) =>
+        LockAdvisorsAsync(db, [advisorId], cancellationToken);
+
+    /// <summary>
+    /// <see cref="LockAdvisorAsync"/> for several advisors in one statement, taken in id order so that two transactions
+    /// locking overlapping sets (routing passes on several nodes) queue instead of deadlocking.
+    /// </summary>
+    public static async Task LockAdvisorsAsync(ParleyDb db, IReadOnlyCollection<long> advisorIds, CancellationToken cancellationToken)
     {
-        if (!db.Database.IsNpgsql())
+        if (!db.Database.IsNpgsql() || advisorIds.Count == 0)
         {
             return;
         }
 
-        await using var command = db.Command("SELECT id FROM advisors WHERE id = @id FOR NO KEY UPDATE");
-        command.Add("@id", advisorId);
+        await using var command = db.Command();
+        command.CommandText = $"SELECT id FROM advisors WHERE id IN ({command.AddList("a", advisorIds)}) ORDER BY id FOR NO KEY UPDATE";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

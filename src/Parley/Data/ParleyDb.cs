@@ -71,6 +71,11 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     // Help requests (issue 12, Console/Help, migration 0017).
     public DbSet<Console.Help.HelpRequest> HelpRequests => Set<Console.Help.HelpRequest>();
 
+    // The customer's profile (issue 12, Contacts/ContactProfiles, migration 0022): attributes, tags and notes.
+    public DbSet<Contacts.ContactAttribute> ContactAttributes => Set<Contacts.ContactAttribute>();
+    public DbSet<Contacts.ContactTag> ContactTags => Set<Contacts.ContactTag>();
+    public DbSet<Contacts.ContactNote> ContactNotes => Set<Contacts.ContactNote>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every enum is stored by name, every time as UTC (SQLite hands back unspecified kinds).
@@ -144,6 +149,11 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
             e.ToTable("queue_targets").HasKey(t => t.QueueId);
             e.Property(t => t.QueueId).ValueGeneratedNever();
         });
+
+        // The customer's profile (issue 12, migration 0022).
+        modelBuilder.Entity<Contacts.ContactAttribute>().ToTable("contact_attributes").HasKey(a => new { a.ContactId, a.Name });
+        modelBuilder.Entity<Contacts.ContactTag>().ToTable("contact_tags").HasKey(t => new { t.ContactId, t.Tag });
+        modelBuilder.Entity<Contacts.ContactNote>().ToTable("contact_notes");
 
         // Help requests (issue 12, Console/Help, migration 0017).
         modelBuilder.Entity<Console.Help.HelpRequest>().ToTable("help_requests");

@@ -50,6 +50,9 @@ public sealed class Advisor
 
     /// <summary>Until then, sign-in is refused even with the right password.</summary>
     public DateTime? LockedUntil { get; set; }
+
+    /// <summary>Set by an admin: the advisor cannot sign in (see <see cref="AdvisorAdministration"/>); null: active.</summary>
+    public DateTime? DisabledAt { get; set; }
 }
 
 public sealed class AdvisorAccount

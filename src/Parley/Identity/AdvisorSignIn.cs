@@ -7,7 +7,7 @@ namespace Parley.Identity;
 
 /// <summary>
 /// Checks an email and password: the advisor when both are right and the account is not locked, otherwise null, with the
-/// same work and the same answer whether the email exists, the password is wrong or the account is locked.
+/// same work and the same answer whether the email exists, the password is wrong, or the account is locked or disabled.
 /// </summary>
 public sealed class AdvisorSignIn(
     IDbContextFactory<ParleyDb> dbs,
@@ -46,7 +46,8 @@ public sealed class AdvisorSignIn(
             _ = hasher.VerifyHashedPassword(s_nobody, _nobodysHash, password);
         }
         else if (hasher.VerifyHashedPassword(advisor, advisor.PasswordHash, password) != PasswordVerificationResult.Failed
-            && !(advisor.LockedUntil > now))
+            && !(advisor.LockedUntil > now)
+            && advisor.DisabledAt is null)
         {
             if (advisor.FailedLoginCount != 0 || advisor.LockedUntil is not null)
             {

@@ -62,20 +62,28 @@ public sealed class PresenceSweep(
         var requeued = 0;
         foreach (var advisorId in gone)
         {
-            requeued += await RequeueAsync(advisorId, cutoff, ct);
+            requeued += await RequeueAsync(
+                advisorId,
+                a => Gone.Contains(a.Presence) && a.PresenceChangedAt <= cutoff,
+                a => $"{a.DisplayName} was {a.Presence.ToString().ToLowerInvariant()} too long",
+                ct);
         }
 
         return requeued;
     }
 
-    private async Task<int> RequeueAsync(long advisorId, DateTime cutoff, CancellationToken ct)
+    /// <summary>At once, whatever the presence (an admin disabled the advisor): the same steps as the sweep's.</summary>
+    public Task<int> RequeueNowAsync(long advisorId, string reason, CancellationToken ct) =>
+        RequeueAsync(advisorId, _ => true, _ => reason, ct);
+
+    private async Task<int> RequeueAsync(long advisorId, Func<Advisor, bool> due, Func<Advisor, string> why, CancellationToken ct)
     {
         using var pass = await gate.EnterAsync(ct);
         await using var db = await pass.CreateDbContextAsync(dbs, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await EngineStore.LockAdvisorAsync(db, advisorId, ct);
         var advisor = await db.Advisors.AsNoTracking().FirstAsync(a => a.Id == advisorId, ct);
-        if (!Gone.Contains(advisor.Presence) || advisor.PresenceChangedAt > cutoff)
+        if (!due(advisor))
         {
             return 0;
         }
@@ -96,7 +104,7 @@ public sealed class PresenceSweep(
                 continue;
             }
 
-            var reason = $"{advisor.DisplayName} was {advisor.Presence.ToString().ToLowerInvariant()} too long";
+            var reason = why(advisor);
             writer.Queue(db, conversation, queue, events, reason);
             conversation.AssignmentReason = new AssignmentReason(AssignmentRule.Requeued, Note: reason + ".", ByAdvisorId: advisorId).ToJson();
             writer.AddOutbound(db, conversation, AuthorKind.System, null, ContentType.Text,

@@ -10,7 +10,7 @@ namespace Parley.Routing;
 /// Assigns queued conversations to online advisors with room, whenever something changes (a conversation
 /// queued or resolved, an advisor online) and every few seconds as a safety net.
 /// </summary>
-public sealed class Router(
+public sealed partial class Router(
     IDbContextFactory<ParleyDb> dbs,
     RoutingSignal signal,
     ConversationWriter writer,
@@ -20,6 +20,9 @@ public sealed class Router(
     ILogger<Router> logger) : BackgroundService
 {
     private const int BatchSize = 500;
+
+    /// <summary>Allocations committed per transaction: a pass's plan takes a few, each holding its advisors' locks briefly.</summary>
+    private const int CommitSize = 250;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,7 +47,7 @@ public sealed class Router(
         RoutingSnapshot snapshot;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
-            // Read without a lock, so possibly stale by the time of an assignment: AssignOneAsync checks again.
+            // Read without a lock, so possibly stale by the time of an assignment: each commit checks again.
             snapshot = await RoutingSnapshot.ReadAsync(db, options.Value.PriorityStep, BatchSize, cancellationToken);
         }
 
@@ -53,25 +56,15 @@ public sealed class Router(
             return 0;
         }
 
+        var allocations = AllocationPlanner.Plan(clock.GetUtcNow().UtcDateTime, snapshot.Waiting, snapshot.Advisors, snapshot.Rules);
         var assigned = 0;
         var refused = false;
-        foreach (var allocation in AllocationPlanner.Plan(clock.GetUtcNow().UtcDateTime, snapshot.Waiting, snapshot.Advisors, snapshot.Rules))
+        foreach (var batch in allocations.Chunk(CommitSize))
         {
-            try
+            foreach (var outcome in await CommitAsync(batch, cancellationToken))
             {
-                switch (await AssignOneAsync(allocation, cancellationToken))
-                {
-                    case Outcome.Assigned:
-                        assigned++;
-                        break;
-                    case Outcome.AdvisorFull or Outcome.AdvisorUnavailable:
-                        refused = true;
-                        break;
-                }
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Taken over or changed meanwhile; the next pass sees the fresh state.
+                assigned += outcome == Outcome.Assigned ? 1 : 0;
+                refused |= outcome is Outcome.AdvisorFull or Outcome.AdvisorUnavailable;
             }
         }
 
@@ -95,45 +88,8 @@ public sealed class Router(
     }
 
     /// <summary>Assigns one planned conversation, if it is still queued and the advisor still has room.</summary>
-    internal async Task<Outcome> AssignOneAsync(Allocation allocation, CancellationToken cancellationToken)
-    {
-        using var pass = await gate.EnterAsync(cancellationToken);
-        await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        // The plan used loads read without a lock: another pass, here or on another node, may have filled the advisor
-        // since. Holding the advisor's row (PostgreSQL; on SQLite the write gate excludes every other writer) makes
-        // this count and the assignment one step, so two passes cannot both take the advisor's last place.
-        await EngineStore.LockAdvisorAsync(db, allocation.AdvisorId, cancellationToken);
-        var advisor = await db.Advisors.AsNoTracking().FirstAsync(a => a.Id == allocation.AdvisorId, cancellationToken);
-        if (advisor.Presence != Presence.Online)
-        {
-            return Outcome.AdvisorUnavailable;
-        }
-
-        await EngineStore.LockConversationsAsync(db, [allocation.ConversationId], cancellationToken);
-        var conversation = await db.Conversations.FirstAsync(c => c.Id == allocation.ConversationId, cancellationToken);
-        if (conversation.Status != ConversationStatus.Queued)
-        {
-            return Outcome.NoLongerQueued;
-        }
-
-        var kind = AdvisorLoad.KindOf(conversation.IsPublic);
-        var units = AdvisorLoad.Units(await AdvisorLoad.WeightsAsync(db, cancellationToken), conversation.AccountId, conversation.Channel);
-        var load = (await AdvisorLoad.OfAsync(db, [advisor.Id], cancellationToken)).GetValueOrDefault(advisor.Id).For(kind);
-        if (load + units > (kind == ConversationKind.Public ? advisor.PublicCapacity : advisor.Capacity))
-        {
-            return Outcome.AdvisorFull;
-        }
-
-        var events = new List<ConversationEvent>();
-        await writer.AssignAsync(db, conversation, advisor, events, cancellationToken);
-        conversation.AssignmentReason = WithTransferNote(allocation.Reason ?? new AssignmentReason(AssignmentRule.Skills), AssignmentReason.Parse(conversation.AssignmentReason)).ToJson();
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        writer.Publish(events);
-        return Outcome.Assigned;
-    }
+    internal async Task<Outcome> AssignOneAsync(Allocation allocation, CancellationToken cancellationToken) =>
+        (await CommitAsync([allocation], cancellationToken))[0];
 
     /// <summary>A conversation transferred to a queue keeps the transfer's note once routing gives it to someone.</summary>
     private static AssignmentReason WithTransferNote(AssignmentReason reason, AssignmentReason? previous) =>

@@ -39,6 +39,18 @@ public static class RoleScopeMatrix
         R("PUT", Api + "/teams/{id:long}/members/{advisorId:long}", "3 3 3 2 | X X", w => $"{Api}/teams/{w.TeamId}/members/{w.LucaId}"),
         R("DELETE", Api + "/teams/{id:long}/members/{advisorId:long}", "3 3 3 2 | X X", w => $"{Api}/teams/{w.TeamId}/members/{w.LucaId}"),
 
+        // Advisors and queues (admins, in their accounts): each change acts on a fresh advisor or queue of the brand.
+        R("GET", Api + "/advisors", "3 3 3 2 | 3 L", _ => Api + "/advisors"),
+        R("POST", Api + "/advisors", "3 3 3 2 | 3 X", _ => Api + "/advisors",
+            w => new { email = $"new{w.Next()}@matrix.example", displayName = w.Fresh("advisor"), role = "advisor", accountIds = new[] { w.AccountId }, password = "a long matrix password" }),
+        R("PUT", Api + "/advisors/{id:long}", "3 3 3 2 | 3 X", async w => $"{Api}/advisors/{await w.NewAdvisorAsync()}",
+            w => new { displayName = w.Fresh("advisor"), role = "supervisor", accountIds = new[] { w.AccountId }, queueIds = new[] { w.QueueId }, disabled = false }),
+        R("PUT", Api + "/advisors/{id:long}/password", "3 3 3 2 | 3 X", async w => $"{Api}/advisors/{await w.NewAdvisorAsync()}/password", _ => new { password = "another long password" }),
+        R("GET", Api + "/queues", "3 3 3 2 | 3 L", _ => Api + "/queues"),
+        R("POST", Api + "/queues", "3 3 3 2 | 3 X", _ => Api + "/queues", w => new { accountId = w.AccountId, name = w.Fresh("queue") }),
+        R("PUT", Api + "/queues/{id:long}", "3 3 3 2 | 3 X", async w => $"{Api}/queues/{await w.NewQueueAsync()}", w => new { name = w.Fresh("queue") }),
+        R("DELETE", Api + "/queues/{id:long}", "3 3 3 2 | 3 X", async w => $"{Api}/queues/{await w.NewQueueAsync()}"),
+
         // Contacts and the CRM.
         R("GET", Api + "/contacts/{id:long}/crm", "2 2 2 2 | X X", w => $"{Api}/contacts/{w.ContactId}/crm"),
         R("GET", Api + "/accounts/{id:long}/crm", "3 3 3 2 | X X", w => $"{Api}/accounts/{w.AccountId}/crm"),
@@ -46,6 +58,14 @@ public static class RoleScopeMatrix
         R("DELETE", Api + "/accounts/{id:long}/crm", "3 3 3 2 | X X", w => $"{Api}/accounts/{w.AccountId}/crm"),
         R("GET", Api + "/contacts", "2 2 2 2 | L L", _ => $"{Api}/contacts?q={MatrixWorld.Marker}"),
         R("GET", Api + "/contacts/{id:long}/conversations", "2 2 2 2 | X X", w => $"{Api}/contacts/{w.ContactId}/conversations"),
+        // The customer's profile: every advisor of the brand keeps it; a note goes with its author or a supervisor.
+        R("GET", Api + "/contacts/{id:long}/profile", "2 2 2 2 | X X", w => $"{Api}/contacts/{w.ContactId}/profile"),
+        R("PUT", Api + "/contacts/{id:long}/attributes/{name}", "2 2 2 2 | X X", w => $"{Api}/contacts/{w.ContactId}/attributes/plan", _ => new { value = MatrixWorld.Marker }),
+        R("DELETE", Api + "/contacts/{id:long}/attributes/{name}", "2 2 2 2 | X X", w => $"{Api}/contacts/{w.ContactId}/attributes/plan"),
+        R("POST", Api + "/contacts/{id:long}/tags", "2 2 2 2 | X X", w => $"{Api}/contacts/{w.ContactId}/tags", _ => new { tag = "matrix" }),
+        R("DELETE", Api + "/contacts/{id:long}/tags/{tag}", "2 2 2 2 | X X", w => $"{Api}/contacts/{w.ContactId}/tags/matrix"),
+        R("POST", Api + "/contacts/{id:long}/notes", "2 2 2 2 | X X", w => $"{Api}/contacts/{w.ContactId}/notes", _ => new { text = MatrixWorld.Marker }),
+        R("DELETE", Api + "/contacts/{id:long}/notes/{noteId:long}", "3 2 3 2 | X X", async w => $"{Api}/contacts/{w.ContactId}/notes/{await w.NewContactNoteAsync()}"),
         R("POST", Api + "/contacts/{id:long}/link", "2 2 2 2 | X X", async w => $"{Api}/contacts/{await w.NewContactPairAsync()}/link",
             w => new { contactId = w.PartnerId }),
         R("POST", Api + "/contacts/{id:long}/revoke-sessions", "3 2 3 2 | X X", w => $"{Api}/contacts/{w.ContactId}/revoke-sessions"),

@@ -140,6 +140,9 @@ public sealed class MatrixWorld
 
     public int Next() => ++_fresh;
 
+    /// <summary>A note about the brand's contact, written by the supervisor.</summary>
+    public Task<long> NewContactNoteAsync() => CreatedIdAsync(Caller.Supervisor, $"/api/console/contacts/{ContactId}/notes", new { text = "Note " + Marker });
+
     public Task<long> NewTeamAsync() => TeamsSetup.TeamAsync(App, AccountId, Fresh("team"));
 
     public Task<long> NewViewAsync() =>
@@ -167,6 +170,27 @@ public sealed class MatrixWorld
         var customer = await App.GuestAsync();
         return await App.ContactOfAsync((await customer.OpenAsync()).ConversationId);
     }
+
+    /// <summary>An advisor of the brand only, for an admin to change (changing Marie would end her sessions).</summary>
+    public Task<long> NewAdvisorAsync() => App.DbAsync(async db =>
+    {
+        var now = App.Clock.GetUtcNow().UtcDateTime;
+        var advisor = new Advisor { Email = $"fresh{Next()}@matrix.example", DisplayName = Fresh("advisor"), PasswordHash = "", PresenceChangedAt = now, CreatedAt = now };
+        db.Advisors.Add(advisor);
+        await db.SaveChangesAsync();
+        db.AdvisorAccounts.Add(new AdvisorAccount { AdvisorId = advisor.Id, AccountId = AccountId });
+        await db.SaveChangesAsync();
+        return advisor.Id;
+    });
+
+    /// <summary>An empty queue of the brand.</summary>
+    public Task<long> NewQueueAsync() => App.DbAsync(async db =>
+    {
+        var queue = new Parley.Routing.Queue { AccountId = AccountId, Name = Fresh("queue") };
+        db.Queues.Add(queue);
+        await db.SaveChangesAsync();
+        return queue.Id;
+    });
 
     /// <summary>A bot secret of the brand, set by its admin.</summary>
     public async Task<string> NewSecretAsync()

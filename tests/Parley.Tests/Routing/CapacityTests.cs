@@ -83,7 +83,7 @@ public sealed class CapacityTests
             // Once the first step has counted her load and read its conversation, the second one starts, and runs until it
             // is done or waits for a lock; then the first one assigns.
             app.Hook.Once(
-                sql => sql.Contains("FROM conversations AS c", StringComparison.Ordinal) && sql.Contains("WHERE c.id = @", StringComparison.Ordinal),
+                sql => RoutingSetup.ReadsPlannedConversations(sql),
                 async () =>
                 {
                     racing = router.AssignOneAsync(new Allocation(second, marie.Id), CancellationToken.None);
@@ -103,9 +103,7 @@ public sealed class CapacityTests
 
     private static Task<long> QueueOneAsync(ParleyApplication app) => RoutingSetup.QueueOneAsync(app);
 
-    private static Task<bool> SomeoneWaitsForALockAsync(ParleyApplication app) => app.DbAsync(async db =>
-        await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-            .SingleAsync() > 0);
+    private static Task<bool> SomeoneWaitsForALockAsync(ParleyApplication app) => RoutingSetup.SomeoneWaitsForALockAsync(app);
 
     /// <summary>
     /// Waits until routing has used every advisor's room (more conversations wait than they can hold), then checks that

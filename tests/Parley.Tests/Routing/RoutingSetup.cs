@@ -20,6 +20,15 @@ internal static class RoutingSetup
         return (conversationId, customer);
     }
 
+    /// <summary>An assignment's read of its planned conversations (PostgreSQL), once it holds its advisors and counted their loads.</summary>
+    public static bool ReadsPlannedConversations(string sql) =>
+        sql.Contains("FROM conversations AS c", StringComparison.Ordinal) && sql.Contains("c.id = ANY (@", StringComparison.Ordinal);
+
+    /// <summary>Whether a session of the test's PostgreSQL database waits for a lock.</summary>
+    public static Task<bool> SomeoneWaitsForALockAsync(ParleyApplication app) => app.DbAsync(async db =>
+        await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+            .SingleAsync() > 0);
+
     public static async Task<long> QueueOneAsync(ParleyApplication app)
     {
         var (id, customer) = await QueueCustomerAsync(app);

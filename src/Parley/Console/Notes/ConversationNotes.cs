@@ -17,6 +17,9 @@ public sealed record NoteAdded(long AccountId, long ConversationId, long NoteId)
 /// <summary>An advisor was named in a note: their console's mention list re-reads. About no open conversation (id 0).</summary>
 public sealed record AdvisorMentioned(long AccountId, long AdvisorId) : ConversationEvent(AccountId, 0);
 
+/// <summary>An advisor's mentions were read (opened from the badge, or their conversation opened): their badge re-reads.</summary>
+public sealed record MentionsRead(long AccountId, long AdvisorId) : ConversationEvent(AccountId, 0);
+
 public sealed record NoteOutcome(NoteView? Note, string? Problem, bool NotFound = false);
 
 /// <summary>
@@ -122,9 +125,22 @@ public sealed class ConversationNotes(IDbContextFactory<ParleyDb> dbs, WriteGate
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        return await db.NoteMentions
-            .Where(m => m.AdvisorId == advisor.Id && m.ReadAt == null && (mentionId == null || m.Id == mentionId) && (conversationId == null || m.ConversationId == conversationId))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ReadAt, now), ct);
+        var unread = db.NoteMentions
+            .Where(m => m.AdvisorId == advisor.Id && m.ReadAt == null && (mentionId == null || m.Id == mentionId) && (conversationId == null || m.ConversationId == conversationId));
+        var accounts = await unread.Select(m => m.AccountId).Distinct().ToListAsync(ct);
+        if (accounts.Count == 0)
+        {
+            return 0;
+        }
+
+        var read = await unread.ExecuteUpdateAsync(s => s.SetProperty(m => m.ReadAt, now), ct);
+        foreach (var accountId in accounts)
+        {
+            // The advisor's other consoles (another tab, another device) drop the mention too.
+            hub.Publish(new MentionsRead(accountId, advisor.Id));
+        }
+
+        return read;
     }
 
     /// <summary>Who can be named in a note of the account: its advisors, by name.</summary>

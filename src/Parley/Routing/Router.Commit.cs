@@ -1,0 +1,101 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Conversations;
+using Parley.Data;
+using Parley.Identity;
+
+namespace Parley.Routing;
+
+public sealed partial class Router
+{
+    /// <summary>
+    /// Commits planned allocations in one transaction, in plan order: each conversation still queued goes to its advisor if
+    /// the advisor is still online and still has room for it; the others stay queued. Returns each allocation's outcome.
+    /// </summary>
+    /// <remarks>
+    /// The plan used loads read without a lock: another pass, here or on another node, may have filled an advisor since.
+    /// Holding the advisors' rows (PostgreSQL, in id order, before the conversations' rows, as every writer that takes
+    /// both; on SQLite the write gate excludes every other writer) makes the loads counted here, in one grouped query,
+    /// and the assignments one step, so two passes cannot both take an advisor's last place. The loads then grow with each
+    /// assignment of the batch. On a concurrency failure (a writer that changed a conversation without its lock) the
+    /// batch is rolled back and its allocations are committed one by one, so one conflict costs only its conversation.
+    /// </remarks>
+    internal async Task<IReadOnlyList<Outcome>> CommitAsync(IReadOnlyList<Allocation> allocations, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CommitBatchAsync(allocations, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException) when (allocations.Count > 1)
+        {
+            var outcomes = new List<Outcome>();
+            foreach (var allocation in allocations)
+            {
+                outcomes.AddRange(await CommitAsync([allocation], cancellationToken));
+            }
+
+            return outcomes;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Taken over or changed meanwhile; the next pass sees the fresh state.
+            return [Outcome.NoLongerQueued];
+        }
+    }
+
+    private async Task<IReadOnlyList<Outcome>> CommitBatchAsync(IReadOnlyList<Allocation> allocations, CancellationToken cancellationToken)
+    {
+        using var pass = await gate.EnterAsync(cancellationToken);
+        await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var advisorIds = allocations.Select(a => a.AdvisorId).Distinct().ToList();
+        await EngineStore.LockAdvisorsAsync(db, advisorIds, cancellationToken);
+        var advisors = await db.Advisors.AsNoTracking().Where(a => advisorIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var loads = await AdvisorLoad.OfAsync(db, advisorIds, cancellationToken);
+        var weights = await AdvisorLoad.WeightsAsync(db, cancellationToken);
+        var conversationIds = allocations.Select(a => a.ConversationId).ToList();
+        await EngineStore.LockConversationsAsync(db, conversationIds, cancellationToken);
+        var conversations = await db.Conversations.Where(c => conversationIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+
+        var outcomes = new Outcome[allocations.Count];
+        var events = new List<ConversationEvent>();
+        for (var i = 0; i < allocations.Count; i++)
+        {
+            var allocation = allocations[i];
+            if (advisors.GetValueOrDefault(allocation.AdvisorId) is not { Presence: Presence.Online } advisor)
+            {
+                outcomes[i] = Outcome.AdvisorUnavailable;
+                continue;
+            }
+
+            if (conversations.GetValueOrDefault(allocation.ConversationId) is not { Status: ConversationStatus.Queued } conversation)
+            {
+                outcomes[i] = Outcome.NoLongerQueued;
+                continue;
+            }
+
+            var kind = AdvisorLoad.KindOf(conversation.IsPublic);
+            var units = AdvisorLoad.Units(weights, conversation.AccountId, conversation.Channel);
+            var load = loads.GetValueOrDefault(advisor.Id);
+            if (load.For(kind) + units > (kind == ConversationKind.Public ? advisor.PublicCapacity : advisor.Capacity))
+            {
+                outcomes[i] = Outcome.AdvisorFull;
+                continue;
+            }
+
+            loads[advisor.Id] = kind == ConversationKind.Public ? load with { Public = load.Public + units } : load with { Private = load.Private + units };
+            await writer.AssignAsync(db, conversation, advisor, events, cancellationToken);
+            conversation.AssignmentReason = WithTransferNote(allocation.Reason ?? new AssignmentReason(AssignmentRule.Skills), AssignmentReason.Parse(conversation.AssignmentReason)).ToJson();
+            outcomes[i] = Outcome.Assigned;
+        }
+
+        if (events.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            writer.Publish(events);
+        }
+
+        return outcomes;
+    }
+}
