@@ -15,6 +15,7 @@ internal sealed record BenchOptions(
     public const string Usage = "usage: Parley.Bench [--duration 20] [--customers 64] [--rates 100,500] [--warmup 3] [--parley path/to/Parley.dll] [--postgres \"Host=…;Username=…;Password=…\"]\n"
         + "       Parley.Bench --attack [--duration 30] [--kinds HugeKeySession,HugeKeyLookup,GuestSessionFlood,LoginKnownEmail,LoginUnknownEmail] [--parley …] [--postgres …]\n"
         + "       Parley.Bench --nlu [--data ../shared/data/banking77] [--node-script bench/nlu/evaluate.js]\n"
+        + "       Parley.Bench --console-list [--postgres …] [--conversations 1000000] [--messages 10000000] [--calls 200] [--keep]\n"
         + "       Parley.Bench --flow-api [--duration 15] [--customers 64] [--rates 200] [--latency 200] [--parley …] [--postgres …]";
 
     public IReadOnlyList<AttackKind> AttackKinds { get; init; } = AttackLoad.AllKinds;

@@ -12,6 +12,11 @@ if (args.Contains("--flow-api"))
     return await FlowApiBench.RunAsync(args);
 }
 
+if (args.Contains("--console-list"))
+{
+    return await ConsoleListBench.RunAsync(args);
+}
+
 if (args.Contains("--routing"))
 {
     return await RoutingBench.RunAsync(args);

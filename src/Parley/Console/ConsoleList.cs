@@ -34,6 +34,11 @@ public static class ConsoleList
     public const int PageSize = 50;
     public const int MaxRows = 500;
 
+    /// <summary>A common search walks the list this many conversations at a time, and this far at most.</summary>
+    public const int SearchBatch = 64;
+
+    public const int SearchWalk = 2_000;
+
     /// <summary>
     /// The conversation's column (a shadow property, see ParleyDb) holding the customer's tone: the sentiment of their
     /// latest message Parley read one in, copied there by a trigger of migration 0013. Negative, neutral and positive
@@ -48,7 +53,7 @@ public static class ConsoleList
     /// </summary>
     public static IQueryable<Conversation> Filter(ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now)
     {
-        var accounts = filter.Accounts.Count == 0 ? advisor.AccountIds.ToList() : advisor.AccountIds.Intersect(filter.Accounts).ToList();
+        var accounts = Accounts(advisor, filter);
         var query = db.Conversations.AsNoTracking().Where(c => accounts.Contains(c.AccountId));
         query = filter.Status switch
         {
@@ -118,12 +123,27 @@ public static class ConsoleList
         return query;
     }
 
-    /// <summary>Newest activity first, then the highest id; after <paramref name="after"/> when given.</summary>
-    public static IQueryable<Conversation> Page(IQueryable<Conversation> query, ListCursor? after, int limit)
+    /// <summary>
+    /// A page of <paramref name="filter"/>'s conversations, newest activity first, then the highest id; after
+    /// <paramref name="after"/> when given. With several accounts SQLite reads each account's rows in index order and
+    /// stops each after a page (its IN early-out), so no split by account is needed there.
+    /// </summary>
+    public static IQueryable<Conversation> Page(ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, ListCursor? after, int limit) =>
+        Page(Filter(db, advisor, filter, now), after, limit);
+
+    /// <summary>The accounts a filter reads: those asked for among the advisor's, or all of the advisor's.</summary>
+    public static List<long> Accounts(AdvisorSession advisor, ConversationFilter filter) =>
+        filter.Accounts.Count == 0 ? advisor.AccountIds.Order().ToList() : advisor.AccountIds.Intersect(filter.Accounts).Order().ToList();
+
+    /// <summary>
+    /// Newest activity first, then the highest id; after <paramref name="after"/> when given. The cursor's condition leads
+    /// with <c>updated_at &lt;=</c>, so a deep page seeks in the index instead of walking the pages before it.
+    /// </summary>
+    private static IQueryable<Conversation> Page(IQueryable<Conversation> query, ListCursor? after, int limit)
     {
         if (after is { } cursor)
         {
-            query = query.Where(c => c.UpdatedAt < cursor.At || (c.UpdatedAt == cursor.At && c.Id < cursor.Id));
+            query = query.Where(c => c.UpdatedAt <= cursor.At && (c.UpdatedAt < cursor.At || c.Id < cursor.Id));
         }
 
         return query.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(Math.Clamp(limit, 1, MaxRows) + 1);

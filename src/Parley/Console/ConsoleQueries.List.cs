@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Parley.Data;
 using Parley.Identity;
 
 namespace Parley.Console;
@@ -15,7 +16,11 @@ public sealed partial class ConsoleQueries
     {
         limit = Math.Clamp(limit, 1, ConsoleList.MaxRows);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var query = ConsoleList.Page(ConsoleList.Filter(db, advisor, filter, clock.GetUtcNow().UtcDateTime), after, limit);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var walked = filter.Search is { } words && await ConversationSearch.IsCommonAsync(db, words, ct)
+            ? await WalkAsync(db, advisor, filter with { Search = null }, words, now, after, limit, ct)
+            : null;
+        var query = walked is null ? ConsoleList.Page(db, advisor, filter, now, after, limit) : db.Conversations.AsNoTracking().Where(c => walked.Contains(c.Id));
 
         // The last message is joined on (conversation, seq), which is unique: a plain left join. Asked as FirstOrDefault
         // in the projection, EF numbered every message of the database (ROW_NUMBER over the whole table) on each call.
@@ -65,5 +70,33 @@ public sealed partial class ConsoleQueries
                     snippets.TryGetValue(r.Id, out var snippet) ? Preview(Conversations.ContentType.Text, snippet, null) : null))
                 .ToList(),
             next);
+    }
+
+    /// <summary>
+    /// A common search (<see cref="ConversationSearch.CommonMatches"/>): the ids of the page's matching conversations, found by
+    /// walking the other filters' conversations newest first, a batch at a time, so most of the first batch matches. Null
+    /// when the words are too rare among these conversations (<see cref="ConsoleList.SearchWalk"/> walked): the list of
+    /// matches is then the cheaper way.
+    /// </summary>
+    private static async Task<List<long>?> WalkAsync(
+        ParleyDb db, AdvisorSession advisor, ConversationFilter others, string search, DateTime now, ListCursor? after, int limit, CancellationToken ct)
+    {
+        var found = new List<long>();
+        for (var walked = 0; walked < ConsoleList.SearchWalk;)
+        {
+            var batch = await ConsoleList.Page(db, advisor, others, now, after, ConsoleList.SearchBatch - 1)
+                .Select(c => new { c.Id, c.UpdatedAt }).ToListAsync(ct);
+            var matching = await ConversationSearch.MatchingAmongAsync(db, batch.Select(c => c.Id).ToList(), search, ct);
+            found.AddRange(batch.Where(c => matching.Contains(c.Id)).Select(c => c.Id));
+            if (found.Count > limit || batch.Count < ConsoleList.SearchBatch)
+            {
+                return found.Take(limit + 1).ToList();
+            }
+
+            walked += batch.Count;
+            after = new ListCursor(batch[^1].UpdatedAt, batch[^1].Id);
+        }
+
+        return null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
 
@@ -25,16 +26,23 @@ public static class ConversationSearch
     public static IQueryable<long>? Matching(ParleyDb db, string search)
     {
         var words = Words(search);
-        if (words.Count == 0)
-        {
-            return null;
-        }
+        return words.Count == 0 ? null : ByMessage(db, words).Union(ByContact(db, words));
+    }
 
+    /// <summary>Conversations with a message holding every word.</summary>
+    private static IQueryable<long> ByMessage(ParleyDb db, IReadOnlyList<string> words) => db.Database.IsNpgsql()
+        ? db.Database.SqlQueryRaw<long>(
+            $"SELECT m.conversation_id AS \"Value\" FROM messages m WHERE {MessageVector} @@ plainto_tsquery('simple', {{0}})", string.Join(' ', words))
+        : db.Database.SqlQuery<long>(
+            $"SELECT m.conversation_id AS \"Value\" FROM messages m WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH {Fts5(words)})");
+
+    /// <summary>Conversations whose contact holds every word in their name, email, phone, or in one identity.</summary>
+    private static IQueryable<long> ByContact(ParleyDb db, IReadOnlyList<string> words)
+    {
         if (db.Database.IsNpgsql())
         {
             return db.Database.SqlQueryRaw<long>(
-                $"SELECT m.conversation_id AS \"Value\" FROM messages m WHERE {MessageVector} @@ plainto_tsquery('simple', {{0}}) "
-                + "UNION SELECT c.id FROM conversations c WHERE c.contact_id IN ("
+                "SELECT c.id AS \"Value\" FROM conversations c WHERE c.contact_id IN ("
                 + $"SELECT k.id FROM contacts k WHERE {ContactVector} @@ plainto_tsquery('simple', {{0}}) "
                 + $"UNION SELECT i.contact_id FROM contact_identities i WHERE {IdentityVector} @@ plainto_tsquery('simple', {{0}}))",
                 string.Join(' ', words));
@@ -42,11 +50,51 @@ public static class ConversationSearch
 
         var match = Fts5(words);
         return db.Database.SqlQuery<long>($"""
-            SELECT m.conversation_id AS "Value" FROM messages m WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH {match})
-            UNION SELECT c.id FROM conversations c WHERE c.contact_id IN (
+            SELECT c.id AS "Value" FROM conversations c WHERE c.contact_id IN (
                 SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH {match}
                 UNION SELECT i.contact_id FROM contact_identities i WHERE i.id IN (SELECT rowid FROM contact_identities_fts WHERE contact_identities_fts MATCH {match}))
             """);
+    }
+
+    /// <summary>
+    /// From this many matching messages a search is common: the list walks the filter's conversations newest first and
+    /// checks a batch at a time (<see cref="MatchingAmongAsync"/>) instead of collecting every matching message first.
+    /// </summary>
+    public const int CommonMatches = 5_000;
+
+    /// <summary>Whether at least <see cref="CommonMatches"/> messages hold every word (it counts no further).</summary>
+    public static async Task<bool> IsCommonAsync(ParleyDb db, string search, CancellationToken ct)
+    {
+        var words = Words(search);
+        if (words.Count == 0)
+        {
+            return false;
+        }
+
+        var count = db.Database.IsNpgsql()
+            ? db.Database.SqlQueryRaw<int>(
+                $"SELECT COUNT(*)::int AS \"Value\" FROM (SELECT 1 FROM messages m WHERE {MessageVector} @@ plainto_tsquery('simple', {{0}}) LIMIT {CommonMatches}) x",
+                string.Join(' ', words))
+            : db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH {Fts5(words)} LIMIT {CommonMatches}) x");
+        return await count.SingleAsync(ct) >= CommonMatches;
+    }
+
+    /// <summary>
+    /// Which of <paramref name="conversationIds"/> match: each message of these conversations is checked against the words
+    /// (FTS5 by rowid, PostgreSQL on the row), never the whole list of matching messages.
+    /// </summary>
+    public static async Task<HashSet<long>> MatchingAmongAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, string search, CancellationToken ct)
+    {
+        var words = Words(search);
+        if (words.Count == 0 || conversationIds.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = conversationIds.ToArray();
+        var found = await MessagesAmong(db, ids, words).Select(m => m.ConversationId).Distinct().ToListAsync(ct);
+        found.AddRange(await ByContact(db, words).Where(id => ids.Contains(id)).ToListAsync(ct));
+        return [.. found];
     }
 
     /// <summary>The latest message of each conversation holding every word, for the list to show where the words are.</summary>
@@ -58,16 +106,26 @@ public static class ConversationSearch
             return [];
         }
 
-        var ids = conversationIds.ToList();
-        IQueryable<long> matching = db.Database.IsNpgsql()
-            ? db.Database.SqlQueryRaw<long>($"SELECT m.id AS \"Value\" FROM messages m WHERE {MessageVector} @@ plainto_tsquery('simple', {{0}})", string.Join(' ', words))
-            : db.Database.SqlQuery<long>($"SELECT rowid AS \"Value\" FROM messages_fts WHERE messages_fts MATCH {Fts5(words)}");
-        var found = await db.Messages.AsNoTracking()
-            .Where(m => ids.Contains(m.ConversationId) && m.Text != null && matching.Contains(m.Id))
-            .Select(m => new { m.ConversationId, m.Seq, m.Text })
-            .ToListAsync(ct);
+        var found = await MessagesAmong(db, conversationIds.ToArray(), words).Where(m => m.Text != null).ToListAsync(ct);
         return found.GroupBy(m => m.ConversationId).ToDictionary(g => g.Key, g => g.MaxBy(m => m.Seq)!.Text!);
     }
+
+    /// <summary>
+    /// The messages of these conversations that hold every word: read by conversation, then each checked against the words
+    /// (FTS5 looks the message up by rowid: CROSS JOIN keeps SQLite from reading every match of the words first;
+    /// PostgreSQL evaluates the index's expression on the row), so a common word costs no more than a rare one.
+    /// </summary>
+    private static IQueryable<FoundMessage> MessagesAmong(ParleyDb db, long[] ids, IReadOnlyList<string> words) => db.Database.IsNpgsql()
+        ? db.Database.SqlQueryRaw<FoundMessage>(
+            "SELECT m.conversation_id AS \"ConversationId\", m.seq AS \"Seq\", m.text AS \"Text\" FROM messages m "
+            + $"WHERE m.conversation_id = ANY({{0}}) AND {MessageVector} @@ plainto_tsquery('simple', {{1}})",
+            ids, string.Join(' ', words))
+        : db.Database.SqlQuery<FoundMessage>($"""
+            SELECT m.conversation_id AS "ConversationId", m.seq AS "Seq", m.text AS "Text" FROM messages m CROSS JOIN messages_fts f ON f.rowid = m.id
+            WHERE m.conversation_id IN (SELECT value FROM json_each({JsonSerializer.Serialize(ids)})) AND messages_fts MATCH {Fts5(words)}
+            """);
+
+    private sealed record FoundMessage(long ConversationId, long Seq, string? Text);
 
     /// <summary>Every word as an FTS5 string (double quotes doubled): words, never operators, column filters or prefixes.</summary>
     private static string Fts5(IReadOnlyList<string> words)

@@ -1,0 +1,142 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Parley.Console;
+using Parley.Data;
+
+namespace Parley.Bench;
+
+/// <summary>
+/// <c>--console-list [--postgres "Host=…"] [--conversations 1000000] [--messages 10000000] [--calls 200] [--keep]</c>:
+/// a fresh database made by Parley's own migrator, filled in bulk (<see cref="ConsoleListLoad"/>), then every console
+/// list query timed in process through <see cref="ConsoleQueries.PageAsync"/>. <c>--keep</c> leaves the database
+/// behind (for reading query plans) and prints where it is.
+/// </summary>
+internal sealed record ConsoleListOptions(string? Postgres, int Conversations, long Messages, int Calls, bool Keep)
+{
+    public const string Usage = "usage: Parley.Bench --console-list [--postgres \"Host=…\"] [--conversations 1000000] [--messages 10000000] [--calls 200] [--keep]";
+
+    public static ConsoleListOptions Parse(string[] args)
+    {
+        var options = new ConsoleListOptions(null, 1_000_000, 10_000_000, 200, false);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--console-list" or "--keep")
+            {
+                options = args[i] == "--keep" ? options with { Keep = true } : options;
+                continue;
+            }
+
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            options = args[i] switch
+            {
+                "--postgres" => options with { Postgres = value },
+                "--conversations" => options with { Conversations = (int)Positive(value, args[i]) },
+                "--messages" => options with { Messages = Positive(value, args[i]) },
+                "--calls" => options with { Calls = (int)Positive(value, args[i]) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}.\n{Usage}"),
+            };
+            i++;
+        }
+
+        return options;
+    }
+
+    private static long Positive(string value, string name) =>
+        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 && n <= int.MaxValue * 10L
+            ? n
+            : throw new ArgumentException($"{name} must be a positive integer, not '{value}'.\n{Usage}");
+}
+
+internal static class ConsoleListBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ConsoleListOptions options;
+        try
+        {
+            options = ConsoleListOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            System.Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
+        var folder = Directory.CreateTempSubdirectory("parley-list-bench-").FullName;
+        var database = options.Postgres is null ? null : $"parley_list_bench_{Guid.NewGuid():N}";
+        var connectionString = database is null
+            ? $"Data Source={Path.Combine(folder, "parley.db")}"
+            : new NpgsqlConnectionStringBuilder(options.Postgres) { Database = database }.ConnectionString;
+        if (database is not null)
+        {
+            await ParleyHost.PostgresAsync(options.Postgres!, $"CREATE DATABASE {database}");
+        }
+
+        try
+        {
+            await using var app = Host(folder, database is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres, connectionString);
+            await app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+            var data = new ConsoleListData(options.Conversations, options.Messages, DateTime.UtcNow);
+            BenchLog.Write($"Console list bench on {(database is null ? "SQLite" : "PostgreSQL")}: {options.Conversations:N0} conversations, ~{options.Messages:N0} messages");
+            var fill = Stopwatch.StartNew();
+            await using (DbConnection connection = database is null ? new SqliteConnection(connectionString) : new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                await ConsoleListLoad.FillAsync(connection, data);
+            }
+
+            BenchLog.Write($"Filled in {fill.Elapsed.TotalSeconds:F0} s");
+            var queries = new ConsoleQueries(app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>(), TimeProvider.System);
+            var figures = new List<ListFigure>();
+            foreach (var advisor in ConsoleListQueries.Advisors())
+            {
+                foreach (var query in ConsoleListQueries.For(advisor, data))
+                {
+                    figures.Add(await ConsoleListQueries.MeasureAsync(queries, query, options.Calls));
+                    var f = figures[^1];
+                    BenchLog.Write($"{f.Query.Name}, {ConsoleListQueries.Who(advisor)}: {f.Rows} rows, p50 {f.P50Ms:F1} ms, p99 {f.P99Ms:F1} ms ({f.Calls} calls)");
+                }
+            }
+
+            System.Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; "
+                + $"{(database is null ? "SQLite" : "PostgreSQL")}; {options.Conversations:N0} conversations, ~{options.Messages:N0} messages; filled in {fill.Elapsed.TotalSeconds:F0} s.");
+            System.Console.WriteLine();
+            System.Console.WriteLine(ConsoleListQueries.Markdown(figures));
+            return 0;
+        }
+        finally
+        {
+            if (options.Keep)
+            {
+                BenchLog.Write($"Database kept: {connectionString}");
+            }
+            else
+            {
+                if (database is not null)
+                {
+                    await ParleyHost.PostgresAsync(options.Postgres!, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                }
+
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Parley's data services as the app registers them (pooled contexts, SQLite pragmas, the migrator); no workers run.</summary>
+    private static WebApplication Host(string folder, DatabaseProvider provider, string connectionString)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = folder, EnvironmentName = "Production" });
+        builder.Configuration["Database:Provider"] = provider.ToString();
+        builder.Configuration["Database:ConnectionString"] = connectionString;
+        builder.Logging.ClearProviders();
+        builder.AddParleyData();
+        return builder.Build();
+    }
+}
