@@ -7,6 +7,12 @@ namespace Parley.Console;
 /// <summary>The conversation list: a page of rows for a filter (rules in <see cref="ConsoleList"/>).</summary>
 public sealed partial class ConsoleQueries
 {
+    /// <summary>
+    /// How many matching messages make a search common (<see cref="ConversationSearch.CommonMatches"/>); a test lowers it
+    /// to compare both ways of searching on a small database.
+    /// </summary>
+    internal int CommonSearchFrom { get; set; } = ConversationSearch.CommonMatches;
+
     /// <summary>The first page of the list (the bench's and the simplest callers' way in).</summary>
     public async Task<IReadOnlyList<ConversationRow>> ListAsync(AdvisorSession advisor, ConversationFilter filter, CancellationToken ct) =>
         (await PageAsync(advisor, filter, null, ConsoleList.PageSize, ct)).Rows;
@@ -17,7 +23,7 @@ public sealed partial class ConsoleQueries
         limit = Math.Clamp(limit, 1, ConsoleList.MaxRows);
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var walked = filter.Search is { } words && await ConversationSearch.IsCommonAsync(db, words, ct)
+        var walked = filter.Search is { } words && await ConversationSearch.IsCommonAsync(db, words, CommonSearchFrom, ct)
             ? await WalkAsync(db, advisor, filter with { Search = null }, words, now, after, limit, ct)
             : null;
         var query = walked is null ? ConsoleList.Page(db, advisor, filter, now, after, limit) : db.Conversations.AsNoTracking().Where(c => walked.Contains(c.Id));

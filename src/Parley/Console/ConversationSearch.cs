@@ -62,8 +62,8 @@ public static class ConversationSearch
     /// </summary>
     public const int CommonMatches = 5_000;
 
-    /// <summary>Whether at least <see cref="CommonMatches"/> messages hold every word (it counts no further).</summary>
-    public static async Task<bool> IsCommonAsync(ParleyDb db, string search, CancellationToken ct)
+    /// <summary>Whether at least <paramref name="commonFrom"/> messages hold every word (it counts no further).</summary>
+    public static async Task<bool> IsCommonAsync(ParleyDb db, string search, int commonFrom, CancellationToken ct)
     {
         var words = Words(search);
         if (words.Count == 0)
@@ -73,10 +73,10 @@ public static class ConversationSearch
 
         var count = db.Database.IsNpgsql()
             ? db.Database.SqlQueryRaw<int>(
-                $"SELECT COUNT(*)::int AS \"Value\" FROM (SELECT 1 FROM messages m WHERE {MessageVector} @@ plainto_tsquery('simple', {{0}}) LIMIT {CommonMatches}) x",
-                string.Join(' ', words))
-            : db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH {Fts5(words)} LIMIT {CommonMatches}) x");
-        return await count.SingleAsync(ct) >= CommonMatches;
+                $"SELECT COUNT(*)::int AS \"Value\" FROM (SELECT 1 FROM messages m WHERE {MessageVector} @@ plainto_tsquery('simple', {{0}}) LIMIT {{1}}) x",
+                string.Join(' ', words), commonFrom)
+            : db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH {Fts5(words)} LIMIT {commonFrom}) x");
+        return await count.SingleAsync(ct) >= commonFrom;
     }
 
     /// <summary>

@@ -88,4 +88,67 @@ public sealed class ConversationSearchTests
         Assert.Null(ListCursor.Parse("3155378975999999999999.1"));
         Assert.Null(ListCursor.Parse("-5.1"));
     }
+
+    /// <summary>
+    /// A common word is searched by walking the list and checking each batch's messages; a rare one by collecting its
+    /// matches. Both ways must give the same pages: here every search is made common (threshold 1) and compared with
+    /// the rare way, over more conversations than one walking batch, page by page, with and without a filter.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_common_word_gives_the_same_pages_as_a_rare_one(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        var seed = new ListSeed(app);
+        var marie = await app.AdvisorAsync("marie@parley.local");
+        var outsider = await seed.OtherBrandAsync();
+        for (var i = 0; i < 3 * ConsoleList.SearchBatch; i++)
+        {
+            var text = i % 3 == 0 ? $"my parcel number {i} is late" : i % 3 == 1 ? $"hello number {i}" : $"the parcel {i} arrived damaged";
+            await seed.AddAsync(new Seeded($"Customer {i}")
+            {
+                Messages = [(text, null), ("thanks", null)],
+                Ago = TimeSpan.FromMinutes(i),
+                Channel = i % 2 == 0 ? Parley.Channels.ChannelKind.WebMessaging : Parley.Channels.ChannelKind.WhatsApp,
+            });
+        }
+
+        await seed.AddAsync(new Seeded("Elsewhere") { AccountId = outsider.AccountIds.Single(), Messages = [("parcel elsewhere", null)] });
+        var queries = app.Service<ConsoleQueries>();
+
+        async Task<List<(long Id, string? Snippet)>> AllPagesAsync(ConversationFilter filter)
+        {
+            var rows = new List<(long, string?)>();
+            ListCursor? after = null;
+            do
+            {
+                var page = await queries.PageAsync(marie, filter, after, 10, CancellationToken.None);
+                rows.AddRange(page.Rows.Select(r => (r.Id, r.Snippet)));
+                after = page.Next;
+            }
+            while (after is not null);
+            return rows;
+        }
+
+        foreach (var filter in new[]
+        {
+            new ConversationFilter { Status = StatusFilter.All, Search = "parcel" },
+            new ConversationFilter { Status = StatusFilter.All, Search = "parcel late" },
+            new ConversationFilter { Status = StatusFilter.All, Search = "parcel", Channels = [Parley.Channels.ChannelKind.WhatsApp] },
+            new ConversationFilter { Status = StatusFilter.All, Search = "nowhere" },
+        })
+        {
+            queries.CommonSearchFrom = ConversationSearch.CommonMatches;
+            var rare = await AllPagesAsync(filter);
+            queries.CommonSearchFrom = 1;
+            var common = await AllPagesAsync(filter);
+            Assert.Equal(rare, common);
+            if (filter.Search != "nowhere")
+            {
+                Assert.NotEmpty(rare);
+            }
+        }
+
+        queries.CommonSearchFrom = ConversationSearch.CommonMatches;
+        Assert.Equal(2 * ConsoleList.SearchBatch, (await AllPagesAsync(new ConversationFilter { Status = StatusFilter.All, Search = "parcel" })).Count);
+    }
 }
