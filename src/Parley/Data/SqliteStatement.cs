@@ -44,6 +44,17 @@ internal sealed class SqliteStatement : IDisposable
         SqliteException.ThrowExceptionForRC(rc, _db);
     }
 
+    /// <summary>Binds a row's values to positions 1…n.</summary>
+    public SqliteStatement Bind(object?[] values)
+    {
+        for (var c = 0; c < values.Length; c++)
+        {
+            Bind(c + 1, values[c]);
+        }
+
+        return this;
+    }
+
     /// <summary>Runs the statement (an insert) and returns the new row's id; the statement is then ready to run again.</summary>
     public long Insert()
     {
@@ -55,6 +66,19 @@ internal sealed class SqliteStatement : IDisposable
         }
 
         return raw.sqlite3_last_insert_rowid(_db);
+    }
+
+    /// <summary>Runs the statement (an update, or an insert whose id is not needed) and returns how many rows it wrote; the statement is then ready to run again.</summary>
+    public int Run()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        raw.sqlite3_reset(_statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        return raw.sqlite3_changes(_db);
     }
 
     public void Dispose() => _statement.Dispose();
