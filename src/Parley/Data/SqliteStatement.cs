@@ -5,8 +5,8 @@ using SQLitePCL;
 namespace Parley.Data;
 
 /// <summary>
-/// One prepared SQLite statement run many times on a connection, its parameters bound by position. For the one
-/// statement Parley runs once per row in a hot loop (the insert of inbound messages): ADO.NET binds every
+/// One prepared SQLite statement run many times on a connection, its parameters bound by position. For the
+/// statements Parley runs once per row in a hot loop (the insert of inbound messages, routing's batch writes): ADO.NET binds every
 /// parameter by name on every run, which SQLite answers with a linear search of the statement's names.
 /// </summary>
 /// <remarks>
@@ -58,18 +58,18 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Runs the statement (an insert) and returns the new row's id; the statement is then ready to run again.</summary>
     public long Insert()
     {
-        var rc = raw.sqlite3_step(_statement);
-        raw.sqlite3_reset(_statement);
-        if (rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-
+        Step();
         return raw.sqlite3_last_insert_rowid(_db);
     }
 
     /// <summary>Runs the statement (an update, or an insert whose id is not needed) and returns how many rows it wrote; the statement is then ready to run again.</summary>
     public int Run()
+    {
+        Step();
+        return raw.sqlite3_changes(_db);
+    }
+
+    private void Step()
     {
         var rc = raw.sqlite3_step(_statement);
         raw.sqlite3_reset(_statement);
@@ -77,8 +77,6 @@ internal sealed class SqliteStatement : IDisposable
         {
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
-
-        return raw.sqlite3_changes(_db);
     }
 
     public void Dispose() => _statement.Dispose();
