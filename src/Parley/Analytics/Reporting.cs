@@ -40,7 +40,11 @@ public static class Reporting
 {
     /// <summary>Adds a reporting event to the unit of work of the change it describes.</summary>
     public static void Record(ParleyDb db, Conversation conversation, string name, DateTime now, double? value = null, long? advisorId = null, string? detail = null) =>
-        db.ReportingEvents.Add(new ReportingEvent
+        db.ReportingEvents.Add(Event(conversation, name, now, value, advisorId, detail));
+
+    /// <summary>A reporting event on the conversation, for the caller to store with the change it describes.</summary>
+    public static ReportingEvent Event(Conversation conversation, string name, DateTime now, double? value = null, long? advisorId = null, string? detail = null) =>
+        new()
         {
             AccountId = conversation.AccountId,
             ConversationId = conversation.Id,
@@ -50,5 +54,5 @@ public static class Reporting
             OccurredAt = now,
             Detail = detail,
             IsPublic = conversation.IsPublic,
-        });
+        };
 }

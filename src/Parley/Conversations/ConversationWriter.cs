@@ -88,23 +88,7 @@ public sealed class ConversationWriter(
         long? authorId = null,
         bool sentAlready = false)
     {
-        var message = new Message
-        {
-            ConversationId = conversation.Id,
-            InboxId = conversation.InboxId,
-            AuthorKind = author,
-            AuthorId = authorId,
-            AuthorName = authorName,
-            ContentType = contentType,
-            Text = text,
-            PayloadJson = payload?.ToJson(),
-            DeliveryStatus = author == AuthorKind.System || sentAlready ? DeliveryStatus.Sent : connectors.InitialStatus(conversation.Channel),
-            Processed = true,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-        };
-        // Numbered on the tracked conversation: every caller holds its row (LockAsync, or the SQLite write gate), so
-        // no other writer moves last_seq meanwhile, and the number is saved with the conversation's own update.
-        message.Seq = ++conversation.LastSeq;
+        var message = Outbound(conversation, author, authorName, contentType, text, payload, authorId, sentAlready);
         db.Messages.Add(message);
         if (message.DeliveryStatus == DeliveryStatus.Pending)
         {
@@ -123,6 +107,30 @@ public sealed class ConversationWriter(
 
         // Saved with the rest of the caller's unit of work; the event is made once the id exists (see Publish).
         events.Add(new MessageStored(conversation.AccountId, conversation.Id, message, conversation));
+        return message;
+    }
+
+    /// <summary>A business-side message, numbered on the conversation the caller holds, not yet added to a unit of work.</summary>
+    private Message Outbound(
+        Conversation conversation, AuthorKind author, string? authorName, ContentType contentType, string text, MessagePayload? payload, long? authorId, bool sentAlready)
+    {
+        var message = new Message
+        {
+            ConversationId = conversation.Id,
+            InboxId = conversation.InboxId,
+            AuthorKind = author,
+            AuthorId = authorId,
+            AuthorName = authorName,
+            ContentType = contentType,
+            Text = text,
+            PayloadJson = payload?.ToJson(),
+            DeliveryStatus = author == AuthorKind.System || sentAlready ? DeliveryStatus.Sent : connectors.InitialStatus(conversation.Channel),
+            Processed = true,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        // Numbered on the tracked conversation: every caller holds its row (LockAsync, or the SQLite write gate), so
+        // no other writer moves last_seq meanwhile, and the number is saved with the conversation's own update.
+        message.Seq = ++conversation.LastSeq;
         return message;
     }
 
@@ -218,16 +226,30 @@ public sealed class ConversationWriter(
     }
 
     /// <summary>Gives the conversation to an advisor and tells the customer who joined.</summary>
-    public async Task AssignAsync(ParleyDb db, Conversation conversation, Advisor advisor, List<ConversationEvent> events, CancellationToken cancellationToken)
+    public Task AssignAsync(ParleyDb db, Conversation conversation, Advisor advisor, List<ConversationEvent> events, CancellationToken cancellationToken)
+    {
+        var (joined, assigned) = Assign(conversation, advisor, events);
+        db.Messages.Add(joined);
+        db.ReportingEvents.Add(assigned);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// <see cref="AssignAsync"/> for a caller that stores the change itself (routing's batches, in hand-written SQL): the
+    /// conversation the caller holds is moved, touched and numbered in memory; the "joined" system message (sent already,
+    /// no delivery) and the <c>assigned</c> reporting event are returned to store, and the events to publish are added.
+    /// </summary>
+    public (Message Joined, ReportingEvent Assigned) Assign(Conversation conversation, Advisor advisor, List<ConversationEvent> events)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var waited = conversation.QueuedAt is { } queuedAt ? (now - queuedAt).TotalSeconds : (double?)null;
         ConversationLifecycle.Assign(conversation, advisor.Id, now);
         Touch(conversation);
-        Reporting.Record(db, conversation, ReportingEventNames.Assigned, now, waited, advisor.Id);
-        AddOutbound(db, conversation, AuthorKind.System, null, ContentType.Text,
-            $"{advisor.DisplayName} joined the conversation.", null, events);
+        var assigned = Reporting.Event(conversation, ReportingEventNames.Assigned, now, waited, advisor.Id);
+        var joined = Outbound(conversation, AuthorKind.System, null, ContentType.Text, $"{advisor.DisplayName} joined the conversation.", null, null, false);
+        events.Add(new MessageStored(conversation.AccountId, conversation.Id, joined, conversation));
         events.Add(Changed(conversation));
+        return (joined, assigned);
     }
 
     private async Task<QueueOutlook> OutlookAsync(ParleyDb db, Conversation conversation, InboxSettings settings, CancellationToken cancellationToken)

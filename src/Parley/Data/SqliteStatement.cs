@@ -5,8 +5,8 @@ using SQLitePCL;
 namespace Parley.Data;
 
 /// <summary>
-/// One prepared SQLite statement run many times on a connection, its parameters bound by position. For the one
-/// statement Parley runs once per row in a hot loop (the insert of inbound messages): ADO.NET binds every
+/// One prepared SQLite statement run many times on a connection, its parameters bound by position. For the
+/// statements Parley runs once per row in a hot loop (the insert of inbound messages, routing's batch writes): ADO.NET binds every
 /// parameter by name on every run, which SQLite answers with a linear search of the statement's names.
 /// </summary>
 /// <remarks>
@@ -44,8 +44,32 @@ internal sealed class SqliteStatement : IDisposable
         SqliteException.ThrowExceptionForRC(rc, _db);
     }
 
+    /// <summary>Binds a row's values to positions 1…n.</summary>
+    public SqliteStatement Bind(object?[] values)
+    {
+        for (var c = 0; c < values.Length; c++)
+        {
+            Bind(c + 1, values[c]);
+        }
+
+        return this;
+    }
+
     /// <summary>Runs the statement (an insert) and returns the new row's id; the statement is then ready to run again.</summary>
     public long Insert()
+    {
+        Step();
+        return raw.sqlite3_last_insert_rowid(_db);
+    }
+
+    /// <summary>Runs the statement (an update, or an insert whose id is not needed) and returns how many rows it wrote; the statement is then ready to run again.</summary>
+    public int Run()
+    {
+        Step();
+        return raw.sqlite3_changes(_db);
+    }
+
+    private void Step()
     {
         var rc = raw.sqlite3_step(_statement);
         raw.sqlite3_reset(_statement);
@@ -53,8 +77,6 @@ internal sealed class SqliteStatement : IDisposable
         {
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
-
-        return raw.sqlite3_last_insert_rowid(_db);
     }
 
     public void Dispose() => _statement.Dispose();

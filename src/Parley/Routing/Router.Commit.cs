@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Parley.Analytics;
 using Parley.Conversations;
 using Parley.Data;
 using Parley.Identity;
@@ -55,10 +56,13 @@ public sealed partial class Router
         var weights = await AdvisorLoad.WeightsAsync(db, cancellationToken);
         var conversationIds = allocations.Select(a => a.ConversationId).ToList();
         await EngineStore.LockConversationsAsync(db, conversationIds, cancellationToken);
-        var conversations = await db.Conversations.Where(c => conversationIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var conversations = await db.Conversations.AsNoTracking().Where(c => conversationIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
 
         var outcomes = new Outcome[allocations.Count];
         var events = new List<ConversationEvent>();
+        var assigned = new List<Conversation>();
+        var joined = new List<Message>();
+        var reports = new List<ReportingEvent>();
         for (var i = 0; i < allocations.Count; i++)
         {
             var allocation = allocations[i];
@@ -84,14 +88,17 @@ public sealed partial class Router
             }
 
             loads[advisor.Id] = kind == ConversationKind.Public ? load with { Public = load.Public + units } : load with { Private = load.Private + units };
-            await writer.AssignAsync(db, conversation, advisor, events, cancellationToken);
+            var (message, report) = writer.Assign(conversation, advisor, events);
             conversation.AssignmentReason = WithTransferNote(allocation.Reason ?? new AssignmentReason(AssignmentRule.Skills), AssignmentReason.Parse(conversation.AssignmentReason)).ToJson();
+            assigned.Add(conversation);
+            joined.Add(message);
+            reports.Add(report);
             outcomes[i] = Outcome.Assigned;
         }
 
-        if (events.Count > 0)
+        if (assigned.Count > 0)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await EngineStore.StoreAssignmentsAsync(db, assigned, joined, reports, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             writer.Publish(events);
         }

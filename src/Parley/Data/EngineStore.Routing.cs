@@ -1,0 +1,133 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Parley.Analytics;
+using Parley.Conversations;
+
+namespace Parley.Data;
+
+/// <summary>
+/// Routing's batch write: a batch of assignments as three set-based statements (the conversations, their "joined"
+/// messages, their reporting events), instead of EF's three statements per assignment.
+/// </summary>
+internal static partial class EngineStore
+{
+    /// <summary>
+    /// Stores assignments the caller made in memory (<see cref="ConversationWriter.Assign"/>) on conversations it holds
+    /// (advisors' and conversations' row locks, or the SQLite write gate) and read untracked: each conversation's new state,
+    /// its "joined" message (whose id is set here) and its reporting event. A conversation no longer queued or whose version
+    /// moved since it was read (a writer that skipped its lock) fails the whole batch with
+    /// <see cref="DbUpdateConcurrencyException"/>, as EF's version check would; the caller's transaction then rolls back.
+    /// SQLite: one prepared single-row statement per table, run per row with its values bound by position (binding by name
+    /// costs a linear search per parameter: quadratic over a many-row statement). PostgreSQL: one statement per table.
+    /// </summary>
+    public static async Task StoreAssignmentsAsync(
+        ParleyDb db, IReadOnlyList<Conversation> conversations, IReadOnlyList<Message> joined, IReadOnlyList<ReportingEvent> assigned, CancellationToken cancellationToken)
+    {
+        if (conversations.Count == 0)
+        {
+            return;
+        }
+
+        var updated = await ExecuteAsync(db, AssignSql, conversations.Select(c => new object?[]
+        {
+            c.Id, c.Status, c.AssigneeId, c.AssignedAt, c.UpdatedAt, c.LastSeq, c.AssignmentReason, c.Version, ConversationStatus.Queued,
+        }), cancellationToken);
+        if (updated != conversations.Count)
+        {
+            throw new DbUpdateConcurrencyException($"Assigned {updated} of {conversations.Count} conversations: the others changed since they were read.");
+        }
+
+        await InsertJoinedAsync(db, joined, cancellationToken);
+        await ExecuteAsync(db, ReportedSql, assigned.Select(r => new object?[]
+        {
+            r.AccountId, r.ConversationId, r.Name, r.Value, r.AdvisorId, r.Detail, r.OccurredAt, r.IsPublic,
+        }), cancellationToken);
+    }
+
+    /// <summary>A statement over rows in both forms: SQLite's for one row (values <c>?1…?n</c>), PostgreSQL's over a <c>VALUES</c> list.</summary>
+    private sealed record RowStatement(string Sqlite, Func<string, string> Postgres);
+
+    private static readonly RowStatement AssignSql = new(
+        // bot_state and resolved_at: ConversationLifecycle.Assign clears both. The version read is the new one less one.
+        "UPDATE conversations SET status = ?2, assignee_id = ?3, assigned_at = ?4, updated_at = ?5, last_seq = ?6, assignment_reason = ?7, "
+            + "version = ?8, bot_state = NULL, resolved_at = NULL WHERE id = ?1 AND status = ?9 AND version = ?8 - 1",
+        rows => "UPDATE conversations SET status = v.column2, assignee_id = v.column3, assigned_at = v.column4, updated_at = v.column5, "
+            + "last_seq = v.column6, assignment_reason = v.column7, version = v.column8, bot_state = NULL, resolved_at = NULL "
+            + $"FROM (VALUES {rows}) AS v WHERE conversations.id = v.column1 AND conversations.status = v.column9 AND conversations.version = v.column8 - 1");
+
+    private const string JoinedColumns = "INSERT INTO messages (conversation_id, inbox_id, seq, author_kind, author_id, author_name, content_type, text, "
+        + "payload_json, delivery_status, processed, delivery_attempts, created_at) VALUES ";
+
+    private static readonly RowStatement JoinedSql = new(
+        JoinedColumns + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        rows => $"{JoinedColumns}{rows} RETURNING id, conversation_id, seq");
+
+    private const string ReportedColumns = "INSERT INTO reporting_events (account_id, conversation_id, name, value, advisor_id, detail, occurred_at, is_public) VALUES ";
+
+    private static readonly RowStatement ReportedSql = new(ReportedColumns + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", rows => ReportedColumns + rows);
+
+    /// <summary>Runs the statement over the rows; returns how many rows it wrote.</summary>
+    private static async Task<int> ExecuteAsync(ParleyDb db, RowStatement statement, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            using var prepared = new SqliteStatement(sqlite, statement.Sqlite);
+            return rows.Sum(row => prepared.Bind(row).Run());
+        }
+
+        await using var command = db.Command();
+        command.CommandText = statement.Postgres(command.AddRows("v", rows));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Inserts the "joined" messages and sets their ids.</summary>
+    private static async Task InsertJoinedAsync(ParleyDb db, IReadOnlyList<Message> joined, CancellationToken cancellationToken)
+    {
+        static object?[] Row(Message m) =>
+            [m.ConversationId, m.InboxId, m.Seq, m.AuthorKind, m.AuthorId, m.AuthorName, m.ContentType, m.Text, m.PayloadJson, m.DeliveryStatus, m.Processed, m.DeliveryAttempts, m.CreatedAt];
+
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            using var prepared = new SqliteStatement(sqlite, JoinedSql.Sqlite);
+            foreach (var m in joined)
+            {
+                m.Id = prepared.Bind(Row(m)).Insert();
+            }
+
+            return;
+        }
+
+        var bySeq = joined.ToDictionary(m => (m.ConversationId, m.Seq));
+        await using var command = db.Command();
+        command.CommandText = JoinedSql.Postgres(command.AddRows("v", joined.Select(Row)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            bySeq[(reader.GetInt64(1), reader.GetInt64(2))].Id = reader.GetInt64(0);
+        }
+    }
+
+    /// <summary>Adds one parameter per value and returns the rows' <c>(…), (…)</c> list for a VALUES clause.</summary>
+    private static string AddRows(this DbCommand command, string prefix, IEnumerable<object?[]> rows)
+    {
+        var text = new StringBuilder();
+        var r = 0;
+        foreach (var row in rows)
+        {
+            text.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < row.Length; c++)
+            {
+                var name = command.Add(string.Create(CultureInfo.InvariantCulture, $"@{prefix}{r}_{c}"), row[c]).ParameterName;
+                text.Append(c == 0 ? "" : ", ").Append(name);
+            }
+
+            text.Append(')');
+            r++;
+        }
+
+        return r == 0 ? throw new ArgumentException("VALUES needs at least one row.", nameof(rows)) : text.ToString();
+    }
+}
