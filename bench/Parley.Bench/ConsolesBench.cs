@@ -12,12 +12,13 @@ namespace Parley.Bench;
 
 /// <summary>
 /// <c>--consoles [--postgres "…"] [--count 500] [--seconds 30] [--burst 200]</c>: live consoles in process, each as the
-/// console page keeps it: a <see cref="ConsoleFeed"/> on its advisor's accounts whose handler re-reads the list's rows with
-/// the page's query (<see cref="ConsoleQueries.PageAsync"/>, default filter, the first page). Every second one advisor per
-/// account replies in a conversation (a committed change in each account, so every console refreshes), then a burst of
-/// changes at once. The latency of a change at a console runs from just before the reply is sent (so it includes the
-/// commit) to the end of the first read that console started after the change's event arrived. Server-side time only:
-/// Blazor's render diff and the network to the browser are not included.
+/// console page keeps it: a <see cref="ConsoleFeed"/> on its advisor's accounts, created before the first read, whose
+/// handler hands the events to the page's own list (<see cref="LiveList.ApplyAsync"/>: the named rows patched through the
+/// node's shared <see cref="ConsoleRows"/>, default filter, first page loaded). Every second one advisor per account replies
+/// in a conversation (a committed change in each account, so every console refreshes), then a burst of changes at once.
+/// The latency of a change at a console runs from just before the reply is sent (so it includes the commit) to the end of
+/// the list's update for the batch holding the change's event. Server-side time only: Blazor's render diff and the network
+/// to the browser are not included.
 /// </summary>
 internal static class ConsolesBench
 {
@@ -33,6 +34,7 @@ internal static class ConsolesBench
         var workspace = await BenchWorkspace.CreateAsync(parley, accounts: 10, advisorsPerAccount: Math.Max(1, count / 10));
         var ids = await workspace.QueueAsync(parley, 5_000);
         var queries = parley.Service<ConsoleQueries>();
+        var shared = parley.Service<ConsoleRows>();
         var actions = parley.Service<ConversationActions>();
 
         // The conversations that change: private website ones (no outbound delivery), each assigned to an advisor of its account.
@@ -59,24 +61,30 @@ internal static class ConsolesBench
         var feeds = new List<ConsoleFeed>();
         foreach (var session in sessions)
         {
-            // Listen, then read, as the page does.
+            // Listen, then read, as the page does; one account per console, so the feed calls the handler one batch at a time.
+            var list = new LiveList(queries, shared, session);
             feeds.Add(new ConsoleFeed(parley.Service<ConversationEventHub>(), session.AccountIds, async events =>
             {
                 var arrived = events.Select(e => e.ConversationId).Where(sent.ContainsKey).ToList();
-                await queries.PageAsync(session, new ConversationFilter(), null, ConsoleList.PageSize, default);
+                await list.ApplyAsync(events);
                 var done = Stopwatch.GetTimestamp();
                 foreach (var id in arrived.Distinct())
                 {
                     latencies.Add(Stopwatch.GetElapsedTime(sent[id], done).TotalMilliseconds);
                 }
             }, NullLogger.Instance));
-            await queries.PageAsync(session, new ConversationFilter(), null, ConsoleList.PageSize, default);
+            await list.LoadAsync(new ConversationFilter());
         }
 
         BenchLog.Write($"{feeds.Count} consoles listening; {seconds} s of one change per account per second");
         async Task ChangeAsync(long accountId)
         {
-            var id = targets[accountId].Dequeue();
+            long id;
+            lock (targets)
+            {
+                id = targets[accountId].Dequeue();
+            }
+
             sent[id] = Stopwatch.GetTimestamp();
             var outcome = await actions.ReplyAsync(owner[accountId], id, "Thanks, looking into it.", default);
             if (!outcome.Ok)
