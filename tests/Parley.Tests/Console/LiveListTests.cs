@@ -99,6 +99,27 @@ public sealed class LiveListTests
         Assert.Equal(ids.AsEnumerable().Reverse(), list.Rows.Select(r => r.Id));
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Consoles_asking_at_once_share_reads_and_each_gets_the_rows_it_asked_for(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        var seed = new ListSeed(app);
+        var marie = await app.AdvisorAsync("marie@parley.local");
+        var ids = new List<long>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await seed.AddAsync(new Seeded($"Customer {i}")));
+        }
+
+        var shared = app.Service<ConsoleRows>();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            Task.Run(() => shared.ReadAsync(marie, new ConversationFilter(), [ids[i % 10], ids[(i + 3) % 10]], CancellationToken.None))));
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal(new[] { ids[i % 10], ids[(i + 3) % 10] }.Order(), answers[i].Keys.Order());
+        }
+    }
+
     private static LiveList NewList(ParleyApplication app, AdvisorSession advisor) =>
         new(app.Service<ConsoleQueries>(), app.Service<ConsoleRows>(), advisor);
 
