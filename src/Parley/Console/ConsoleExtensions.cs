@@ -11,6 +11,7 @@ public static class ConsoleExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddSingleton<ConsoleQueries>();
+        builder.Services.AddSingleton<ConsoleRows>();
         builder.Services.AddSingleton<ConversationTags>();
         builder.Services.AddSingleton<SavedViews>();
         builder.Services.AddSingleton<AdvisorUploads>();

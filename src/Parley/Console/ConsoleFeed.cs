@@ -5,10 +5,14 @@ namespace Parley.Console;
 /// <summary>
 /// The live events of a console circuit: one hub subscription per account of the advisor, read until the
 /// circuit goes away. Events arrive in batches (whatever is waiting when the reader wakes), so a burst of
-/// changes costs one refresh; the handler re-reads the database, the events only say what to re-read.
+/// changes costs one refresh; the handler re-reads the database, the events only say what to re-read. A batch that may
+/// have lost events (the hub drops a slow reader's oldest) ends with <see cref="FeedOverflowed"/>.
 /// </summary>
 public sealed class ConsoleFeed : IAsyncDisposable
 {
+    /// <summary>The most events handed over at once: the capacity of a hub subscription's channel.</summary>
+    public const int MostBatched = 256;
+
     private readonly List<ConversationEventHub.Subscription> _subscriptions = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _readers = [];
@@ -19,12 +23,12 @@ public sealed class ConsoleFeed : IAsyncDisposable
         {
             var subscription = hub.SubscribeAccount(accountId);
             _subscriptions.Add(subscription);
-            _readers.Add(ReadAsync(subscription, handle, logger, _stop.Token));
+            _readers.Add(ReadAsync(accountId, subscription, handle, logger, _stop.Token));
         }
     }
 
     private static async Task ReadAsync(
-        ConversationEventHub.Subscription subscription, Func<IReadOnlyList<ConversationEvent>, Task> handle, ILogger logger, CancellationToken ct)
+        long accountId, ConversationEventHub.Subscription subscription, Func<IReadOnlyList<ConversationEvent>, Task> handle, ILogger logger, CancellationToken ct)
     {
         var reader = subscription.Reader;
         try
@@ -32,9 +36,15 @@ public sealed class ConsoleFeed : IAsyncDisposable
             while (await reader.WaitToReadAsync(ct))
             {
                 var batch = new List<ConversationEvent>();
-                while (batch.Count < 256 && reader.TryRead(out var e))
+                while (batch.Count < MostBatched && reader.TryRead(out var e))
                 {
                     batch.Add(e);
+                }
+
+                if (batch.Count == MostBatched)
+                {
+                    // As many as the hub's channel holds: it was full, and may have dropped older events.
+                    batch.Add(new FeedOverflowed(accountId));
                 }
 
                 try
@@ -65,3 +75,6 @@ public sealed class ConsoleFeed : IAsyncDisposable
         _stop.Dispose();
     }
 }
+
+/// <summary>The feed of an account may have lost events: what the console shows of it must be read again in full.</summary>
+public sealed record FeedOverflowed(long AccountId) : ConversationEvent(AccountId, 0);

@@ -73,7 +73,8 @@ public sealed partial class ConsoleQueries
                     r.AssigneeId == advisor.Id ? Math.Max(0, r.Unread) : 0,
                     r.IsPublic,
                     tags[r.Id].Order(StringComparer.Ordinal).ToList(),
-                    snippets.TryGetValue(r.Id, out var snippet) ? Preview(Conversations.ContentType.Text, snippet, null) : null))
+                    snippets.TryGetValue(r.Id, out var snippet) ? Preview(Conversations.ContentType.Text, snippet, null) : null,
+                    r.UpdatedAt))
                 .ToList(),
             next);
     }
@@ -104,5 +105,63 @@ public sealed partial class ConsoleQueries
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="ids"/> that pass <paramref name="filter"/> now, in no order: a live console's patch (see
+    /// <see cref="ConsoleRows"/>). An id missing from the answer has left the filter (or was never in the advisor's accounts).
+    /// Unlike <see cref="PageAsync"/>, <see cref="ConversationRow.Unread"/> is the conversation's for every advisor, so consoles
+    /// can share the read; <see cref="ConsoleRows.ForAdvisor"/> keeps it for the assignee only, as the page does.
+    /// </summary>
+    public async Task<IReadOnlyList<ConversationRow>> RowsAsync(AdvisorSession advisor, ConversationFilter filter, IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        var wanted = ids.Distinct().ToList();
+        if (wanted.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var found = await (
+                from c in ConsoleList.Filter(db, advisor, filter, clock.GetUtcNow().UtcDateTime).Where(c => wanted.Contains(c.Id))
+                join m in db.Messages on new { Conversation = c.Id, Seq = c.LastSeq } equals new { Conversation = m.ConversationId, m.Seq } into lasts
+                from last in lasts.DefaultIfEmpty()
+                select new
+                {
+                    Conversation = c,
+                    Contact = db.Contacts.Where(k => k.Id == c.ContactId).Select(k => k.Name).FirstOrDefault(),
+                    Last = last,
+                })
+            .ToListAsync(ct);
+        if (found.Count == 0)
+        {
+            return [];
+        }
+
+        var foundIds = found.Select(f => f.Conversation.Id).ToList();
+        var tags = (await db.ConversationTags.AsNoTracking().Where(t => foundIds.Contains(t.ConversationId)).Select(t => new { t.ConversationId, t.Tag }).ToListAsync(ct))
+            .ToLookup(t => t.ConversationId, t => t.Tag);
+        var snippets = filter.Search is { } search ? await ConversationSearch.SnippetsAsync(db, foundIds, search, ct) : [];
+        var names = await NamesAsync(db, advisor, ct);
+        return found.Select(f =>
+        {
+            var (c, last) = (f.Conversation, f.Last);
+            return new ConversationRow(
+                c.Id,
+                ContactName(f.Contact, c.ContactId),
+                c.Channel,
+                c.Status,
+                c.QueueId is { } q ? names.Queues.GetValueOrDefault(q) : null,
+                c.AssigneeId,
+                c.AssigneeId is { } a ? names.Advisors.GetValueOrDefault(a) : null,
+                last is null ? null : Preview(last.ContentType, last.Text, last.PayloadJson),
+                last?.AuthorKind,
+                last?.CreatedAt ?? c.UpdatedAt,
+                c.LastSeq - c.AdvisorReadSeq,
+                c.IsPublic,
+                tags[c.Id].Order(StringComparer.Ordinal).ToList(),
+                snippets.TryGetValue(c.Id, out var snippet) ? Preview(Conversations.ContentType.Text, snippet, null) : null,
+                c.UpdatedAt);
+        }).ToList();
     }
 }

@@ -22,7 +22,8 @@ public sealed record ConversationRow(
     long Unread,
     bool IsPublic = false,
     IReadOnlyList<string>? Tags = null,
-    string? Snippet = null);
+    string? Snippet = null,
+    DateTime UpdatedAt = default);
 
 /// <summary>The post a public conversation hangs on, as the console shows it above the thread.</summary>
 public sealed record PostView(string PlatformPostId, bool ByBrand, string? AuthorName, string? Text, string? Permalink, string? MediaUrl, DateTime? PostedAt);
