@@ -54,6 +54,9 @@ public sealed class FavouriteRepliesPageTests
 
         // Edit, then delete.
         await mine.Locator(".reply-edit").ClickAsync();
+        // The form shows the reply being edited once the server has answered the click.
+        await Assertions.Expect(marie.Locator("#reply-form h2")).ToHaveTextAsync("Edit /thanks", new() { Timeout = Timeout });
+        await Assertions.Expect(marie.Locator("#reply-body")).ToHaveValueAsync("<b>Thank you</b> for your patience.", new() { Timeout = Timeout });
         await marie.Locator("#reply-body").FillAsync("Thank you for your patience, {{ contact.first_name }}.");
         await marie.Locator("#reply-save").ClickAsync();
         await Assertions.Expect(mine.Locator(".reply-text")).ToHaveTextAsync("Thank you for your patience, {{ contact.first_name }}.", new() { Timeout = Timeout });
