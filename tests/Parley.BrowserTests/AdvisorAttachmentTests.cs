@@ -24,9 +24,7 @@ public sealed class AdvisorAttachmentTests
         await HybridConversationTests.GoOnlineAsync(marie);
         await using var phone = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
         var customer = await phone.NewPageAsync();
-        await customer.GotoAsync("/demo?user=alice");
-        await customer.Locator("#parley-launcher").ClickAsync();
-        await customer.Locator(".parley-option", new() { HasText = "Parcels" }).ClickAsync(new() { Timeout = Timeout });
+        await HybridConversationTests.AliceAsksAboutParcelsAsync(customer);
 
         await marie.Locator(".conv-row").First.ClickAsync(new() { Timeout = Timeout });
         await Assertions.Expect(marie.Locator("#reply-input")).ToBeEnabledAsync(new() { Timeout = Timeout });

@@ -19,9 +19,7 @@ public sealed class ConsoleTests
 
         await using var phone = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
         var customer = await phone.NewPageAsync();
-        await customer.GotoAsync("/demo?user=alice");
-        await customer.Locator("#parley-launcher").ClickAsync();
-        await customer.Locator(".parley-option", new() { HasText = "Parcels" }).ClickAsync(new() { Timeout = Timeout });
+        await HybridConversationTests.AliceAsksAboutParcelsAsync(customer);
 
         // Shift+Enter is a new line, Enter sends; the customer's reading shows as a receipt.
         await marie.Locator(".conv-row").First.ClickAsync(new() { Timeout = Timeout });

@@ -17,9 +17,7 @@ public sealed partial class FindConversationTests
 
         await using var phone = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
         var customer = await phone.NewPageAsync();
-        await customer.GotoAsync("/demo?user=alice");
-        await customer.Locator("#parley-launcher").ClickAsync();
-        await customer.Locator(".parley-option", new() { HasText = "Parcels" }).ClickAsync(new() { Timeout = Timeout });
+        await HybridConversationTests.AliceAsksAboutParcelsAsync(customer);
         await customer.Locator("#parley-input").FillAsync("My tangerine parcel never came");
         await customer.Locator("#parley-input").PressAsync("Enter");
 

@@ -35,9 +35,7 @@ public sealed class HybridConversationTests
                 streams.Enqueue($"{r.Status} {r.Url}");
             }
         };
-        await customer.GotoAsync("/demo?user=alice");
-        await customer.Locator("#parley-launcher").ClickAsync();
-        await customer.Locator(".parley-option", new() { HasText = "Parcels" }).ClickAsync(new() { Timeout = Timeout });
+        await AliceAsksAboutParcelsAsync(customer);
         await Assertions.Expect(customer.Locator(".parley-msg-customer", new() { HasText = "Parcels" })).ToBeVisibleAsync(new() { Timeout = Timeout });
 
         // The conversation appears in the console without a reload; the advisor opens it and replies.
@@ -96,6 +94,14 @@ public sealed class HybridConversationTests
         // after 15 s although the page was there, and WaitForURL waits for that event once the address already matches.
         await Assertions.Expect(page.Locator("#presence-toggle")).ToBeVisibleAsync(new() { Timeout = 2 * Timeout });
         Assert.EndsWith("/console", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+    }
+
+    /// <summary>Alice, signed in on the demo site, opens the widget and picks the Parcels topic (the bot hands her over).</summary>
+    internal static async Task AliceAsksAboutParcelsAsync(IPage customer)
+    {
+        await customer.GotoAsync("/demo?user=alice");
+        await customer.Locator("#parley-launcher").ClickAsync();
+        await customer.Locator(".parley-option", new() { HasText = "Parcels" }).ClickAsync(new() { Timeout = Timeout });
     }
 
     internal static async Task GoOnlineAsync(IPage page)

@@ -30,9 +30,7 @@ public sealed class LargeTeamScenarioTests
         await simulator.GotoAsync("/simulator");
         await SocialChannelsTests.StartChatAsync(simulator, "messenger", "Alice Martin", "Hello, I am moving house next month");
         var phone = await customerContext.NewPageAsync();
-        await phone.GotoAsync("/demo?user=alice");
-        await phone.Locator("#parley-launcher").ClickAsync();
-        await phone.Locator(".parley-option", new() { HasText = "Parcels" }).ClickAsync(new() { Timeout = Timeout });
+        await HybridConversationTests.AliceAsksAboutParcelsAsync(phone);
         await phone.Locator("#parley-input").FillAsync("My pomegranate parcel is stuck at the depot");
         await phone.Locator("#parley-input").PressAsync("Enter");
         await LinkAliceAsync(server);

@@ -35,9 +35,7 @@ public sealed class SupervisionTests
 
         await using var phone = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
         var customer = await phone.NewPageAsync();
-        await customer.GotoAsync("/demo?user=alice");
-        await customer.Locator("#parley-launcher").ClickAsync();
-        await customer.Locator(".parley-option", new() { HasText = "Parcels" }).ClickAsync(new() { Timeout = Timeout });
+        await HybridConversationTests.AliceAsksAboutParcelsAsync(customer);
 
         // The figure changes on the supervisor's page without a reload, and the wait starts counting.
         await Assertions.Expect(parcels.Locator(".waiting")).ToHaveTextAsync("1", new() { Timeout = Timeout });
