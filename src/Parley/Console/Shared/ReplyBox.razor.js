@@ -15,6 +15,13 @@ export function bindReply(textarea, favourites, mentionables, server) {
   });
   textarea.addEventListener('input', () => picker.update());
   textarea.addEventListener('blur', () => setTimeout(() => picker.close(), 150));
+  // The note toggle is read in the browser, at once: the server's class on the textarea comes a round trip later,
+  // and an '@' typed meanwhile would be matched as plain text.
+  textarea.form?.addEventListener('change', e => {
+    if (e.target?.id === 'reply-note-mode') {
+      picker.update();
+    }
+  });
   textarea.parleyPicker = picker;
   // A '/' typed before this ran (the module loads after the first render) still opens the list.
   if (document.activeElement === textarea) {
@@ -46,7 +53,7 @@ function createPicker(textarea, favourites, mentionables, server) {
   function currentToken() {
     const caret = textarea.selectionStart;
     const before = textarea.value.slice(0, caret);
-    const mention = textarea.classList.contains('note-mode');
+    const mention = textarea.form?.querySelector('#reply-note-mode')?.checked === true;
     const match = (mention ? /(^|\s)@([^\s@]*)$/ : /(^|\s)\/([^\s\/]*)$/).exec(before);
     return match ? { start: caret - match[2].length - 1, end: caret, query: match[2].toLowerCase(), mention } : null;
   }
