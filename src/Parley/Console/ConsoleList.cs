@@ -39,6 +39,9 @@ public static class ConsoleList
 
     public const int SearchWalk = 2_000;
 
+    /// <summary>A tag on fewer conversations than this (in the filter's accounts) drives the list (<see cref="DrivingTagAsync"/>).</summary>
+    public const int RareTag = 20_000;
+
     /// <summary>
     /// The conversation's column (a shadow property, see ParleyDb) holding the customer's tone: the sentiment of their
     /// latest message Parley read one in, copied there by a trigger of migration 0013. Negative, neutral and positive
@@ -51,7 +54,7 @@ public static class ConsoleList
     /// for an answer in a queue since it was queued, and with an advisor since their last message (an advisor's reply
     /// moves it to waiting for the customer).
     /// </summary>
-    public static IQueryable<Conversation> Filter(ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now)
+    public static IQueryable<Conversation> Filter(ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, string? drivingTag = null)
     {
         var accounts = Accounts(advisor, filter);
         var query = db.Conversations.AsNoTracking().Where(c => accounts.Contains(c.AccountId));
@@ -111,7 +114,16 @@ public static class ConsoleList
         };
         foreach (var tag in filter.Tags)
         {
-            query = query.Where(c => db.ConversationTags.Any(t => t.ConversationId == c.Id && t.Tag == tag));
+            if (tag == drivingTag)
+            {
+                // Read from the tag's index: the database starts from its few conversations and sorts them.
+                var tagged = db.ConversationTags.Where(t => accounts.Contains(t.AccountId) && t.Tag == tag).Select(t => t.ConversationId);
+                query = query.Where(c => tagged.Contains(c.Id));
+            }
+            else
+            {
+                query = query.Where(c => db.ConversationTags.Any(t => t.ConversationId == c.Id && t.Tag == tag));
+            }
         }
 
         if (filter.Search is { } search)
@@ -128,8 +140,36 @@ public static class ConsoleList
     /// <paramref name="after"/> when given. With several accounts SQLite reads each account's rows in index order and
     /// stops each after a page (its IN early-out), so no split by account is needed there.
     /// </summary>
-    public static IQueryable<Conversation> Page(ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, ListCursor? after, int limit) =>
-        Page(Filter(db, advisor, filter, now), after, limit);
+    public static IQueryable<Conversation> Page(
+        ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, ListCursor? after, int limit, string? drivingTag = null) =>
+        Page(Filter(db, advisor, filter, now, drivingTag), after, limit);
+
+    /// <summary>
+    /// The filter's tag that should drive the list: its rarest, when fewer than <paramref name="rareFrom"/> conversations of
+    /// the filter's accounts carry it (counted in the tag's index, stopping there). A tag on a few conversations makes the
+    /// accounts' activity a long walk for the few rows that carry it (seconds at a million conversations); starting from
+    /// the tag reads only those and sorts them. A common tag is met soon on the walk, which then stops after a page.
+    /// </summary>
+    public static async Task<string?> DrivingTagAsync(ParleyDb db, AdvisorSession advisor, ConversationFilter filter, int rareFrom, CancellationToken ct)
+    {
+        if (filter.Tags.Count == 0 || rareFrom <= 0)
+        {
+            return null;
+        }
+
+        var accounts = Accounts(advisor, filter);
+        (string? Tag, int Count) rarest = (null, int.MaxValue);
+        foreach (var tag in filter.Tags.Distinct())
+        {
+            var count = await db.ConversationTags.Where(t => accounts.Contains(t.AccountId) && t.Tag == tag).Take(rareFrom).CountAsync(ct);
+            if (count < rarest.Count)
+            {
+                rarest = (tag, count);
+            }
+        }
+
+        return rarest.Count < rareFrom ? rarest.Tag : null;
+    }
 
     /// <summary>The accounts a filter reads: those asked for among the advisor's, or all of the advisor's.</summary>
     public static List<long> Accounts(AdvisorSession advisor, ConversationFilter filter) =>

@@ -13,6 +13,9 @@ public sealed partial class ConsoleQueries
     /// </summary>
     internal int CommonSearchFrom { get; set; } = ConversationSearch.CommonMatches;
 
+    /// <summary>How few conversations make a tag drive the list (<see cref="ConsoleList.DrivingTagAsync"/>); a test sets it to 0 (never) or beyond any count (always).</summary>
+    internal int RareTagFrom { get; set; } = ConsoleList.RareTag;
+
     /// <summary>The first page of the list (the bench's and the simplest callers' way in).</summary>
     public async Task<IReadOnlyList<ConversationRow>> ListAsync(AdvisorSession advisor, ConversationFilter filter, CancellationToken ct) =>
         (await PageAsync(advisor, filter, null, ConsoleList.PageSize, ct)).Rows;
@@ -23,10 +26,13 @@ public sealed partial class ConsoleQueries
         limit = Math.Clamp(limit, 1, ConsoleList.MaxRows);
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
+        var drivingTag = await ConsoleList.DrivingTagAsync(db, advisor, filter, RareTagFrom, ct);
         var walked = filter.Search is { } words && await ConversationSearch.IsCommonAsync(db, words, CommonSearchFrom, ct)
-            ? await WalkAsync(db, advisor, filter with { Search = null }, words, now, after, limit, ct)
+            ? await WalkAsync(db, advisor, filter with { Search = null }, drivingTag, words, now, after, limit, ct)
             : null;
-        var query = walked is null ? ConsoleList.Page(db, advisor, filter, now, after, limit) : db.Conversations.AsNoTracking().Where(c => walked.Contains(c.Id));
+        var query = walked is null
+            ? ConsoleList.Page(db, advisor, filter, now, after, limit, drivingTag)
+            : db.Conversations.AsNoTracking().Where(c => walked.Contains(c.Id));
 
         // The last message is joined on (conversation, seq), which is unique: a plain left join. Asked as FirstOrDefault
         // in the projection, EF numbered every message of the database (ROW_NUMBER over the whole table) on each call.
@@ -83,12 +89,12 @@ public sealed partial class ConsoleQueries
     /// matches is then the cheaper way.
     /// </summary>
     private static async Task<List<long>?> WalkAsync(
-        ParleyDb db, AdvisorSession advisor, ConversationFilter others, string search, DateTime now, ListCursor? after, int limit, CancellationToken ct)
+        ParleyDb db, AdvisorSession advisor, ConversationFilter others, string? drivingTag, string search, DateTime now, ListCursor? after, int limit, CancellationToken ct)
     {
         var found = new List<long>();
         for (var walked = 0; walked < ConsoleList.SearchWalk;)
         {
-            var batch = await ConsoleList.Page(db, advisor, others, now, after, ConsoleList.SearchBatch - 1)
+            var batch = await ConsoleList.Page(db, advisor, others, now, after, ConsoleList.SearchBatch - 1, drivingTag)
                 .Select(c => new { c.Id, c.UpdatedAt }).ToListAsync(ct);
             var matching = await ConversationSearch.MatchingAmongAsync(db, batch.Select(c => c.Id).ToList(), search, ct);
             found.AddRange(batch.Where(c => matching.Contains(c.Id)).Select(c => c.Id));
