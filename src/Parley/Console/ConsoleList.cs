@@ -57,7 +57,12 @@ public static class ConsoleList
     public static IQueryable<Conversation> Filter(ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, string? drivingTag = null)
     {
         var accounts = Accounts(advisor, filter);
-        var query = db.Conversations.AsNoTracking().Where(c => accounts.Contains(c.AccountId));
+        // With a search, the list starts from its matches (few: a common search walks instead, see ConsoleQueries) and
+        // sorts them. The account as an expression keeps the database off the accounts' activity index, where it would
+        // walk every conversation of the accounts for the few that match (SQLite: 150 ms → 20 ms at 100,000 conversations).
+        var query = filter.Search is null
+            ? db.Conversations.AsNoTracking().Where(c => accounts.Contains(c.AccountId))
+            : db.Conversations.AsNoTracking().Where(c => accounts.Contains(c.AccountId + 0));
         query = filter.Status switch
         {
             StatusFilter.All => query,
