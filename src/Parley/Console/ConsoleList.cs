@@ -60,9 +60,15 @@ public static class ConsoleList
         // With a search, the list starts from its matches (few: a common search walks instead, see ConsoleQueries) and
         // sorts them. The account as an expression keeps the database off the accounts' activity index, where it would
         // walk every conversation of the accounts for the few that match (SQLite: 150 ms → 20 ms at 100,000 conversations).
-        var query = filter.Search is null
-            ? db.Conversations.AsNoTracking().Where(c => accounts.Contains(c.AccountId))
-            : db.Conversations.AsNoTracking().Where(c => accounts.Contains(c.AccountId + 0));
+        // One account is an equality: PostgreSQL reads "account_id = ANY(…)" unordered and sorts every row it finds.
+        var single = accounts.Count == 1 ? accounts[0] : 0;
+        var query = (filter.Search is null, accounts.Count == 1) switch
+        {
+            (true, true) => db.Conversations.AsNoTracking().Where(c => c.AccountId == single),
+            (true, false) => db.Conversations.AsNoTracking().Where(c => accounts.Contains(c.AccountId)),
+            (false, true) => db.Conversations.AsNoTracking().Where(c => c.AccountId + 0 == single),
+            (false, false) => db.Conversations.AsNoTracking().Where(c => accounts.Contains(c.AccountId + 0)),
+        };
         query = filter.Status switch
         {
             StatusFilter.All => query,
@@ -147,9 +153,25 @@ public static class ConsoleList
     /// <paramref name="after"/> when given. With several accounts SQLite reads each account's rows in index order and
     /// stops each after a page (its IN early-out), so no split by account is needed there.
     /// </summary>
+    /// <remarks>
+    /// PostgreSQL (15) has no such early-out: for several accounts it sorts every row of theirs that passes the filter
+    /// (a million for an admin of ten brands). There a page is read per account, each in index order and stopping
+    /// after a page, and the pages are merged (UNION ALL, then the same order and limit). A search or a driving tag
+    /// already starts from its few matches, so it keeps one query.
+    /// </remarks>
     public static IQueryable<Conversation> Page(
-        ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, ListCursor? after, int limit, string? drivingTag = null) =>
-        Page(Filter(db, advisor, filter, now, drivingTag), after, limit);
+        ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, ListCursor? after, int limit, string? drivingTag = null)
+    {
+        var accounts = Accounts(advisor, filter);
+        if (accounts.Count > 1 && filter.Search is null && drivingTag is null && db.Database.IsNpgsql())
+        {
+            return accounts.Select(a => Page(Filter(db, advisor, filter with { Accounts = [a] }, now), after, limit))
+                .Aggregate(Queryable.Concat)
+                .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(Math.Clamp(limit, 1, MaxRows) + 1);
+        }
+
+        return Page(Filter(db, advisor, filter, now, drivingTag), after, limit);
+    }
 
     /// <summary>
     /// The filter's tag that should drive the list: its rarest, when fewer than <paramref name="rareFrom"/> conversations of

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Channels;
+using Parley.Console;
+using Parley.Conversations;
+using Parley.Data;
+using Parley.Identity;
+using Parley.Tests.Infrastructure;
+
+namespace Parley.Tests.Console;
+
+/// <summary>
+/// An advisor of several brands sees one list, newest activity first, page after page. On PostgreSQL it is read per
+/// account and merged (one ordered read each instead of sorting every row of every account); the pages must be those of
+/// the plain order, with ties on activity broken by the id, across the accounts.
+/// </summary>
+public sealed class SeveralAccountsListTests
+{
+    [Theory, OnSqlite, OnPostgres]
+    public async Task The_list_of_several_accounts_is_one_order_page_after_page(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        var seed = new ListSeed(app);
+        var marie = await app.AdvisorAsync("marie@parley.local");
+        var other = (await seed.OtherBrandAsync()).AccountIds.Single();
+        var demo = marie.AccountIds.Single();
+        var third = (await seed.OtherBrandAsync()).AccountIds.Single(); // not the advisor's: never listed
+        for (var i = 0; i < 90; i++)
+        {
+            await seed.AddAsync(new Seeded($"Customer {i}")
+            {
+                AccountId = (i % 3) switch { 0 => demo, 1 => other, _ => third },
+                Ago = TimeSpan.FromMinutes(i % 11 == 0 ? 3 : i), // ties on activity across accounts
+                Status = i % 4 == 0 ? ConversationStatus.Resolved : ConversationStatus.Assigned,
+                AssigneeId = i % 5 == 0 ? marie.Id : null,
+                IsPublic = i % 6 == 0,
+                Channel = i % 6 == 0 ? ChannelKind.Messenger : ChannelKind.WebMessaging,
+            });
+        }
+
+        var admin = new AdvisorSession(marie.Id, marie.DisplayName, AdvisorRole.Admin, new HashSet<long> { demo, other });
+        var all = await app.DbAsync(db => db.Conversations.AsNoTracking().Where(c => c.AccountId == demo || c.AccountId == other)
+            .Select(c => new { c.Id, c.AccountId, c.UpdatedAt, c.Status, c.IsPublic, c.AssigneeId }).ToListAsync());
+        var queries = app.Service<ConsoleQueries>();
+
+        foreach (var (filter, passes) in new (ConversationFilter, Func<ConversationStatus, bool, long?, long, bool>)[]
+        {
+            (new ConversationFilter { Status = StatusFilter.All }, (_, _, _, _) => true),
+            (new ConversationFilter(), (status, _, _, _) => status != ConversationStatus.Resolved),
+            (new ConversationFilter { Status = StatusFilter.All, Visibility = VisibilityFilter.Public }, (_, isPublic, _, _) => isPublic),
+            (new ConversationFilter { Status = StatusFilter.All, Assignment = AssignmentFilter.Me }, (_, _, assignee, _) => assignee == marie.Id),
+            (new ConversationFilter { Status = StatusFilter.All, Accounts = [other] }, (_, _, _, account) => account == other),
+        })
+        {
+            var expected = all.Where(c => passes(c.Status, c.IsPublic, c.AssigneeId, c.AccountId))
+                .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Select(c => c.Id).ToList();
+            var listed = new List<long>();
+            ListCursor? after = null;
+            do
+            {
+                var page = await queries.PageAsync(admin, filter, after, 7, CancellationToken.None);
+                listed.AddRange(page.Rows.Select(r => r.Id));
+                after = page.Next;
+            }
+            while (after is not null);
+
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, listed);
+        }
+    }
+}
