@@ -18,10 +18,7 @@ public sealed class AdminTests
         await using var browser = await Browser.LaunchAsync();
 
         await using var desk = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
-        var admin = await desk.NewPageAsync();
-        await HybridConversationTests.SignInAsync(admin, "admin@parley.local");
-        await admin.Locator("#nav-admin").ClickAsync();
-        await Assertions.Expect(admin.Locator("#advisors")).ToContainTextAsync("Marie", new() { Timeout = 2 * Timeout });
+        var admin = await OpenAdminPageAsync(desk);
 
         await admin.Locator("#tab-skills").ClickAsync();
         await admin.Locator("#new-skill-name").FillAsync("Claims");
@@ -71,10 +68,7 @@ public sealed class AdminTests
         server.StartServer();
         await using var browser = await Browser.LaunchAsync();
         await using var desk = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
-        var admin = await desk.NewPageAsync();
-        await HybridConversationTests.SignInAsync(admin, "admin@parley.local");
-        await admin.GotoAsync("/console/admin");
-        await Assertions.Expect(admin.Locator("#advisors")).ToContainTextAsync("Marie", new() { Timeout = 2 * Timeout });
+        var admin = await OpenAdminPageAsync(desk);
 
         await admin.Locator("#tab-skills").ClickAsync();
         var whatsApp = admin.Locator("#weights td.weight-units[data-channel='WhatsApp']");
@@ -91,5 +85,15 @@ public sealed class AdminTests
         await admin.Locator("#queues tbody tr", new() { HasText = "Parcels" }).Locator(".delete-queue").ClickAsync();
         await Assertions.Expect(admin.Locator("#admin-queues .admin-message.problem")).ToContainTextAsync("hands over to this queue: change it first", new() { Timeout = Timeout });
         await Assertions.Expect(admin.Locator("#queues")).ToContainTextAsync("Parcels");
+    }
+
+    /// <summary>The demo's admin signed in, on the admin page once it has loaded its advisors.</summary>
+    private static async Task<IPage> OpenAdminPageAsync(IBrowserContext desk)
+    {
+        var admin = await desk.NewPageAsync();
+        await HybridConversationTests.SignInAsync(admin, "admin@parley.local");
+        await admin.Locator("#nav-admin").ClickAsync();
+        await Assertions.Expect(admin.Locator("#advisors")).ToContainTextAsync("Marie", new() { Timeout = 2 * Timeout });
+        return admin;
     }
 }
