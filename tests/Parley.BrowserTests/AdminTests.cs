@@ -18,10 +18,7 @@ public sealed class AdminTests
         await using var browser = await Browser.LaunchAsync();
 
         await using var desk = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
-        var admin = await desk.NewPageAsync();
-        await HybridConversationTests.SignInAsync(admin, "admin@parley.local");
-        await admin.Locator("#nav-admin").ClickAsync();
-        await Assertions.Expect(admin.Locator("#advisors")).ToContainTextAsync("Marie", new() { Timeout = 2 * Timeout });
+        var admin = await OpenAdminPageAsync(desk);
 
         await admin.Locator("#tab-skills").ClickAsync();
         await admin.Locator("#new-skill-name").FillAsync("Claims");
@@ -62,5 +59,41 @@ public sealed class AdminTests
         await toggle.ClickAsync();
         await Assertions.Expect(toggle).ToHaveAttributeAsync("data-presence", "online", new() { Timeout = Timeout });
         await Assertions.Expect(toggle).ToContainTextAsync("Online");
+    }
+
+    [ChromiumFact]
+    public async Task The_admin_page_shows_the_channel_weights_and_why_a_queue_cannot_be_deleted()
+    {
+        await using var server = new ParleyServer();
+        server.StartServer();
+        await using var browser = await Browser.LaunchAsync();
+        await using var desk = await browser.Instance.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var admin = await OpenAdminPageAsync(desk);
+
+        await admin.Locator("#tab-skills").ClickAsync();
+        var whatsApp = admin.Locator("#weights td.weight-units[data-channel='WhatsApp']");
+        await Assertions.Expect(whatsApp).ToHaveTextAsync("1", new() { Timeout = Timeout });
+        await admin.Locator("#weight-channel").SelectOptionAsync("WhatsApp");
+        await admin.Locator("#weight-units").FillAsync("3");
+        await admin.Locator("#set-weight").ClickAsync();
+        await Assertions.Expect(whatsApp).ToHaveTextAsync("3", new() { Timeout = Timeout });
+        await Assertions.Expect(admin.Locator(".admin-message.check-ok")).ToHaveTextAsync("WhatsApp weighs 3.");
+        await Assertions.Expect(admin.Locator("#weights td.weight-units[data-channel='Messenger']")).ToHaveTextAsync("1");
+
+        // The website's bot sends customers to Parcels: the refusal says so where the admin clicked.
+        await admin.Locator("#tab-queues").ClickAsync();
+        await admin.Locator("#queues tbody tr", new() { HasText = "Parcels" }).Locator(".delete-queue").ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-queues .admin-message.problem")).ToContainTextAsync("hands over to this queue: change it first", new() { Timeout = Timeout });
+        await Assertions.Expect(admin.Locator("#queues")).ToContainTextAsync("Parcels");
+    }
+
+    /// <summary>The demo's admin signed in, on the admin page once it has loaded its advisors.</summary>
+    private static async Task<IPage> OpenAdminPageAsync(IBrowserContext desk)
+    {
+        var admin = await desk.NewPageAsync();
+        await HybridConversationTests.SignInAsync(admin, "admin@parley.local");
+        await admin.Locator("#nav-admin").ClickAsync();
+        await Assertions.Expect(admin.Locator("#advisors")).ToContainTextAsync("Marie", new() { Timeout = 2 * Timeout });
+        return admin;
     }
 }

@@ -23,7 +23,7 @@ public static class DataExtensions
             var db = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             if (db.Provider == DatabaseProvider.Postgres)
             {
-                options.UseNpgsql(db.ConnectionString);
+                options.UseNpgsql(db.PostgresConnectionString());
             }
             else
             {

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
+using Npgsql;
 
 namespace Parley.Data;
 
@@ -33,4 +35,27 @@ public sealed class DatabaseOptions
     /// </summary>
     [Range(16, 1_000_000)]
     public int SqliteWalPages { get; set; } = 8_000;
+
+    /// <summary>
+    /// PostgreSQL connections one node opens at most when its connection string does not say (Npgsql's own default, 100,
+    /// is a whole default server's <c>max_connections</c>: a burst of replies on one node could take every connection).
+    /// Nodes × this must stay under the server's <c>max_connections</c>; README, "PostgreSQL in production".
+    /// </summary>
+    public const int DefaultPostgresPoolSize = 40;
+
+    /// <summary>The Npgsql connection string with <see cref="DefaultPostgresPoolSize"/> unless it sets its own maximum.</summary>
+    public string PostgresConnectionString() => WithPoolLimit(ConnectionString ?? string.Empty);
+
+    internal static string WithPoolLimit(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant() is "maximumpoolsize" or "maxpoolsize"))
+        {
+            return connectionString;
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.MaxPoolSize = Math.Max(DefaultPostgresPoolSize, builder.MinPoolSize);
+        return builder.ConnectionString;
+    }
 }

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Parley.Channels;
 using Parley.Data;
 using Parley.Identity;
 
@@ -13,8 +12,8 @@ public sealed record QueueView(long Id, long AccountId, string Name);
 
 /// <summary>
 /// Admins create, rename and delete the queues of their accounts. A name is unique within its account. A queue is
-/// deleted only when empty: no conversation was ever in it (conversations keep their queue as history) and no inbox's
-/// bot sends customers to it; otherwise 409, with what still uses it.
+/// deleted only when nothing holds it (<see cref="QueueReferences"/>: no flow, inbox bot or public bot hands over to it,
+/// no conversation was ever in it); otherwise 409, with what still holds it.
 /// </summary>
 public sealed class QueueAdministration(IDbContextFactory<ParleyDb> dbs)
 {
@@ -93,15 +92,9 @@ public sealed class QueueAdministration(IDbContextFactory<ParleyDb> dbs)
             return NoSuchQueue<bool>();
         }
 
-        if (await db.Conversations.AnyAsync(c => c.QueueId == id, ct))
+        if (await QueueReferences.RefusalAsync(db, queue, ct) is { } held)
         {
-            return Administered.Refused<bool>(AdminRefusal.Conflict, $"{queue.Name} has conversations (open or past): it stays, rename it instead.");
-        }
-
-        var inboxes = await db.Inboxes.AsNoTracking().Where(i => i.AccountId == queue.AccountId).Select(i => new { i.Name, i.SettingsJson }).ToListAsync(ct);
-        if (inboxes.FirstOrDefault(i => SendsTo(InboxSettings.Parse(i.SettingsJson), id)) is { } inbox)
-        {
-            return Administered.Refused<bool>(AdminRefusal.Conflict, $"The bot of {inbox.Name} sends customers to {queue.Name}: change it first.");
+            return Administered.Refused<bool>(AdminRefusal.Conflict, held);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -113,9 +106,6 @@ public sealed class QueueAdministration(IDbContextFactory<ParleyDb> dbs)
         await transaction.CommitAsync(ct);
         return true;
     }
-
-    private static bool SendsTo(InboxSettings settings, long queueId) =>
-        settings.DefaultQueueId == queueId || settings.Topics.Any(t => t.QueueId == queueId);
 
     private static Task<Queue?> FindAsync(ParleyDb db, AdvisorSession admin, long id, CancellationToken ct)
     {

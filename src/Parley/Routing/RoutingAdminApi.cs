@@ -38,7 +38,7 @@ public static class RoutingAdminApi
         console.MapPut("/advisors/{id:long}/capacity", SetCapacityAsync);
         console.MapGet("/queues/{id:long}/routing", QueueRoutingAsync);
         console.MapPut("/queues/{id:long}/routing", SetQueueRoutingAsync);
-        console.MapPut("/channel-weights", SetWeightAsync);
+        console.MapChannelWeights();
         console.MapPost("/conversations/{id:long}/transfer", TransferApi.TransferAsync);
         console.MapPut("/presence", TransferApi.SetPresenceAsync);
         return app;
@@ -216,40 +216,6 @@ public static class RoutingAdminApi
             .Select(s => new Step(s.AfterSeconds, s.SkillId, s.LowerTo)).ToListAsync(ct),
         queue.StickySeconds);
 
-    private static async Task<Results<Ok<Weight>, ProblemHttpResult>> SetWeightAsync(
-        Weight request, HttpContext http, IDbContextFactory<ParleyDb> dbs, RoutingSignal routing, CancellationToken ct)
-    {
-        if (await AdminAsync(http, dbs, ct) is not { } admin)
-        {
-            return NotAdmin(http);
-        }
-
-        if (request.Units is < 1 or > 100 || !Enum.IsDefined(request.Channel))
-        {
-            return Bad("A channel's weight is 1 to 100 load units.");
-        }
-
-        if (!admin.CanAccess(request.AccountId))
-        {
-            return NotFound("No such account among yours.");
-        }
-
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var weight = await db.ChannelWeights.FirstOrDefaultAsync(w => w.AccountId == request.AccountId && w.Channel == request.Channel, ct);
-        if (weight is null)
-        {
-            db.ChannelWeights.Add(new ChannelWeight { AccountId = request.AccountId, Channel = request.Channel, Units = request.Units });
-        }
-        else
-        {
-            weight.Units = request.Units;
-        }
-
-        await db.SaveChangesAsync(ct);
-        routing.Ring();
-        return TypedResults.Ok(request);
-    }
-
     /// <summary>The accounts of the advisor that the admin manages too (none: not the admin's to change).</summary>
     private static Task<List<long>> AdvisorAccountsAsync(ParleyDb db, AdvisorSession admin, long advisorId, CancellationToken ct) =>
         db.AdvisorAccounts.Where(m => m.AdvisorId == advisorId && admin.AccountIds.Contains(m.AccountId)).Select(m => m.AccountId).ToListAsync(ct);
@@ -260,10 +226,10 @@ public static class RoutingAdminApi
         return ids.Count > 0 && await db.Skills.CountAsync(s => ids.Contains(s.Id) && accounts.Contains(s.AccountId), ct) != ids.Count;
     }
 
-    private static async Task<AdvisorSession?> AdminAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
+    internal static async Task<AdvisorSession?> AdminAsync(HttpContext http, IDbContextFactory<ParleyDb> dbs, CancellationToken ct) =>
         await ConsoleCaller.SessionAsync(http, dbs, ct) is { Role: AdvisorRole.Admin } admin ? admin : null;
 
-    private static ProblemHttpResult NotAdmin(HttpContext http) => ConsoleCaller.Refused(http, "Only admins manage routing.");
+    internal static ProblemHttpResult NotAdmin(HttpContext http) => ConsoleCaller.Refused(http, "Only admins manage routing.");
 
     internal static ProblemHttpResult Bad(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid routing settings");

@@ -114,6 +114,7 @@ public static class RoleScopeMatrix
         R("PUT", Api + "/advisors/{id:long}/capacity", "3 3 3 2 | 3 X", w => $"{Api}/advisors/{w.MarieId}/capacity", _ => new { @private = 4, @public = 5 }),
         R("GET", Api + "/queues/{id:long}/routing", "3 3 3 2 | 3 X", w => $"{Api}/queues/{w.QueueId}/routing"),
         R("PUT", Api + "/queues/{id:long}/routing", "3 3 3 2 | 3 X", w => $"{Api}/queues/{w.QueueId}/routing", _ => new { stickySeconds = 60 }),
+        R("GET", Api + "/channel-weights", "3 3 3 2 | 3 X", w => $"{Api}/channel-weights?accountId={w.AccountId}"),
         R("PUT", Api + "/channel-weights", "3 3 3 2 | 3 X", _ => Api + "/channel-weights", w => new { accountId = w.AccountId, channel = "whatsApp", units = 2 }),
         R("POST", Api + "/conversations/{id:long}/transfer", "3 2 3 2 | X X", async w => $"{Api}/conversations/{await w.ConversationAsync()}/transfer",
             w => new { queueId = w.QueueId, note = "matrix" }),

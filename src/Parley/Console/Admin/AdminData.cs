@@ -13,7 +13,8 @@ public sealed record AdminData(
     IReadOnlyList<AdvisorView> Advisors,
     IReadOnlyList<QueueView> Queues,
     IReadOnlyList<TeamView> Teams,
-    IReadOnlyList<RoutingAdminApi.SkillDto> Skills)
+    IReadOnlyList<RoutingAdminApi.SkillDto> Skills,
+    IReadOnlyList<RoutingAdminApi.Weight> Weights)
 {
     public string AccountOf(long id) => Accounts.FirstOrDefault(a => a.Id == id)?.Name ?? $"#{id}";
 
