@@ -34,25 +34,8 @@ public sealed class MediaLinks(MediaLinkKey key, IOptions<PublicAddressOptions> 
     }
 
     /// <summary>Whether the link's signature is the one Parley gave for this file and expiry, and the expiry has not passed.</summary>
-    public async Task<bool> IsValidAsync(long attachmentId, long expires, string? sig, CancellationToken ct)
-    {
-        if (expires <= clock.GetUtcNow().ToUnixTimeSeconds() || sig is not { Length: SHA256.HashSizeInBytes * 2 })
-        {
-            return false;
-        }
-
-        byte[] given;
-        try
-        {
-            given = Convert.FromHexString(sig);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        return CryptographicOperations.FixedTimeEquals(Sign(await key.GetAsync(ct), attachmentId, expires), given);
-    }
+    public async Task<bool> IsValidAsync(long attachmentId, long expires, string? sig, CancellationToken ct) =>
+        expires > clock.GetUtcNow().ToUnixTimeSeconds() && sig is not null && Matches(await key.GetAsync(ct), attachmentId, expires, sig);
 
     /// <summary>
     /// The payload a connector sends: a stored file (<see cref="MessagePayload.Attachment"/>) becomes a media with a fresh
@@ -68,6 +51,14 @@ public sealed class MediaLinks(MediaLinkKey key, IOptions<PublicAddressOptions> 
         }
 
         return payload with { Media = [new ChannelMedia(ChannelFiles.KindOn(channel, file.ContentType, file.Size), link, Name: file.FileName, MimeType: file.ContentType)] };
+    }
+
+    private static bool Matches(byte[] key, long attachmentId, long expires, string sig)
+    {
+        Span<byte> given = stackalloc byte[SHA256.HashSizeInBytes];
+        return sig.Length == given.Length * 2
+            && Convert.FromHexString(sig, given, out _, out var written) == System.Buffers.OperationStatus.Done && written == given.Length
+            && CryptographicOperations.FixedTimeEquals(Sign(key, attachmentId, expires), given);
     }
 
     private static byte[] Sign(byte[] key, long attachmentId, long expires) =>
