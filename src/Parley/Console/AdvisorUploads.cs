@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Channels;
+using Parley.Channels.Media;
 using Parley.Channels.WebMessaging;
 using Parley.Conversations;
 using Parley.Data;
@@ -13,17 +14,35 @@ namespace Parley.Console;
 /// </summary>
 /// <remarks>
 /// Files are kept in Parley and fetched from it: a pull channel (the website's widget) shows them with their download
-/// link. The push platforms fetch media from a public address, which Parley does not give its files, so there the console
-/// says before sending that the file cannot go, instead of sending the file's name alone.
+/// link; Messenger, Instagram and WhatsApp fetch them by a signed, expiring link under <c>Parley:PublicUrl</c>
+/// (<see cref="MediaLinks"/>), so without that address, on X (no upload yet) and for a type the channel does not carry,
+/// the console says before sending that the file cannot go, instead of sending the file's name alone.
 /// </remarks>
-public sealed class AdvisorUploads(IDbContextFactory<ParleyDb> dbs, ConversationActions actions, ChannelConnectors connectors)
+public sealed class AdvisorUploads(IDbContextFactory<ParleyDb> dbs, ConversationActions actions, ChannelConnectors connectors, MediaLinks links)
 {
     public const string NotCarried = "Files cannot be sent on this channel from the console: share a link in a reply instead.";
     public const string NotInPublic = "A public reply cannot carry a file: reply in private to send one.";
 
     /// <summary>Why no file can be attached in a conversation of this channel (shown beside the attach button), or null.</summary>
-    public string? Refusal(ChannelKind channel, bool isPublic) =>
-        isPublic ? NotInPublic : connectors.Find(channel)?.Capabilities.PullDelivery == true ? null : NotCarried;
+    public string? Refusal(ChannelKind channel, bool isPublic)
+    {
+        if (isPublic)
+        {
+            return NotInPublic;
+        }
+
+        if (connectors.Find(channel)?.Capabilities.PullDelivery == true)
+        {
+            return null;
+        }
+
+        if (channel == ChannelKind.X)
+        {
+            return ChannelFiles.XNotYet;
+        }
+
+        return !ChannelFiles.ByLink(channel) ? NotCarried : links.HasPublicUrl ? null : MediaLinks.NoPublicUrl;
+    }
 
     /// <summary>Reads at most <see cref="AttachmentRules.MaxBytes"/> of <paramref name="file"/>, checks it and sends it.</summary>
     public async Task<ActionOutcome> SendAsync(AdvisorSession advisor, long conversationId, string? fileName, Stream file, CancellationToken ct)
@@ -60,8 +79,13 @@ public sealed class AdvisorUploads(IDbContextFactory<ParleyDb> dbs, Conversation
             return ActionOutcome.Fail("The file is empty.");
         }
 
-        return AttachmentRules.Check(data, fileName, out var why) is { } accepted
-            ? await actions.SendAttachmentAsync(advisor, conversationId, new NewAttachment(accepted.FileName, accepted.ContentType, data), ct)
-            : ActionOutcome.Fail(why);
+        if (AttachmentRules.Check(data, fileName, out var why) is not { } accepted)
+        {
+            return ActionOutcome.Fail(why);
+        }
+
+        return ChannelFiles.Refusal(conversation.Channel, accepted.ContentType, data.LongLength) is { } notOnChannel
+            ? ActionOutcome.Fail(notOnChannel)
+            : await actions.SendAttachmentAsync(advisor, conversationId, new NewAttachment(accepted.FileName, accepted.ContentType, data), ct);
     }
 }

@@ -9,7 +9,7 @@ public static class SecurityHeaders
     /// <summary>Attachment downloads: a file a customer sent is never run as a page, even when opened directly.</summary>
     public const string AttachmentPolicy = "sandbox; default-src 'none'";
 
-    private static readonly PathString[] AttachmentDownloads = ["/api/widget/v1/attachments", "/console/attachments"];
+    private static readonly PathString[] AttachmentDownloads = ["/api/widget/v1/attachments", "/console/attachments", "/media"];
 
     /// <summary>
     /// What the brand's site loads, from its own pages: the widget's API and script, and the demo page standing in for a
@@ -52,7 +52,7 @@ public static class SecurityHeaders
         }
     }
 
-    /// <summary>GET /api/widget/v1/attachments/{id} or /console/attachments/{id}, not the upload (POST …/attachments).</summary>
+    /// <summary>GET /api/widget/v1/attachments/{id}, /console/attachments/{id} or /media/{id} (signed links), not the upload (POST …/attachments).</summary>
     private static bool IsAttachmentDownload(PathString path) =>
         AttachmentDownloads.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase, out var rest) && rest.Value is { Length: > 1 });
 

@@ -124,6 +124,8 @@
       const url = safeUrl(m.mediaUrl);
       const label = `${m.mediaKind === 'location' ? '📍' : '📎'} ${m.mediaKind}${m.mediaUrl && !url ? ` (media ${m.mediaUrl})` : ''}`;
       parts.push(url ? el('a', { class: 'media', href: url, target: '_blank', rel: 'noopener noreferrer', text: label }) : el('span', { class: 'media', text: label }));
+      // An image the brand sent shows as the customer's app would show it (a file stays a link).
+      if (url && m.mediaKind === 'image' && !m.fromCustomer) parts.push(el('img', { class: 'media-preview', src: url, alt: 'Image sent by the brand' }));
     }
     if (m.text) parts.push(el('div', { class: `bubble${m.status === 'failed' && !m.fromCustomer ? ' failed' : ''}`, text: m.text }));
     const choices = renderChoices(m, isLastBrand);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Channels;
+using Parley.Channels.Media;
 using Parley.Channels.WebMessaging;
 using Parley.Console;
 using Parley.Conversations;
@@ -88,12 +89,14 @@ public sealed class AdvisorUploadsTests
         var marie = await TeamsSetup.SessionAsync(app, "marie@parley.local");
 
         Assert.Null(uploads.Refusal(ChannelKind.WebMessaging, isPublic: false));
-        Assert.All([ChannelKind.Messenger, ChannelKind.Instagram, ChannelKind.WhatsApp, ChannelKind.X], c => Assert.Equal(AdvisorUploads.NotCarried, uploads.Refusal(c, false)));
+        // No Parley:PublicUrl here: the platforms that fetch files by link cannot, and X takes no file yet.
+        Assert.All([ChannelKind.Messenger, ChannelKind.Instagram, ChannelKind.WhatsApp], c => Assert.Equal(MediaLinks.NoPublicUrl, uploads.Refusal(c, false)));
+        Assert.Equal(ChannelFiles.XNotYet, uploads.Refusal(ChannelKind.X, false));
         Assert.Equal(AdvisorUploads.NotInPublic, uploads.Refusal(ChannelKind.Messenger, isPublic: true));
 
-        // The same conversation as if it were a Messenger one: refused before anything is stored or queued for delivery.
-        await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(u => u.SetProperty(c => c.Channel, ChannelKind.Messenger)));
-        Assert.Equal(AdvisorUploads.NotCarried, (await SendAsync(app, marie, conversationId, "a.png", AttachmentRulesTests.Png)).Error);
+        // The same conversation as if it were an X one: refused before anything is stored or queued for delivery.
+        await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(u => u.SetProperty(c => c.Channel, ChannelKind.X)));
+        Assert.Equal(ChannelFiles.XNotYet, (await SendAsync(app, marie, conversationId, "a.png", AttachmentRulesTests.Png)).Error);
         Assert.Equal(0, await app.DbAsync(db => db.Attachments.CountAsync()));
         Assert.False(await app.DbAsync(db => db.Messages.AnyAsync(m => m.ConversationId == conversationId && m.AuthorKind == AuthorKind.Advisor)));
     }

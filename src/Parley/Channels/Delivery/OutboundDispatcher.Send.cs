@@ -36,8 +36,10 @@ public sealed partial class OutboundDispatcher
         timeout.CancelAfter(options.Value.SendTimeout);
         try
         {
+            // A stored file goes by a link made now, so its lifetime counts from this attempt (a retry gets a fresh one).
+            var payload = await mediaLinks.WithLinkAsync(MessagePayload.Parse(message.PayloadJson), context.Inbox.Channel, timeout.Token);
             var outbound = new OutboundMessage(message, context.Inbox, context.Connection, context.RecipientId, context.LastCustomerMessageAt,
-                MessagePayload.Parse(message.PayloadJson), context.IsPublic);
+                payload, context.IsPublic);
             return await connector.SendAsync(outbound, timeout.Token);
         }
         catch (HttpRequestException e)

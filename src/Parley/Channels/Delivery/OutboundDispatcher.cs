@@ -26,6 +26,7 @@ public sealed partial class OutboundDispatcher(
     ConnectionThrottle throttle,
     DeliverySettler settler,
     OutboundSignal signal,
+    Media.MediaLinks mediaLinks,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
     ILogger<OutboundDispatcher> logger) : BackgroundService

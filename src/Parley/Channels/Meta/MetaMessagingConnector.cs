@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Parley.Channels.Media;
 using Parley.Conversations;
 
 namespace Parley.Channels.Meta;
@@ -6,7 +7,7 @@ namespace Parley.Channels.Meta;
 /// <summary>
 /// Sends to Messenger (<c>POST {graph}/{page-id}/messages</c>) and Instagram (<c>POST {graph}/{ig-id}/messages</c>), which
 /// share the Send API: a recipient id, the messaging type (or the HUMAN_AGENT tag), text with quick replies, or an
-/// attachment. Each message carries <c>metadata</c> naming it, so its echo is known as Parley's own. A public
+/// attachment (a platform's media, or an advisor's file by its signed link, <see cref="MediaLinks"/>). Each message carries <c>metadata</c> naming it, so its echo is known as Parley's own. A public
 /// conversation's message goes as a public reply under its comment (<see cref="MetaPublicApi"/>).
 /// </summary>
 public abstract class MetaMessagingConnector(MetaGraphClient graph, MetaPublicApi publicApi, TimeProvider clock) : IChannelConnector
@@ -133,6 +134,11 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, MetaPublicAp
 
         if (outbound.Payload?.Media is [var media, ..] && media.Url is { } url)
         {
+            if (outbound.Inbox.Channel == ChannelKind.Instagram && media.Kind is not (MediaKind.Image or MediaKind.Video or MediaKind.Audio))
+            {
+                return (null, "Instagram direct messages carry images, video and audio only: share a link to the file in a reply instead.");
+            }
+
             return (new JsonObject
             {
                 ["attachment"] = new JsonObject
@@ -142,6 +148,12 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, MetaPublicAp
                 },
                 ["metadata"] = metadata,
             }, null);
+        }
+
+        if (outbound.Payload?.Attachment is not null)
+        {
+            // A stored file goes by its link (MediaLinks), never as its name alone.
+            return (null, MediaLinks.NoPublicUrl);
         }
 
         var text = OutboundMessage.WithSignature(outbound.Message.Text ?? string.Empty, outbound.Author, outbound.Message.AuthorName);

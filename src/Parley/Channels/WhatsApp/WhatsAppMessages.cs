@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Parley.Channels.Media;
 using Parley.Conversations;
 
 namespace Parley.Channels.WhatsApp;
@@ -33,7 +34,7 @@ public static class WhatsAppMessages
         if (payload?.Media is { Count: > 0 } media)
         {
             return media.Count == 1
-                ? Media(to, media[0], string.IsNullOrWhiteSpace(outbound.Message.Text) ? null : text)
+                ? Media(to, media[0], string.IsNullOrWhiteSpace(outbound.Message.Text) || payload.Attachment is not null ? null : text)
                 : ComposedMessage.Refused($"WhatsApp takes one media per message, this one has {media.Count}: send each in its own message.");
         }
 
@@ -47,7 +48,8 @@ public static class WhatsAppMessages
 
         if (payload?.Attachment is not null)
         {
-            return ComposedMessage.Refused("Files kept in Parley cannot be sent to WhatsApp yet: share a link instead.");
+            // A stored file goes by its link (MediaLinks, as a media above), never as its name alone.
+            return ComposedMessage.Refused(MediaLinks.NoPublicUrl);
         }
 
         return TextMessage(to, text, []);

@@ -29,6 +29,11 @@ public sealed class XConnector(IHttpClientFactory http, PlatformApi platformApi,
             return SendResult.Retry("The X connection has no access token: connect the account again.", connectionPaused: true);
         }
 
+        if (message.Payload?.Attachment is not null)
+        {
+            return SendResult.Fail(Media.ChannelFiles.XNotYet);
+        }
+
         var text = XMessageText.Render(message.Message, message.Payload);
         if (text.Length == 0)
         {

@@ -36,10 +36,15 @@ public sealed class MetaWorld : IAsyncDisposable
     /// <summary>The Send API calls Parley made, oldest first.</summary>
     public IReadOnlyList<JsonElement> Sent => Graph.To("/messages").Select(r => r.Json).ToList();
 
-    public static async Task<MetaWorld> StartAsync(ChannelKind kind = ChannelKind.Messenger, DatabaseProvider provider = DatabaseProvider.Sqlite, TestClock? clock = null, bool settleWebhooks = true)
+    public static async Task<MetaWorld> StartAsync(ChannelKind kind = ChannelKind.Messenger, DatabaseProvider provider = DatabaseProvider.Sqlite, TestClock? clock = null, bool settleWebhooks = true,
+        string? publicUrl = null)
     {
         var graph = await PlatformStandIn.StartAsync("/v23.0");
-        var app = new ParleyApplication(provider, clock) { Settings = { ["Channels:Meta:GraphApiUrl"] = graph.BaseUrl.ToString() }, SettleWebhooks = settleWebhooks };
+        var app = new ParleyApplication(provider, clock)
+        {
+            Settings = { ["Channels:Meta:GraphApiUrl"] = graph.BaseUrl.ToString(), ["Parley:PublicUrl"] = publicUrl },
+            SettleWebhooks = settleWebhooks,
+        };
         var connection = await TestConnections.AddAsync(app, kind, kind == ChannelKind.Instagram ? "17841400000000009" : "100200300400599", ratePerSecond: 1000);
         var world = new MetaWorld(graph, app, connection);
         graph.Respond = world.Answer;

@@ -39,10 +39,10 @@ public sealed class WhatsAppTestHost : IAsyncDisposable
     /// <summary>The wamids the stand-in gave, in order.</summary>
     public ConcurrentQueue<string> Wamids { get; } = new();
 
-    public static async Task<WhatsAppTestHost> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, ConnectionSettings? settings = null)
+    public static async Task<WhatsAppTestHost> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, ConnectionSettings? settings = null, string? publicUrl = null)
     {
         var graph = await PlatformStandIn.StartAsync();
-        var app = new ParleyApplication(provider) { Settings = { ["Channels:Meta:GraphApiUrl"] = graph.BaseUrl + "v23.0" } };
+        var app = new ParleyApplication(provider) { Settings = { ["Channels:Meta:GraphApiUrl"] = graph.BaseUrl + "v23.0", ["Parley:PublicUrl"] = publicUrl } };
         var host = new WhatsAppTestHost(app, graph);
         graph.Respond = host.Respond;
         host.Client = app.CreateClient();
