@@ -64,13 +64,6 @@ public sealed partial class Router(
             var outcomes = await CommitAsync(batch, cancellationToken);
             assigned += outcomes.Count(o => o == Outcome.Assigned);
             refused |= outcomes.Any(o => o is Outcome.AdvisorFull or Outcome.AdvisorUnavailable);
-            if (outcomes.Count(o => o == Outcome.NoLongerQueued) * 2 > outcomes.Count)
-            {
-                // Another pass (another node's, read at the same moment) is giving the same conversations: the rest of
-                // this plan is most likely taken too, so plan again on what is still queued instead of trying it.
-                refused = true;
-                break;
-            }
         }
 
         if (refused)
