@@ -97,7 +97,7 @@ internal static class RoutingBench
     private static async Task<PlannerResult> PlannerAsync(InProcessParley parley)
     {
         var read = Stopwatch.StartNew();
-        var snapshot = await parley.DbAsync(db => RoutingSnapshot.ReadAsync(db, TimeSpan.FromMinutes(15), 500, CancellationToken.None));
+        var snapshot = await parley.DbAsync(db => RoutingSnapshot.ReadAsync(db, TimeSpan.FromMinutes(15), 1000, CancellationToken.None));
         var readMs = read.Elapsed.TotalMilliseconds;
         var times = new List<double>();
         var decisions = 0;

@@ -54,6 +54,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<QueueRelaxation> QueueRelaxations => Set<QueueRelaxation>();
     public DbSet<ChannelWeight> ChannelWeights => Set<ChannelWeight>();
 
+    // Routing's snapshot between passes (Routing/RoutingSnapshotCache.cs, 0025_routing_snapshot.sql): one counter row.
+    public DbSet<RoutingVersion> RoutingVersions => Set<RoutingVersion>();
+
     // Finding conversations (Console/): tags and saved views; the conversation's customer_sentiment is a shadow property.
     public DbSet<Console.ConversationTag> ConversationTags => Set<Console.ConversationTag>();
     public DbSet<Console.SavedView> SavedViews => Set<Console.SavedView>();
@@ -130,6 +133,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
         modelBuilder.Entity<ConversationSkill>().ToTable("conversation_skills").HasKey(s => new { s.ConversationId, s.SkillId });
         modelBuilder.Entity<QueueRelaxation>().ToTable("queue_relaxations");
         modelBuilder.Entity<ChannelWeight>().ToTable("channel_weights").HasKey(w => new { w.AccountId, w.Channel });
+
+        // Routing's snapshot between passes (0025_routing_snapshot.sql): the counter its triggers move.
+        modelBuilder.Entity<RoutingVersion>().ToTable("routing_version");
 
         // Finding conversations (Console/ConsoleList.cs, migration 0013_search).
         modelBuilder.Entity<Console.ConversationTag>().ToTable("conversation_tags").HasKey(t => new { t.ConversationId, t.Tag });

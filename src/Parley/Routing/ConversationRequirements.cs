@@ -49,19 +49,16 @@ public static class ConversationRequirements
         return (parts[0], level);
     }
 
-    /// <summary>The requirements of each conversation: queue's and own, the higher level of each skill. Two queries.</summary>
+    /// <summary>The requirements of each conversation: its queue's (given) and its own (one query), the higher level of each skill.</summary>
     public static async Task<Dictionary<long, IReadOnlyList<SkillNeed>>> OfAsync(
-        ParleyDb db, IReadOnlyCollection<(long ConversationId, long QueueId)> conversations, CancellationToken cancellationToken)
+        ParleyDb db, ILookup<long, SkillNeed> byQueue, IReadOnlyCollection<(long ConversationId, long QueueId)> conversations, CancellationToken cancellationToken)
     {
-        var queueIds = conversations.Select(c => c.QueueId).Distinct().ToList();
         var conversationIds = conversations.Select(c => c.ConversationId).ToList();
-        var byQueue = (await db.QueueSkills.AsNoTracking().Where(s => queueIds.Contains(s.QueueId)).ToListAsync(cancellationToken))
-            .ToLookup(s => s.QueueId);
         var own = (await db.ConversationSkills.AsNoTracking().Where(s => conversationIds.Contains(s.ConversationId)).ToListAsync(cancellationToken))
             .ToLookup(s => s.ConversationId);
         return conversations.ToDictionary(
             c => c.ConversationId,
-            c => (IReadOnlyList<SkillNeed>)byQueue[c.QueueId].Select(s => new SkillNeed(s.SkillId, s.MinLevel))
+            c => (IReadOnlyList<SkillNeed>)byQueue[c.QueueId]
                 .Concat(own[c.ConversationId].Select(s => new SkillNeed(s.SkillId, s.MinLevel)))
                 .GroupBy(n => n.SkillId)
                 .Select(g => new SkillNeed(g.Key, g.Max(n => n.MinLevel)))

@@ -103,6 +103,9 @@ public sealed partial class Router
             writer.Publish(events);
         }
 
+        // Counted under the locks and grown by each assignment, now committed: the next pass plans on these.
+        _snapshots.Correct(advisorIds, loads);
+
         return outcomes;
     }
 }

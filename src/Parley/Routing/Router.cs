@@ -28,6 +28,8 @@ public sealed partial class Router(
     /// <summary>Allocations committed per transaction: a pass's plan takes a few, each holding its advisors' locks briefly.</summary>
     private const int CommitSize = 250;
 
+    private readonly RoutingSnapshotCache _snapshots = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -48,28 +50,20 @@ public sealed partial class Router(
     /// <summary>One routing pass; returns how many conversations it assigned.</summary>
     public async Task<int> AssignAsync(CancellationToken cancellationToken)
     {
-        RoutingSnapshot snapshot;
+        IReadOnlyList<Allocation> allocations;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
             // Read without a lock, so possibly stale by the time of an assignment: each commit checks again.
-            snapshot = await RoutingSnapshot.ReadAsync(db, options.Value.PriorityStep, BatchSize, cancellationToken);
+            allocations = await _snapshots.PlanAsync(db, clock, options.Value.PriorityStep, BatchSize, cancellationToken);
         }
 
-        if (snapshot.Waiting.Count == 0)
-        {
-            return 0;
-        }
-
-        var allocations = AllocationPlanner.Plan(clock.GetUtcNow().UtcDateTime, snapshot.Waiting, snapshot.Advisors, snapshot.Rules);
         var assigned = 0;
         var refused = false;
         foreach (var batch in allocations.Chunk(CommitSize))
         {
-            foreach (var outcome in await CommitAsync(batch, cancellationToken))
-            {
-                assigned += outcome == Outcome.Assigned ? 1 : 0;
-                refused |= outcome is Outcome.AdvisorFull or Outcome.AdvisorUnavailable;
-            }
+            var outcomes = await CommitAsync(batch, cancellationToken);
+            assigned += outcomes.Count(o => o == Outcome.Assigned);
+            refused |= outcomes.Any(o => o is Outcome.AdvisorFull or Outcome.AdvisorUnavailable);
         }
 
         if (refused)

@@ -1,83 +1,63 @@
 using Microsoft.EntityFrameworkCore;
-using Parley.Conversations;
 using Parley.Data;
-using Parley.Identity;
 
 namespace Parley.Routing;
 
 /// <summary>
 /// What one routing pass plans on, read in a fixed number of queries whatever the number of conversations (no round
-/// trip per conversation): online advisors with their queues, skills and loads; the waiting conversations with their
-/// requirements, weights and sticky advisor; the queues' relaxation steps. Read without locks: assignments check again.
+/// trip per conversation): advisors with their queues, skills and loads (<see cref="RoutingTeam"/>, kept between passes by
+/// <see cref="RoutingSnapshotCache"/>); the waiting conversations with their requirements, weights and sticky advisor;
+/// the queues' relaxation steps. Read without locks: assignments check again.
 /// </summary>
 public sealed record RoutingSnapshot(IReadOnlyList<AvailableAdvisor> Advisors, IReadOnlyList<WaitingConversation> Waiting, PlanningRules Rules)
 {
     public static readonly RoutingSnapshot Empty = new([], [], PlanningRules.Default);
 
+    /// <summary>Everything read afresh, loads included.</summary>
     public static async Task<RoutingSnapshot> ReadAsync(ParleyDb db, TimeSpan priorityStep, int batchSize, CancellationToken ct)
     {
-        var online = await db.Advisors.AsNoTracking()
-            .Where(a => a.Presence == Presence.Online)
-            .Select(a => new
-            {
-                a.Id,
-                a.Capacity,
-                a.PublicCapacity,
-                Queues = db.AdvisorQueues.Where(q => q.AdvisorId == a.Id).Select(q => q.QueueId).ToList(),
-            })
-            .ToListAsync(ct);
-        if (online.Count == 0)
-        {
-            return Empty;
-        }
+        var team = await RoutingTeam.ReadAsync(db, await RoutingVersion.ReadAsync(db, ct), ct);
+        var loads = await AdvisorLoad.OfAsync(db, team.Advisors.Select(a => a.Id).ToList(), ct);
+        return await ReadAsync(db, team, Available(team, loads, withRoomOnly: true), priorityStep, batchSize, ct);
+    }
 
-        var ids = online.Select(a => a.Id).ToList();
-        var loads = await AdvisorLoad.OfAsync(db, ids, ct);
-        var skills = (await db.AdvisorSkills.AsNoTracking().Where(s => ids.Contains(s.AdvisorId)).ToListAsync(ct)).ToLookup(s => s.AdvisorId);
-        var advisors = online
+    /// <summary>The team's advisors with these loads; only those with room in either capacity when asked.</summary>
+    public static List<AvailableAdvisor> Available(RoutingTeam team, IReadOnlyDictionary<long, KindLoads> loads, bool withRoomOnly) =>
+        team.Advisors
             .Select(a => new AvailableAdvisor(
-                a.Id, a.Queues.ToHashSet(),
+                a.Id, a.QueueIds,
                 new Room(a.Capacity, loads.GetValueOrDefault(a.Id).Private),
                 new Room(a.PublicCapacity, loads.GetValueOrDefault(a.Id).Public),
-                skills[a.Id].ToDictionary(s => s.SkillId, s => s.Level)))
-            .Where(a => a.QueueIds.Count > 0 && (a.Private.Load < a.Private.Capacity || a.Public.Load < a.Public.Capacity))
+                a.Skills))
+            .Where(a => !withRoomOnly || a.Private.Load < a.Private.Capacity || a.Public.Load < a.Public.Capacity)
             .ToList();
+
+    /// <summary>The waiting conversations of the advisors' queues, planned on with these advisors and the team's rules.</summary>
+    public static async Task<RoutingSnapshot> ReadAsync(
+        ParleyDb db, RoutingTeam team, IReadOnlyList<AvailableAdvisor> advisors, TimeSpan priorityStep, int batchSize, CancellationToken ct)
+    {
         if (advisors.Count == 0)
         {
             return Empty;
         }
 
-        var queueIds = advisors.SelectMany(a => a.QueueIds).Distinct().ToList();
-        var rows = await db.Conversations.AsNoTracking()
-            .Where(c => c.Status == ConversationStatus.Queued && c.QueueId != null && queueIds.Contains(c.QueueId.Value))
-            .OrderByDescending(c => c.Priority).ThenBy(c => c.QueuedAt)
-            .Take(batchSize)
-            .Select(c => new { c.Id, QueueId = c.QueueId!.Value, c.Priority, QueuedAt = c.QueuedAt ?? c.CreatedAt, c.AccountId, c.Channel, c.IsPublic, c.ContactId })
-            .ToListAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var rows = await EngineStore.ReadWaitingAsync(db, advisors.SelectMany(a => a.QueueIds).Distinct().ToList(), batchSize, ct);
         if (rows.Count == 0)
         {
             return Empty;
         }
 
-        var needs = await ConversationRequirements.OfAsync(db, rows.Select(r => (r.Id, r.QueueId)).ToList(), ct);
-        var weights = await AdvisorLoad.WeightsAsync(db, ct);
-        var waitingQueues = rows.Select(r => r.QueueId).Distinct().ToList();
-        var sticky = await db.Queues.AsNoTracking().Where(q => waitingQueues.Contains(q.Id) && q.StickySeconds > 0)
-            .ToDictionaryAsync(q => q.Id, q => TimeSpan.FromSeconds(q.StickySeconds), ct);
-        var stickyRows = rows.Where(r => sticky.ContainsKey(r.QueueId)).ToList();
+        var needs = await ConversationRequirements.OfAsync(db, team.QueueNeeds, rows.Select(r => (r.Id, r.QueueId)).ToList(), ct);
+        var stickyRows = rows.Where(r => team.StickyWindows.ContainsKey(r.QueueId)).ToList();
         var lastAdvisors = stickyRows.Count == 0
             ? []
             : await StickyRouting.LastAdvisorsAsync(db, stickyRows.Select(r => r.ContactId).Distinct().ToList(),
-                stickyRows.Min(r => r.QueuedAt) - sticky.Values.Max(), ct);
-        var relaxations = (await db.QueueRelaxations.AsNoTracking().Where(r => waitingQueues.Contains(r.QueueId)).ToListAsync(ct))
-            .GroupBy(r => r.QueueId)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<RelaxationStep>)g.OrderBy(r => r.AfterSeconds).ThenBy(r => r.Id)
-                .Select(r => new RelaxationStep(TimeSpan.FromSeconds(r.AfterSeconds), r.SkillId, r.LowerTo)).ToList());
-
+                stickyRows.Min(r => r.QueuedAt) - team.StickyWindows.Values.Max(), ct);
         var waiting = rows.Select(r => new WaitingConversation(
-                r.Id, r.QueueId, r.Priority, r.QueuedAt, AdvisorLoad.KindOf(r.IsPublic), AdvisorLoad.Units(weights, r.AccountId, r.Channel), needs[r.Id],
-                StickyRouting.AdvisorFor(lastAdvisors, r.ContactId, r.QueuedAt, sticky.GetValueOrDefault(r.QueueId))))
+                r.Id, r.QueueId, r.Priority, r.QueuedAt, AdvisorLoad.KindOf(r.IsPublic), AdvisorLoad.Units(team.Weights, r.AccountId, r.Channel), needs[r.Id],
+                StickyRouting.AdvisorFor(lastAdvisors, r.ContactId, r.QueuedAt, team.StickyWindows.GetValueOrDefault(r.QueueId))))
             .ToList();
-        return new RoutingSnapshot(advisors, waiting, new PlanningRules(priorityStep, relaxations));
+        return new RoutingSnapshot(advisors, waiting, new PlanningRules(priorityStep, team.Relaxations));
     }
 }

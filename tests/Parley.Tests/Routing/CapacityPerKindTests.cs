@@ -32,8 +32,7 @@ public sealed class CapacityPerKindTests
 
         // A pass that read Marie's load before another filled her plans on stale loads, as in CapacityTests.
         app.Hook.Once(
-            sql => sql.Contains("FROM conversations", StringComparison.Ordinal) && sql.Contains("ORDER BY", StringComparison.Ordinal)
-                && sql.Contains("priority", StringComparison.Ordinal),
+            RoutingSetup.ReadsWaitingRequirements,
             () => router.AssignAsync(CancellationToken.None),
             before: true);
         await SetPresenceAsync(app, marie, Presence.Online);

@@ -29,13 +29,12 @@ public sealed class CapacityTests
         // Nobody online yet: every conversation waits in the Parcels queue, which both Marie and Luca serve.
         await Task.WhenAll(Enumerable.Range(0, QueuedConversations).Select(_ => QueueOneAsync(app)));
 
-        // A routing pass that has read the advisors' loads, but not yet the waiting conversations, when another pass
+        // A routing pass that has read the advisors' loads and the waiting conversations, but not yet planned, when another pass
         // assigns a full round: it plans the next conversations on the loads it read, which are stale by then. The hook is
         // armed before anyone is online, so the first pass to get that far (the background router's or the one below)
         // has read loads of advisors who were online and free.
         app.Hook.Once(
-            sql => sql.Contains("FROM conversations", StringComparison.Ordinal) && sql.Contains("ORDER BY", StringComparison.Ordinal)
-                && sql.Contains("priority", StringComparison.Ordinal),
+            RoutingSetup.ReadsWaitingRequirements,
             () => router.AssignAsync(CancellationToken.None),
             before: true);
         await actions.SetPresenceAsync(marie, Presence.Online, CancellationToken.None);

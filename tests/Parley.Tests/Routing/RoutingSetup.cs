@@ -24,6 +24,13 @@ internal static class RoutingSetup
     public static bool ReadsPlannedConversations(string sql) =>
         sql.Contains("FROM conversations AS c", StringComparison.Ordinal) && sql.Contains("c.id = ANY (@", StringComparison.Ordinal);
 
+    /// <summary>
+    /// A routing pass's read of the waiting conversations' own skills: after it took the advisors' loads (read or kept
+    /// from the last pass) and the waiting conversations, before it plans. The waiting read itself is hand-written SQL,
+    /// which EF's interceptors do not see.
+    /// </summary>
+    public static bool ReadsWaitingRequirements(string sql) => sql.Contains("FROM conversation_skills AS c", StringComparison.Ordinal);
+
     /// <summary>Whether a session of the test's PostgreSQL database waits for a lock.</summary>
     public static Task<bool> SomeoneWaitsForALockAsync(ParleyApplication app) => app.DbAsync(async db =>
         await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")

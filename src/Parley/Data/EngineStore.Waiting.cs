@@ -1,0 +1,40 @@
+using Parley.Channels;
+using Parley.Conversations;
+
+namespace Parley.Data;
+
+/// <summary>A waiting conversation as routing plans on it: only the columns the planner and its inputs need.</summary>
+internal sealed record WaitingRow(long Id, long QueueId, int Priority, DateTime QueuedAt, long AccountId, ChannelKind Channel, bool IsPublic, long ContactId);
+
+internal static partial class EngineStore
+{
+    /// <summary>
+    /// The first <paramref name="limit"/> queued conversations of these queues in planning order (priority, then the
+    /// earliest queued, then the id), walked along the partial index <c>ix_conversations_waiting</c> (0025): no sort of
+    /// every queued row, and only the planner's columns. The status is a literal so both databases match the index's
+    /// predicate. Runs without a transaction: routing reads its snapshot unlocked.
+    /// </summary>
+    public static async Task<List<WaitingRow>> ReadWaitingAsync(ParleyDb db, IReadOnlyCollection<long> queueIds, int limit, CancellationToken cancellationToken)
+    {
+        var rows = new List<WaitingRow>();
+        if (queueIds.Count == 0)
+        {
+            return rows;
+        }
+
+        await using var command = db.Command();
+        var queues = command.AddList("q", queueIds);
+        command.Add("@limit", limit);
+        command.CommandText = "SELECT id, queue_id, priority, COALESCE(queued_at, created_at), account_id, channel, is_public, contact_id "
+            + $"FROM conversations WHERE status = '{nameof(ConversationStatus.Queued)}' AND queue_id IN ({queues}) "
+            + "ORDER BY priority DESC, queued_at, id LIMIT @limit";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new WaitingRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), reader.Utc(3), reader.GetInt64(4),
+                reader.Enum<ChannelKind>(5), reader.GetBoolean(6), reader.GetInt64(7)));
+        }
+
+        return rows;
+    }
+}
