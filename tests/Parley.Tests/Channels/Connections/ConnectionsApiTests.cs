@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Parley.Channels;
 using Parley.Data;
 using Parley.Tests.Infrastructure;
@@ -114,18 +117,21 @@ public sealed class ConnectionsApiTests
 
         // A new token in configuration replaces the stored one at the next start; still one connection.
         settings["Channels:Connections:0:AccessToken"] = "rotated-token";
-        await using (var restarted = new ParleyApplication(database) { Settings = settings })
-        {
-            var read = await restarted.Service<ConnectionDirectory>().FindAsync(ChannelKind.WhatsApp, "106540352242777", CancellationToken.None);
-            Assert.Equal("rotated-token", read!.AccessToken);
-            Assert.Single(await restarted.DbAsync(db => db.Connections.Where(c => c.ExternalId == "106540352242777").ToListAsync()));
-        }
+        await using var restarted = new ParleyApplication(database) { Settings = settings };
+        var rotated = await restarted.Service<ConnectionDirectory>().FindAsync(ChannelKind.WhatsApp, "106540352242777", CancellationToken.None);
+        Assert.Equal("rotated-token", rotated!.AccessToken);
+        Assert.Single(await restarted.DbAsync(db => db.Connections.Where(c => c.ExternalId == "106540352242777").ToListAsync()));
 
-        // A declaration naming an account that does not exist stops the start with the reason.
+        // A declaration naming an account that does not exist stops the start (the hosted service that saves them fails)
+        // with the reason. Asked of that service itself: a host whose start fails is torn down by the test host in ways
+        // that once hid the reason behind a NullReferenceException of its own.
         settings["Channels:Connections:0:Account"] = "No Such Brand";
-        await using var wrong = new ParleyApplication(database) { Settings = settings };
-        var failure = Assert.ThrowsAny<Exception>(() => wrong.Services);
-        Assert.Contains("no account named 'No Such Brand'", failure.ToString(), StringComparison.Ordinal);
+        var wrong = new DeclaredConnections(
+            new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), restarted.Service<IDbContextFactory<ParleyDb>>(),
+            restarted.Service<ConnectionAdmin>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<DeclaredConnections>.Instance);
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => wrong.StartAsync(CancellationToken.None));
+        Assert.Contains("no account named 'No Such Brand'", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(restarted.Services.GetServices<IHostedService>(), s => s is DeclaredConnections);
     }
 
     [Fact]
