@@ -87,3 +87,21 @@ public sealed class ListSeed(ParleyApplication app)
         return new AdvisorSession(advisor.Id, advisor.DisplayName, advisor.Role, new HashSet<long> { account.Id });
     });
 }
+
+/// <summary>Reading a whole list the way the console does: page after page, each after the last row of the one before.</summary>
+public static class ListPages
+{
+    public static async Task<List<long>> AllAsync(Parley.Console.ConsoleQueries queries, AdvisorSession advisor, Parley.Console.ConversationFilter filter, int pageSize)
+    {
+        var ids = new List<long>();
+        Parley.Console.ListCursor? after = null;
+        do
+        {
+            var page = await queries.PageAsync(advisor, filter, after, pageSize, CancellationToken.None);
+            ids.AddRange(page.Rows.Select(r => r.Id));
+            after = page.Next;
+        }
+        while (after is not null);
+        return ids;
+    }
+}

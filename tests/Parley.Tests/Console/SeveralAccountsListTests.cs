@@ -53,18 +53,8 @@ public sealed class SeveralAccountsListTests
         {
             var expected = all.Where(c => passes(c.Status, c.IsPublic, c.AssigneeId, c.AccountId))
                 .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Select(c => c.Id).ToList();
-            var listed = new List<long>();
-            ListCursor? after = null;
-            do
-            {
-                var page = await queries.PageAsync(admin, filter, after, 7, CancellationToken.None);
-                listed.AddRange(page.Rows.Select(r => r.Id));
-                after = page.Next;
-            }
-            while (after is not null);
-
             Assert.NotEmpty(expected);
-            Assert.Equal(expected, listed);
+            Assert.Equal(expected, await ListPages.AllAsync(queries, admin, filter, 7));
         }
     }
 }

@@ -47,19 +47,7 @@ public sealed class TagDrivenListTests
         Assert.Equal(TagOutcome.Done, await tags.AddAsync(outsider, elsewhere, "refund", CancellationToken.None));
 
         var queries = app.Service<ConsoleQueries>();
-        async Task<List<long>> AllPagesAsync(ConversationFilter filter)
-        {
-            var ids = new List<long>();
-            ListCursor? after = null;
-            do
-            {
-                var page = await queries.PageAsync(marie, filter, after, 10, CancellationToken.None);
-                ids.AddRange(page.Rows.Select(r => r.Id));
-                after = page.Next;
-            }
-            while (after is not null);
-            return ids;
-        }
+        Task<List<long>> AllPagesAsync(ConversationFilter filter) => ListPages.AllAsync(queries, marie, filter, 10);
 
         foreach (var filter in new[]
         {
