@@ -54,7 +54,8 @@ public static class ConsoleList
     /// for an answer in a queue since it was queued, and with an advisor since their last message (an advisor's reply
     /// moves it to waiting for the customer).
     /// </summary>
-    public static IQueryable<Conversation> Filter(ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, string? drivingTag = null)
+    public static IQueryable<Conversation> Filter(
+        ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, string? drivingTag = null, IReadOnlyList<long>? matched = null)
     {
         var accounts = Accounts(advisor, filter);
         // With a search, the list starts from its matches (few: a common search walks instead, see ConsoleQueries) and
@@ -139,7 +140,12 @@ public static class ConsoleList
             }
         }
 
-        if (filter.Search is { } search)
+        if (matched is not null)
+        {
+            // The search's matches, read first (ConversationSearch.MatchedIdsAsync): looked up by id.
+            query = query.Where(c => matched.Contains(c.Id));
+        }
+        else if (filter.Search is { } search)
         {
             var found = ConversationSearch.Matching(db, search);
             query = found is null ? query.Where(c => false) : query.Where(c => found.Contains(c.Id));
@@ -160,7 +166,8 @@ public static class ConsoleList
     /// already starts from its few matches, so it keeps one query.
     /// </remarks>
     public static IQueryable<Conversation> Page(
-        ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, ListCursor? after, int limit, string? drivingTag = null)
+        ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, ListCursor? after, int limit, string? drivingTag = null,
+        IReadOnlyList<long>? matched = null)
     {
         var accounts = Accounts(advisor, filter);
         if (accounts.Count > 1 && filter.Search is null && drivingTag is null && db.Database.IsNpgsql())
@@ -170,7 +177,7 @@ public static class ConsoleList
                 .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(Math.Clamp(limit, 1, MaxRows) + 1);
         }
 
-        return Page(Filter(db, advisor, filter, now, drivingTag), after, limit);
+        return Page(Filter(db, advisor, filter, now, drivingTag, matched), after, limit);
     }
 
     /// <summary>

@@ -30,8 +30,9 @@ public sealed partial class ConsoleQueries
         var walked = filter.Search is { } words && await ConversationSearch.IsCommonAsync(db, words, CommonSearchFrom, ct)
             ? await WalkAsync(db, advisor, filter with { Search = null }, drivingTag, words, now, after, limit, ct)
             : null;
+        var matched = walked is null && filter.Search is { } rare ? await ConversationSearch.MatchedIdsAsync(db, rare, ct) : null;
         var query = walked is null
-            ? ConsoleList.Page(db, advisor, filter, now, after, limit, drivingTag)
+            ? ConsoleList.Page(db, advisor, filter, now, after, limit, drivingTag, matched)
             : db.Conversations.AsNoTracking().Where(c => walked.Contains(c.Id));
 
         // The last message is joined on (conversation, seq), which is unique: a plain left join. Asked as FirstOrDefault
