@@ -7,7 +7,7 @@ namespace Parley.Console;
 
 /// <summary>
 /// Full-text search over message texts and contacts (name, email, phone, identities on every channel): SQLite's FTS5
-/// tables and PostgreSQL's GIN indexes of migration 0013. A conversation matches when one of its messages, or its
+/// tables (0013; messages keyed by conversation since 0028) and PostgreSQL's GIN indexes of migration 0013. A conversation matches when one of its messages, or its
 /// contact, holds every word asked. The user's text is never query syntax: each word is quoted (FTS5) or read as plain
 /// text (plainto_tsquery), so no input makes the database fail.
 /// </summary>
@@ -17,6 +17,9 @@ public static class ConversationSearch
     private const string MessageVector = "to_tsvector('simple', coalesce(m.text, ''))";
     private const string ContactVector = "to_tsvector('simple', coalesce(k.name, '') || ' ' || coalesce(k.email, '') || ' ' || coalesce(k.phone, ''))";
     private const string IdentityVector = "to_tsvector('simple', i.external_id)";
+
+    // SQLite (0028_message_words.sql): a message's words are indexed under conversation_id * 16777216 + seq, so a
+    // conversation's messages are one range of keys (written as literals below: interpolated values become parameters).
 
     /// <summary>The words of a search: split on spaces, those with a letter or a digit only (punctuation alone finds nothing).</summary>
     public static IReadOnlyList<string> Words(string search) =>
@@ -54,7 +57,7 @@ public static class ConversationSearch
         ? db.Database.SqlQueryRaw<long>(
             $"SELECT m.conversation_id AS \"Value\" FROM messages m WHERE {MessageVector} @@ plainto_tsquery('simple', {{0}})", string.Join(' ', words))
         : db.Database.SqlQuery<long>(
-            $"SELECT m.conversation_id AS \"Value\" FROM messages m WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH {Fts5(words)})");
+            $"SELECT rowid / 16777216 AS \"Value\" FROM message_words WHERE message_words MATCH {Fts5(words)}");
 
     /// <summary>Conversations whose contact holds every word in their name, email, phone, or in one identity.</summary>
     private static IQueryable<long> ByContact(ParleyDb db, IReadOnlyList<string> words)
@@ -95,13 +98,13 @@ public static class ConversationSearch
             ? db.Database.SqlQueryRaw<int>(
                 $"SELECT COUNT(*)::int AS \"Value\" FROM (SELECT 1 FROM messages m WHERE {MessageVector} @@ plainto_tsquery('simple', {{0}}) LIMIT {{1}}) x",
                 string.Join(' ', words), commonFrom)
-            : db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH {Fts5(words)} LIMIT {commonFrom}) x");
+            : db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM (SELECT 1 FROM message_words WHERE message_words MATCH {Fts5(words)} LIMIT {commonFrom}) x");
         return await count.SingleAsync(ct) >= commonFrom;
     }
 
     /// <summary>
-    /// Which of <paramref name="conversationIds"/> match: each message of these conversations is checked against the words
-    /// (FTS5 by rowid, PostgreSQL on the row), never the whole list of matching messages.
+    /// Which of <paramref name="conversationIds"/> match: each conversation is checked against the words (on SQLite one
+    /// range of keys per conversation; on PostgreSQL each of its messages on the row), never the whole list of matches.
     /// </summary>
     public static async Task<HashSet<long>> MatchingAmongAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, string search, CancellationToken ct)
     {
@@ -112,7 +115,12 @@ public static class ConversationSearch
         }
 
         var ids = conversationIds.ToArray();
-        var found = await MessagesAmong(db, ids, words).Select(m => m.ConversationId).Distinct().ToListAsync(ct);
+        var found = db.Database.IsNpgsql()
+            ? await MessagesAmong(db, ids, words).Select(m => m.ConversationId).Distinct().ToListAsync(ct)
+            : await db.Database.SqlQuery<long>($"""
+                SELECT DISTINCT j.value AS "Value" FROM json_each({JsonSerializer.Serialize(ids)}) j CROSS JOIN message_words f
+                WHERE message_words MATCH {Fts5(words)} AND f.rowid BETWEEN j.value * 16777216 AND j.value * 16777216 + 16777215
+                """).ToListAsync(ct);
         found.AddRange(await ByContact(db, words).Where(id => ids.Contains(id)).ToListAsync(ct));
         return [.. found];
     }
@@ -131,9 +139,9 @@ public static class ConversationSearch
     }
 
     /// <summary>
-    /// The messages of these conversations that hold every word: read by conversation, then each checked against the words
-    /// (FTS5 looks the message up by rowid: CROSS JOIN keeps SQLite from reading every match of the words first;
-    /// PostgreSQL evaluates the index's expression on the row), so a common word costs no more than a rare one.
+    /// The messages of these conversations that hold every word: on SQLite each conversation's range of keys is searched
+    /// (CROSS JOIN keeps SQLite from reading every match of the words first) and each key read back as its message;
+    /// PostgreSQL reads the conversations' messages and evaluates the index's expression on each row.
     /// </summary>
     private static IQueryable<FoundMessage> MessagesAmong(ParleyDb db, long[] ids, IReadOnlyList<string> words) => db.Database.IsNpgsql()
         ? db.Database.SqlQueryRaw<FoundMessage>(
@@ -141,8 +149,10 @@ public static class ConversationSearch
             + $"WHERE m.conversation_id = ANY({{0}}) AND {MessageVector} @@ plainto_tsquery('simple', {{1}})",
             ids, string.Join(' ', words))
         : db.Database.SqlQuery<FoundMessage>($"""
-            SELECT m.conversation_id AS "ConversationId", m.seq AS "Seq", m.text AS "Text" FROM messages m CROSS JOIN messages_fts f ON f.rowid = m.id
-            WHERE m.conversation_id IN (SELECT value FROM json_each({JsonSerializer.Serialize(ids)})) AND messages_fts MATCH {Fts5(words)}
+            SELECT m.conversation_id AS "ConversationId", m.seq AS "Seq", m.text AS "Text"
+            FROM json_each({JsonSerializer.Serialize(ids)}) j CROSS JOIN message_words f CROSS JOIN messages m
+            WHERE message_words MATCH {Fts5(words)} AND f.rowid BETWEEN j.value * 16777216 AND j.value * 16777216 + 16777215
+                AND m.conversation_id = j.value AND m.seq = f.rowid - j.value * 16777216
             """);
 
     private sealed record FoundMessage(long ConversationId, long Seq, string? Text);

@@ -50,6 +50,50 @@ public sealed class ConversationSearchTests
         Assert.True(app.LoggedErrors.IsEmpty, string.Join("\n", app.LoggedErrors));
     }
 
+    /// <summary>
+    /// The index follows a message's text when it changes (a public comment edited, personal data erased) and when the
+    /// message goes; the snippet is the latest matching message of its own conversation, in both ways of searching.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Edited_and_deleted_messages_are_searched_as_they_are_now_and_snippets_come_from_their_own_conversation(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        var seed = new ListSeed(app);
+        var marie = await app.AdvisorAsync("marie@parley.local");
+        var queries = app.Service<ConsoleQueries>();
+        var first = await seed.AddAsync(new Seeded("Ann") { Messages = [("an apricot parcel", null), ("still waiting for the apricot", null), ("thanks", null)] });
+        var second = await seed.AddAsync(new Seeded("Bob") { Messages = [("a walnut parcel", null), ("walnut again", null)] });
+
+        async Task<List<(long Id, string? Snippet)>> Find(string q)
+        {
+            var rows = await queries.ListAsync(marie, new ConversationFilter { Status = StatusFilter.All, Search = q }, CancellationToken.None);
+            return rows.Select(r => (r.Id, r.Snippet)).ToList();
+        }
+
+        foreach (var common in new[] { false, true })
+        {
+            queries.CommonSearchFrom = common ? 1 : ConversationSearch.CommonMatches;
+            Assert.Equal([(first, "still waiting for the apricot")], await Find("apricot"));
+            Assert.Equal([(second, "walnut again")], await Find("walnut"));
+            Assert.Equal([second, first], (await Find("parcel")).Select(r => r.Id));
+        }
+
+        await using (var db = await app.Service<IDbContextFactory<ParleyDb>>().CreateDbContextAsync())
+        {
+            await db.Messages.Where(m => m.ConversationId == first && m.Seq == 2).ExecuteUpdateAsync(u => u.SetProperty(m => m.Text, "now about a fig"));
+            await db.Messages.Where(m => m.ConversationId == second && m.Seq == 2).ExecuteDeleteAsync();
+        }
+
+        foreach (var common in new[] { false, true })
+        {
+            queries.CommonSearchFrom = common ? 1 : ConversationSearch.CommonMatches;
+            Assert.Equal([(first, "an apricot parcel")], await Find("apricot"));
+            Assert.Equal([(first, "now about a fig")], await Find("fig"));
+            Assert.Equal([(second, "a walnut parcel")], await Find("walnut"));
+            Assert.Empty(await Find("again"));
+        }
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task Pages_return_every_conversation_once_while_new_activity_arrives(DatabaseProvider provider)
     {
