@@ -85,7 +85,12 @@ public static class ConversationSearch
     /// </summary>
     public const int CommonMatches = 5_000;
 
-    /// <summary>Whether at least <paramref name="commonFrom"/> messages hold every word (it counts no further).</summary>
+    /// <summary>
+    /// Whether at least <paramref name="commonFrom"/> messages hold every word. SQLite counts them, up to that many.
+    /// PostgreSQL is asked for its planner's estimate instead (<see cref="EstimatedMatchesAsync"/>): any count through its
+    /// GIN index first collects every match of the words (270,000 rows for a common word at a million messages: 55 ms
+    /// before the first row), while the estimate comes from the statistics ANALYZE keeps on the index.
+    /// </summary>
     public static async Task<bool> IsCommonAsync(ParleyDb db, string search, int commonFrom, CancellationToken ct)
     {
         var words = Words(search);
@@ -94,12 +99,41 @@ public static class ConversationSearch
             return false;
         }
 
-        var count = db.Database.IsNpgsql()
-            ? db.Database.SqlQueryRaw<int>(
-                $"SELECT COUNT(*)::int AS \"Value\" FROM (SELECT 1 FROM messages m WHERE {MessageVector} @@ plainto_tsquery('simple', {{0}}) LIMIT {{1}}) x",
-                string.Join(' ', words), commonFrom)
-            : db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM (SELECT 1 FROM message_words WHERE message_words MATCH {Fts5(words)} LIMIT {commonFrom}) x");
+        if (db.Database.IsNpgsql())
+        {
+            return await EstimatedMatchesAsync(db, words, ct) >= commonFrom;
+        }
+
+        var count = db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM (SELECT 1 FROM message_words WHERE message_words MATCH {Fts5(words)} LIMIT {commonFrom}) x");
         return await count.SingleAsync(ct) >= commonFrom;
+    }
+
+    /// <summary>
+    /// PostgreSQL's estimate of the messages holding every word: the planned rows of the search (<c>EXPLAIN</c>, which runs
+    /// nothing). Its statistics of the index's words (the most common ones and their frequencies) come from ANALYZE, which
+    /// autovacuum runs as messages are written; a wrong estimate costs time, never a wrong answer (both ways of searching
+    /// give the same rows).
+    /// </summary>
+    private static async Task<double> EstimatedMatchesAsync(ParleyDb db, IReadOnlyList<string> words, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"EXPLAIN (FORMAT JSON) SELECT 1 FROM messages m WHERE {MessageVector} @@ plainto_tsquery('simple', @words)";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "words";
+            parameter.Value = string.Join(' ', words);
+            command.Parameters.Add(parameter);
+            var plan = (string?)await command.ExecuteScalarAsync(ct) ?? "[]";
+            using var json = JsonDocument.Parse(plan);
+            return json.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>

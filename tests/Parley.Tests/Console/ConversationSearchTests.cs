@@ -94,6 +94,35 @@ public sealed class ConversationSearchTests
         }
     }
 
+    /// <summary>
+    /// Whether a search is common decides how the list is read: SQLite counts the matches, PostgreSQL asks its planner,
+    /// whose statistics come from ANALYZE (run here as autovacuum would after so many writes).
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_word_in_many_messages_is_common_and_a_word_in_a_few_is_not(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        var seed = new ListSeed(app);
+        for (var i = 0; i < 60; i++)
+        {
+            await seed.AddAsync(new Seeded($"Customer {i}")
+            {
+                Messages = [.. Enumerable.Range(0, 10).Select(j => ($"parcel {i} {j}" + (i == 0 && j < 2 ? " zebra" : string.Empty), (double?)null))],
+            });
+        }
+
+        await using var db = await app.Service<IDbContextFactory<ParleyDb>>().CreateDbContextAsync();
+        if (provider == DatabaseProvider.Postgres)
+        {
+            await db.Database.ExecuteSqlRawAsync("ANALYZE messages");
+        }
+
+        Assert.True(await ConversationSearch.IsCommonAsync(db, "parcel", 300, CancellationToken.None));
+        Assert.False(await ConversationSearch.IsCommonAsync(db, "zebra", 300, CancellationToken.None));
+        Assert.False(await ConversationSearch.IsCommonAsync(db, "parcel zebra", 300, CancellationToken.None));
+        Assert.False(await ConversationSearch.IsCommonAsync(db, "nowhere", 300, CancellationToken.None));
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task Pages_return_every_conversation_once_while_new_activity_arrives(DatabaseProvider provider)
     {
