@@ -16,11 +16,12 @@ namespace Parley.Bench;
 /// <c>--console-list [--postgres "Host=…"] [--conversations 1000000] [--messages 10000000] [--calls 200] [--keep]</c>:
 /// a fresh database made by Parley's own migrator, filled in bulk (<see cref="ConsoleListLoad"/>), then every console
 /// list query timed in process through <see cref="ConsoleQueries.PageAsync"/>. <c>--keep</c> leaves the database
-/// behind (for reading query plans) and prints where it is.
+/// behind (for reading query plans) and prints where it is. <c>--reuse "connection string"</c> measures a kept database
+/// again (same <c>--conversations</c> and <c>--messages</c>) after applying the migrations added since, without filling it.
 /// </summary>
-internal sealed record ConsoleListOptions(string? Postgres, int Conversations, long Messages, int Calls, bool Keep)
+internal sealed record ConsoleListOptions(string? Postgres, int Conversations, long Messages, int Calls, bool Keep, string? Reuse = null)
 {
-    public const string Usage = "usage: Parley.Bench --console-list [--postgres \"Host=…\"] [--conversations 1000000] [--messages 10000000] [--calls 200] [--keep]";
+    public const string Usage = "usage: Parley.Bench --console-list [--postgres \"Host=…\"] [--conversations 1000000] [--messages 10000000] [--calls 200] [--keep] [--reuse \"Data Source=…|Host=…\"]";
 
     public static ConsoleListOptions Parse(string[] args)
     {
@@ -40,6 +41,7 @@ internal sealed record ConsoleListOptions(string? Postgres, int Conversations, l
                 "--conversations" => options with { Conversations = (int)Positive(value, args[i]) },
                 "--messages" => options with { Messages = Positive(value, args[i]) },
                 "--calls" => options with { Calls = (int)Positive(value, args[i]) },
+                "--reuse" => options with { Reuse = value, Keep = true },
                 _ => throw new ArgumentException($"Unknown option {args[i]}.\n{Usage}"),
             };
             i++;
@@ -69,6 +71,11 @@ internal static class ConsoleListBench
             return 2;
         }
 
+        if (options.Reuse is { } reused)
+        {
+            return await MeasureKeptAsync(options, reused);
+        }
+
         var folder = Directory.CreateTempSubdirectory("parley-list-bench-").FullName;
         var database = options.Postgres is null ? null : $"parley_list_bench_{Guid.NewGuid():N}";
         var connectionString = database is null
@@ -93,22 +100,7 @@ internal static class ConsoleListBench
             }
 
             BenchLog.Write($"Filled in {fill.Elapsed.TotalSeconds:F0} s");
-            var queries = new ConsoleQueries(app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>(), TimeProvider.System);
-            var figures = new List<ListFigure>();
-            foreach (var advisor in ConsoleListQueries.Advisors())
-            {
-                foreach (var query in ConsoleListQueries.For(advisor, data))
-                {
-                    figures.Add(await ConsoleListQueries.MeasureAsync(queries, query, options.Calls));
-                    var f = figures[^1];
-                    BenchLog.Write($"{f.Query.Name}, {ConsoleListQueries.Who(advisor)}: {f.Rows} rows, p50 {f.P50Ms:F1} ms, p99 {f.P99Ms:F1} ms ({f.Calls} calls)");
-                }
-            }
-
-            System.Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; "
-                + $"{(database is null ? "SQLite" : "PostgreSQL")}; {options.Conversations:N0} conversations, ~{options.Messages:N0} messages; filled in {fill.Elapsed.TotalSeconds:F0} s.");
-            System.Console.WriteLine();
-            System.Console.WriteLine(ConsoleListQueries.Markdown(figures));
+            await MeasureAsync(app, data, options, database is null ? "SQLite" : "PostgreSQL", $"filled in {fill.Elapsed.TotalSeconds:F0} s");
             return 0;
         }
         finally
@@ -127,6 +119,48 @@ internal static class ConsoleListBench
                 Directory.Delete(folder, recursive: true);
             }
         }
+    }
+
+    /// <summary>A database kept by an earlier run: Parley's migrations added since are applied (timed), then every query measured.</summary>
+    private static async Task<int> MeasureKeptAsync(ConsoleListOptions options, string connectionString)
+    {
+        var postgres = connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+        var folder = Directory.CreateTempSubdirectory("parley-list-bench-").FullName;
+        try
+        {
+            await using var app = Host(folder, postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, connectionString);
+            var migrate = Stopwatch.StartNew();
+            await app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+            BenchLog.Write($"Console list bench on a kept {(postgres ? "PostgreSQL" : "SQLite")} database; migrations since applied in {migrate.Elapsed.TotalSeconds:F0} s");
+            var data = new ConsoleListData(options.Conversations, options.Messages, DateTime.UtcNow);
+            await MeasureAsync(app, data, options, postgres ? "PostgreSQL" : "SQLite", $"kept database, migrations applied in {migrate.Elapsed.TotalSeconds:F0} s");
+            BenchLog.Write($"Database kept: {connectionString}");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task MeasureAsync(WebApplication app, ConsoleListData data, ConsoleListOptions options, string database, string origin)
+    {
+        var queries = new ConsoleQueries(app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>(), TimeProvider.System);
+        var figures = new List<ListFigure>();
+        foreach (var advisor in ConsoleListQueries.Advisors())
+        {
+            foreach (var query in ConsoleListQueries.For(advisor, data))
+            {
+                figures.Add(await ConsoleListQueries.MeasureAsync(queries, query, options.Calls));
+                var f = figures[^1];
+                BenchLog.Write($"{f.Query.Name}, {ConsoleListQueries.Who(advisor)}: {f.Rows} rows, p50 {f.P50Ms:F1} ms, p99 {f.P99Ms:F1} ms ({f.Calls} calls)");
+            }
+        }
+
+        System.Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; "
+            + $"{database}; {options.Conversations:N0} conversations, ~{options.Messages:N0} messages; {origin}.");
+        System.Console.WriteLine();
+        System.Console.WriteLine(ConsoleListQueries.Markdown(figures));
     }
 
     /// <summary>Parley's data services as the app registers them (pooled contexts, SQLite pragmas, the migrator); no workers run.</summary>

@@ -138,7 +138,8 @@ public static class ConversationSearch
 
     /// <summary>
     /// Which of <paramref name="conversationIds"/> match: each conversation is checked against the words (on SQLite one
-    /// range of keys per conversation; on PostgreSQL each of its messages on the row), never the whole list of matches.
+    /// range of keys per conversation; on PostgreSQL its messages on the row, up to the first that holds them), never the
+    /// whole list of matches.
     /// </summary>
     public static async Task<HashSet<long>> MatchingAmongAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, string search, CancellationToken ct)
     {
@@ -150,7 +151,10 @@ public static class ConversationSearch
 
         var ids = conversationIds.ToArray();
         var found = db.Database.IsNpgsql()
-            ? await MessagesAmong(db, ids, words).Select(m => m.ConversationId).Distinct().ToListAsync(ct)
+            ? await db.Database.SqlQueryRaw<long>(
+                "SELECT j.id AS \"Value\" FROM unnest({0}::bigint[]) AS j(id) WHERE EXISTS (SELECT 1 FROM messages m "
+                + $"WHERE m.conversation_id = j.id AND {MessageVector} @@ plainto_tsquery('simple', {{1}}))",
+                ids, string.Join(' ', words)).ToListAsync(ct)
             : await db.Database.SqlQuery<long>($"""
                 SELECT DISTINCT j.value AS "Value" FROM json_each({JsonSerializer.Serialize(ids)}) j CROSS JOIN message_words f
                 WHERE message_words MATCH {Fts5(words)} AND f.rowid BETWEEN j.value * 16777216 AND j.value * 16777216 + 16777215
@@ -168,26 +172,21 @@ public static class ConversationSearch
             return [];
         }
 
-        var found = await MessagesAmong(db, conversationIds.ToArray(), words).Where(m => m.Text != null).ToListAsync(ct);
+        var ids = conversationIds.ToArray();
+        var found = await (db.Database.IsNpgsql()
+            ? db.Database.SqlQueryRaw<FoundMessage>(
+                "SELECT j.id AS \"ConversationId\", s.seq AS \"Seq\", s.text AS \"Text\" FROM unnest({0}::bigint[]) AS j(id) CROSS JOIN LATERAL ("
+                + $"SELECT m.seq, m.text FROM messages m WHERE m.conversation_id = j.id AND m.text IS NOT NULL AND {MessageVector} @@ plainto_tsquery('simple', {{1}}) "
+                + "ORDER BY m.seq DESC LIMIT 1) s",
+                ids, string.Join(' ', words))
+            : db.Database.SqlQuery<FoundMessage>($"""
+                SELECT m.conversation_id AS "ConversationId", m.seq AS "Seq", m.text AS "Text"
+                FROM json_each({JsonSerializer.Serialize(ids)}) j CROSS JOIN message_words f CROSS JOIN messages m
+                WHERE message_words MATCH {Fts5(words)} AND f.rowid BETWEEN j.value * 16777216 AND j.value * 16777216 + 16777215
+                    AND m.conversation_id = j.value AND m.seq = f.rowid - j.value * 16777216
+                """)).ToListAsync(ct);
         return found.GroupBy(m => m.ConversationId).ToDictionary(g => g.Key, g => g.MaxBy(m => m.Seq)!.Text!);
     }
-
-    /// <summary>
-    /// The messages of these conversations that hold every word: on SQLite each conversation's range of keys is searched
-    /// (CROSS JOIN keeps SQLite from reading every match of the words first) and each key read back as its message;
-    /// PostgreSQL reads the conversations' messages and evaluates the index's expression on each row.
-    /// </summary>
-    private static IQueryable<FoundMessage> MessagesAmong(ParleyDb db, long[] ids, IReadOnlyList<string> words) => db.Database.IsNpgsql()
-        ? db.Database.SqlQueryRaw<FoundMessage>(
-            "SELECT m.conversation_id AS \"ConversationId\", m.seq AS \"Seq\", m.text AS \"Text\" FROM messages m "
-            + $"WHERE m.conversation_id = ANY({{0}}) AND {MessageVector} @@ plainto_tsquery('simple', {{1}})",
-            ids, string.Join(' ', words))
-        : db.Database.SqlQuery<FoundMessage>($"""
-            SELECT m.conversation_id AS "ConversationId", m.seq AS "Seq", m.text AS "Text"
-            FROM json_each({JsonSerializer.Serialize(ids)}) j CROSS JOIN message_words f CROSS JOIN messages m
-            WHERE message_words MATCH {Fts5(words)} AND f.rowid BETWEEN j.value * 16777216 AND j.value * 16777216 + 16777215
-                AND m.conversation_id = j.value AND m.seq = f.rowid - j.value * 16777216
-            """);
 
     private sealed record FoundMessage(long ConversationId, long Seq, string? Text);
 
