@@ -4,8 +4,8 @@ using Parley.Conversations;
 namespace Parley.Channels.X;
 
 /// <summary>
-/// What an outbound message reads like in an X direct message. X's v2 DM API carries text only here (no quick replies, no
-/// upload), so a picker's options become a numbered list the customer answers with a number or a title (the bot maps
+/// What an outbound message reads like in an X direct message. X's v2 DM API has no quick replies, so a picker's options
+/// become a numbered list the customer answers with a number or a title (the bot maps
 /// both), cards become their titles, subtitles and links with their choices numbered (<see cref="CardText"/>), media go
 /// as links, and an advisor's reply is signed with their name.
 /// </summary>
