@@ -42,7 +42,7 @@ public sealed class XConnector(
         var text = XMessageText.Render(message.Message, message.Payload);
         if (text.Length == 0)
         {
-            return SendResult.Fail("X direct messages carry text only, and this message has none.");
+            return SendResult.Fail("This message has neither text nor a file to send on X.");
         }
 
         if (message.IsPublic)

@@ -48,6 +48,10 @@ public static class XMessageText
     public static string Render(Message message, MessagePayload? payload) =>
         Render(message.Text, message.AuthorKind, message.AuthorName, payload);
 
+    /// <summary>The text of the DM Parley sends for the message: none for a file, whose DM carries the uploaded media alone.</summary>
+    public static string Sent(Message message, MessagePayload? payload) =>
+        payload?.Attachment is not null ? string.Empty : Render(message, payload);
+
     /// <summary>"1. Parcels", "2. Bank"... one a line, then how to answer.</summary>
     public static string NumberedOptions(IReadOnlyList<MessageOption> options)
     {

@@ -138,6 +138,40 @@ public sealed class XFilesTests
         Assert.Equal("1880028106020500001", x.Sent[^1].Json.GetProperty("attachments")[0].GetProperty("media_id").GetString());
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task The_echo_of_a_file_dm_is_known_as_parleys_even_before_the_send_is_recorded(DatabaseProvider provider)
+    {
+        await using var x = await XChannel.StartAsync(provider);
+        var (conversationId, luca) = await QueuedAsync(x);
+
+        // X delivers the echo (no text but the media's t.co link, which Parley drops) before it answers the DM's send.
+        x.Api.Respond = r =>
+        {
+            if (!r.Path.EndsWith("/messages", StringComparison.Ordinal))
+            {
+                return x.Answer(r);
+            }
+
+            var accepted = x.Accepted();
+            var id = System.Text.Json.JsonDocument.Parse(accepted.Json).RootElement.GetProperty("data").GetProperty("dm_event_id").GetString()!;
+            var media = """
+                {"text": "https://t.co/f1le", "entities": {"hashtags": [], "symbols": [], "user_mentions": [], "urls": []},
+                 "attachment": {"type": "media", "media": {"id_str": "1880028106020500001", "type": "photo", "url": "https://t.co/f1le",
+                  "media_url_https": "https://ton.twitter.com/1.1/ton/data/dm/1/1/receipt.png"}}}
+                """;
+            var echo = XPayloads.Events(XPayloads.Dm(id, XChannel.AccountId, XPayloads.Customer, "", media));
+            return x.PostAsync(echo).GetAwaiter().GetResult().IsSuccessStatusCode ? accepted : new StandInResponse(500, "{}");
+        };
+
+        Assert.True((await SendAsync(x, luca, conversationId, "receipt.png", AttachmentRulesTests.Png)).Ok);
+        await Expect.UntilAsync(() => Task.FromResult(x.Sent.Count == 3), "the file's DM sent");
+        await PushChannel.UntilSettledAsync(x.App);
+
+        var messages = await x.MessagesAsync();
+        Assert.DoesNotContain(messages, m => m.AuthorName == "Sent outside Parley");
+        Assert.Equal("900000003", messages.Single(m => m.ContentType == ContentType.Attachment).ChannelMessageId);
+    }
+
     /// <summary>The customer writes, picks Bank, and waits in its queue; the bot's two DMs sent.</summary>
     private static async Task<(long ConversationId, AdvisorSession Advisor)> QueuedAsync(XChannel x)
     {
