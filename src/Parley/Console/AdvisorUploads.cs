@@ -15,8 +15,9 @@ namespace Parley.Console;
 /// <remarks>
 /// Files are kept in Parley and fetched from it: a pull channel (the website's widget) shows them with their download
 /// link; Messenger, Instagram and WhatsApp fetch them by a signed, expiring link under <c>Parley:PublicUrl</c>
-/// (<see cref="MediaLinks"/>), so without that address, on X (no upload yet) and for a type the channel does not carry,
-/// the console says before sending that the file cannot go, instead of sending the file's name alone.
+/// (<see cref="MediaLinks"/>); X gets them uploaded at send time (<see cref="Channels.X.XMediaUpload"/>). Without the public
+/// address on a link channel, and for a type or size the channel does not carry (<see cref="ChannelFiles"/>), the console
+/// says before sending that the file cannot go, instead of sending the file's name alone.
 /// </remarks>
 public sealed class AdvisorUploads(IDbContextFactory<ParleyDb> dbs, ConversationActions actions, ChannelConnectors connectors, MediaLinks links)
 {
@@ -36,13 +37,16 @@ public sealed class AdvisorUploads(IDbContextFactory<ParleyDb> dbs, Conversation
             return null;
         }
 
-        if (channel == ChannelKind.X)
+        if (ChannelFiles.ByUpload(channel))
         {
-            return ChannelFiles.XNotYet;
+            return null;
         }
 
         return !ChannelFiles.ByLink(channel) ? NotCarried : links.HasPublicUrl ? null : MediaLinks.NoPublicUrl;
     }
+
+    /// <summary>The content types the attach button offers in a conversation of this channel (the server still checks each file).</summary>
+    public static IReadOnlyList<string> AcceptedTypes(ChannelKind channel) => ChannelFiles.Types(channel);
 
     /// <summary>Reads at most <see cref="AttachmentRules.MaxBytes"/> of <paramref name="file"/>, checks it and sends it.</summary>
     public async Task<ActionOutcome> SendAsync(AdvisorSession advisor, long conversationId, string? fileName, Stream file, CancellationToken ct)

@@ -11,9 +11,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Parley.Tests.Channels;
 
-/// <summary>A call the stand-in received.</summary>
+/// <summary>A call the stand-in received; <see cref="Bytes"/> is its body as sent (a multipart upload's file is binary).</summary>
 public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)
 {
+    public byte[] Bytes { get; init; } = Encoding.UTF8.GetBytes(Body);
+
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 }
 
@@ -59,10 +61,14 @@ public sealed class PlatformStandIn : IAsyncDisposable
         PlatformStandIn? standIn = null;
         app.Run(async context =>
         {
-            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer);
+            var bytes = buffer.ToArray();
             var request = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "",
-                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body);
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), Encoding.UTF8.GetString(bytes))
+            {
+                Bytes = bytes,
+            };
             standIn!.Requests.Enqueue(request);
             if (standIn.Latency > TimeSpan.Zero)
             {

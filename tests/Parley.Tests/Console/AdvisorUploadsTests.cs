@@ -89,14 +89,14 @@ public sealed class AdvisorUploadsTests
         var marie = await TeamsSetup.SessionAsync(app, "marie@parley.local");
 
         Assert.Null(uploads.Refusal(ChannelKind.WebMessaging, isPublic: false));
-        // No Parley:PublicUrl here: the platforms that fetch files by link cannot, and X takes no file yet.
+        // No Parley:PublicUrl here: the platforms that fetch files by link cannot; X, which gets an upload, needs none.
         Assert.All([ChannelKind.Messenger, ChannelKind.Instagram, ChannelKind.WhatsApp], c => Assert.Equal(MediaLinks.NoPublicUrl, uploads.Refusal(c, false)));
-        Assert.Equal(ChannelFiles.XNotYet, uploads.Refusal(ChannelKind.X, false));
+        Assert.Null(uploads.Refusal(ChannelKind.X, false));
         Assert.Equal(AdvisorUploads.NotInPublic, uploads.Refusal(ChannelKind.Messenger, isPublic: true));
 
-        // The same conversation as if it were an X one: refused before anything is stored or queued for delivery.
-        await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(u => u.SetProperty(c => c.Channel, ChannelKind.X)));
-        Assert.Equal(ChannelFiles.XNotYet, (await SendAsync(app, marie, conversationId, "a.png", AttachmentRulesTests.Png)).Error);
+        // The same conversation as if it were an Instagram one (no public address): refused before anything is stored or queued.
+        await app.DbAsync(db => db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(u => u.SetProperty(c => c.Channel, ChannelKind.Instagram)));
+        Assert.Equal(MediaLinks.NoPublicUrl, (await SendAsync(app, marie, conversationId, "a.png", AttachmentRulesTests.Png)).Error);
         Assert.Equal(0, await app.DbAsync(db => db.Attachments.CountAsync()));
         Assert.False(await app.DbAsync(db => db.Messages.AnyAsync(m => m.ConversationId == conversationId && m.AuthorKind == AuthorKind.Advisor)));
     }

@@ -7,7 +7,7 @@ namespace Parley.Channels.X;
 /// <summary>
 /// Tells Parley's own DMs among the account's echoes. X delivers every DM the account sends, Parley's too, and the echo
 /// may arrive before the send's answer (its DM event id) is recorded: so a message counts as Parley's when its id is
-/// known, or when Parley is sending (or just sent, id not recorded yet) the same text to that contact.
+/// known, or when Parley is sending (or just sent, id not recorded yet) the same text to that contact (none for a file).
 /// </summary>
 public sealed class XBrandEchoes(IDbContextFactory<ParleyDb> dbs, TimeProvider clock)
 {
@@ -30,6 +30,6 @@ public sealed class XBrandEchoes(IDbContextFactory<ParleyDb> dbs, TimeProvider c
                 && db.Conversations.Any(c => c.Id == m.ConversationId && c.ContactId == contactId))
             .ToListAsync(ct);
         var echoed = XMessageText.Comparable(text);
-        return sending.Any(m => XMessageText.Comparable(XMessageText.Render(m, MessagePayload.Parse(m.PayloadJson))) == echoed);
+        return sending.Any(m => XMessageText.Comparable(XMessageText.Sent(m, MessagePayload.Parse(m.PayloadJson))) == echoed);
     }
 }

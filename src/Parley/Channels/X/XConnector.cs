@@ -1,16 +1,21 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Parley.Channels.Media;
+using Parley.Conversations;
 
 namespace Parley.Channels.X;
 
 /// <summary>
 /// Sends to X direct messages: <c>POST {ApiUrl}/2/dm_conversations/with/{user id}/messages</c> with the account's OAuth 2.0
-/// user token, one call per message (the dispatcher retries, paces and orders). Text only: see <see cref="XMessageText"/>.
+/// user token, one call per message (the dispatcher retries, paces and orders), its text rendered by <see cref="XMessageText"/>.
+/// An advisor's file is uploaded first (<see cref="XMediaUpload"/>) and the DM carries it as
+/// <c>{"attachments": [{"media_id"}]}</c>; a failed upload fails (or retries) the send with X's reason.
 /// A public conversation's message goes as a reply tweet under the tweet it names (<see cref="XPublicApi"/>).
 /// </summary>
-public sealed class XConnector(IHttpClientFactory http, PlatformApi platformApi, IOptions<XOptions> options, XPublicApi publicApi, TimeProvider clock)
+public sealed class XConnector(
+    IHttpClientFactory http, PlatformApi platformApi, IOptions<XOptions> options, XPublicApi publicApi, XMediaUpload uploads, TimeProvider clock)
     : IChannelConnector
 {
     public const string HttpClientName = "Parley.Channels.X";
@@ -19,7 +24,7 @@ public sealed class XConnector(IHttpClientFactory http, PlatformApi platformApi,
 
     // X documents about 200 DM sends per 15 minutes per user token; a connection may be given its own rate.
     public ChannelCapabilities Capabilities { get; } = new(
-        QuickReplies: false, ListPicker: false, Attachments: false, TypingIndicators: false, ReadReceipts: true,
+        QuickReplies: false, ListPicker: false, Attachments: true, TypingIndicators: false, ReadReceipts: true,
         PullDelivery: false, ReplyWindow: null, OneConversationPerContact: false, SendRatePerSecond: 0.2);
 
     public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
@@ -29,15 +34,15 @@ public sealed class XConnector(IHttpClientFactory http, PlatformApi platformApi,
             return SendResult.Retry("The X connection has no access token: connect the account again.", connectionPaused: true);
         }
 
-        if (message.Payload?.Attachment is not null)
+        if (message.Payload?.Attachment is { } file)
         {
-            return SendResult.Fail(Media.ChannelFiles.XNotYet);
+            return await SendFileAsync(message, connection, token, file, cancellationToken);
         }
 
         var text = XMessageText.Render(message.Message, message.Payload);
         if (text.Length == 0)
         {
-            return SendResult.Fail("X direct messages carry text only, and this message has none.");
+            return SendResult.Fail("This message has neither text nor a file to send on X.");
         }
 
         if (message.IsPublic)
@@ -49,19 +54,46 @@ public sealed class XConnector(IHttpClientFactory http, PlatformApi platformApi,
                     : await publicApi.ReplyAsync(connection, tweetId, text, cancellationToken);
         }
 
+        return await DirectMessageAsync(message, connection, token, new JsonObject { ["text"] = text }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The file (checked again, for one stored before X's rules changed), uploaded, then the DM with its media id only: as on
+    /// Messenger, a file message carries no text (its text is the file's name, which the customer sees on the file).
+    /// </summary>
+    private async Task<SendResult> SendFileAsync(OutboundMessage message, ConnectionCredentials connection, string token, AttachmentInfo file, CancellationToken ct)
+    {
+        if (message.IsPublic)
+        {
+            return SendResult.Fail("A public reply on X cannot carry a file: reply in private to send one.");
+        }
+
+        if (ChannelFiles.Refusal(Kind, file.ContentType, file.Size) is { } refusal)
+        {
+            return SendResult.Fail(refusal);
+        }
+
+        var upload = await uploads.UploadAsync(connection, token, file, ct);
+        if (upload is not { MediaId: { } mediaId })
+        {
+            return upload.Failure ?? SendResult.Retry("The file's upload to X gave no media id.");
+        }
+
+        var body = new JsonObject { ["attachments"] = new JsonArray(new JsonObject { ["media_id"] = mediaId }) };
+        return await DirectMessageAsync(message, connection, token, body, ct);
+    }
+
+    private async Task<SendResult> DirectMessageAsync(OutboundMessage message, ConnectionCredentials connection, string token, JsonObject body, CancellationToken ct)
+    {
         var url = $"{platformApi.BaseUrl(connection, options.Value.ApiUrl)}/2/dm_conversations/with/{Uri.EscapeDataString(message.RecipientId)}/messages";
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new StringContent(JsonSerializer.Serialize(new { text }), Encoding.UTF8, "application/json"),
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        return XSendAnswer.Map(response.StatusCode, body, Header(response, "x-rate-limit-reset"), Header(response, "Retry-After"), clock.GetUtcNow());
+        using var response = await http.CreateClient(HttpClientName).SendAsync(request, ct);
+        return XSendAnswer.Map(response, await response.Content.ReadAsStringAsync(ct), clock.GetUtcNow());
     }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     public OptionsPreview PreviewOptions(string text, IReadOnlyList<Parley.Conversations.MessageOption> options) =>
         new("Numbered list", options.Count == 0 ? [] : ["X direct messages have no pickers: the options go as a numbered list, answered with the number or the name."]);

@@ -9,6 +9,7 @@ public static class XExtensions
     {
         var services = builder.Services;
         services.AddHttpClient(XConnector.HttpClientName, client => client.MaxResponseContentBufferSize = 1024 * 1024);
+        services.AddSingleton<XMediaUpload>();
         services.AddSingleton<IChannelConnector, XConnector>();
         services.AddSingleton<XPublicApi>();
         services.AddSingleton<IPublicPlatform>(sp => sp.GetRequiredService<XPublicApi>());

@@ -4,8 +4,8 @@ using Parley.Conversations;
 namespace Parley.Channels.X;
 
 /// <summary>
-/// What an outbound message reads like in an X direct message. X's v2 DM API carries text only here (no quick replies, no
-/// upload), so a picker's options become a numbered list the customer answers with a number or a title (the bot maps
+/// What an outbound message reads like in an X direct message. X's v2 DM API has no quick replies, so a picker's options
+/// become a numbered list the customer answers with a number or a title (the bot maps
 /// both), cards become their titles, subtitles and links with their choices numbered (<see cref="CardText"/>), media go
 /// as links, and an advisor's reply is signed with their name.
 /// </summary>
@@ -47,6 +47,10 @@ public static class XMessageText
 
     public static string Render(Message message, MessagePayload? payload) =>
         Render(message.Text, message.AuthorKind, message.AuthorName, payload);
+
+    /// <summary>The text of the DM Parley sends for the message: none for a file, whose DM carries the uploaded media alone.</summary>
+    public static string Sent(Message message, MessagePayload? payload) =>
+        payload?.Attachment is not null ? string.Empty : Render(message, payload);
 
     /// <summary>"1. Parcels", "2. Bank"... one a line, then how to answer.</summary>
     public static string NumberedOptions(IReadOnlyList<MessageOption> options)

@@ -33,7 +33,7 @@ public sealed class XPublicApi(IHttpClientFactory http, PlatformApi platformApi,
         }
 
         var answer = await response.Content.ReadAsStringAsync(ct);
-        return XSendAnswer.Map(response.StatusCode, answer, Header(response, "x-rate-limit-reset"), Header(response, "Retry-After"), clock.GetUtcNow(), XSendAnswer.TweetId);
+        return XSendAnswer.Map(response, answer, clock.GetUtcNow(), XSendAnswer.TweetId);
     }
 
     public async Task<PlatformAnswer> ModerateAsync(ChannelKind channel, ConnectionCredentials connection, PublicAction action, string platformId, CancellationToken ct)
@@ -110,7 +110,4 @@ public sealed class XPublicApi(IHttpClientFactory http, PlatformApi platformApi,
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await http.CreateClient(XConnector.HttpClientName).SendAsync(request, ct);
     }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 }

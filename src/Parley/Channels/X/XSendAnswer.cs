@@ -38,11 +38,21 @@ public static class XSendAnswer
         };
     }
 
+    /// <summary>Maps a response whose body was read, with its rate limit headers.</summary>
+    public static SendResult Map(HttpResponseMessage response, string? body, DateTimeOffset now, Func<string?, string?>? sentId = null) =>
+        Map(response.StatusCode, body, Header(response, "x-rate-limit-reset"), Header(response, "Retry-After"), now, sentId);
+
     /// <summary>The sent message's DM event id, from <c>{"data": {"dm_conversation_id", "dm_event_id"}}</c>.</summary>
     public static string? EventId(string? body) => DataId(body, "dm_event_id");
 
     /// <summary>A posted tweet's id, from <c>{"data": {"id", "text"}}</c>.</summary>
     public static string? TweetId(string? body) => DataId(body, "id");
+
+    /// <summary>An uploaded media's id, from <c>{"data": {"id", "media_key", "expires_after_secs", "processing_info"}}</c>.</summary>
+    public static string? MediaId(string? body) => DataId(body, "id");
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     private static string? DataId(string? body, string property)
     {

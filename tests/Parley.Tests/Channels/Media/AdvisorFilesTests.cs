@@ -136,7 +136,7 @@ public sealed class AdvisorFilesTests
         var uploads = world.App.Service<AdvisorUploads>();
 
         Assert.All([ChannelKind.Messenger, ChannelKind.Instagram, ChannelKind.WhatsApp], c => Assert.Equal(MediaLinks.NoPublicUrl, uploads.Refusal(c, false)));
-        Assert.Equal(ChannelFiles.XNotYet, uploads.Refusal(ChannelKind.X, false));
+        Assert.Null(uploads.Refusal(ChannelKind.X, false));
         Assert.Null(uploads.Refusal(ChannelKind.WebMessaging, false));
 
         var refused = await SendAsync(world.App, luca, conversationId, "receipt.png", AttachmentRulesTests.Png);

@@ -9,14 +9,18 @@ namespace Parley.Tests.Channels.X;
 
 /// <summary>
 /// Parley with an X account connected (user id <see cref="AccountId"/>), the X API's place taken by a stand-in that accepts
-/// every DM with a new DM event id unless the test says otherwise, and Account Activity payloads as X posts them.
+/// every DM with a new DM event id and every media upload with a new media id (<see cref="Answer"/>) unless the test says
+/// otherwise, and Account Activity payloads as X posts them.
 /// </summary>
 public sealed class XChannel : IAsyncDisposable
 {
     public const string AccountId = "4337869213";
     public const string Path = "/webhooks/x";
 
+    public const string UploadPath = "/2/media/upload";
+
     private int _sent;
+    private int _uploaded;
 
     private XChannel(ParleyApplication app, PlatformStandIn api, ConnectionCredentials connection)
     {
@@ -38,14 +42,54 @@ public sealed class XChannel : IAsyncDisposable
     /// <summary>The DMs Parley sent through the X API, in order.</summary>
     public IReadOnlyList<RecordedRequest> Sent => Api.To("/messages");
 
+    /// <summary>The media upload calls (one-shot, initialize, append, finalize, status), in order.</summary>
+    public IReadOnlyList<RecordedRequest> Uploads => Api.Requests.Where(r => r.Path.StartsWith(UploadPath, StringComparison.Ordinal)).ToList();
+
     public static async Task<XChannel> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         var api = await PlatformStandIn.StartAsync();
         var app = new ParleyApplication(provider) { Settings = { ["Channels:X:ApiUrl"] = api.BaseUrl.ToString() } };
         var connection = await TestConnections.AddAsync(app, ChannelKind.X, AccountId, ratePerSecond: 100);
         var channel = new XChannel(app, api, connection);
-        api.Respond = r => r.Path.EndsWith("/messages", StringComparison.Ordinal) ? channel.Accepted() : null;
+        api.Respond = channel.Answer;
         return channel;
+    }
+
+    /// <summary>What X answers by default: a DM accepted, an upload given a media id, a GIF processed after one status check.</summary>
+    public StandInResponse? Answer(RecordedRequest r) => r.Path switch
+    {
+        _ when r.Path.EndsWith("/messages", StringComparison.Ordinal) => Accepted(),
+        UploadPath when r.Method == "GET" => Media(r.Query[(r.Query.IndexOf("media_id=", StringComparison.Ordinal) + "media_id=".Length)..], "succeeded"),
+        UploadPath or UploadPath + "/initialize" => Media($"18800281060205{Interlocked.Increment(ref _uploaded):D5}", null),
+        _ when r.Path.EndsWith("/finalize", StringComparison.Ordinal) => Media(r.Path.Split('/')[^2], "pending"),
+        _ when r.Path.EndsWith("/append", StringComparison.Ordinal) => new StandInResponse(200, "{}"),
+        _ => null,
+    };
+
+    /// <summary>X's answer naming a media: <c>{"data": {"id", "media_key", "expires_after_secs", "processing_info"?}}</c>.</summary>
+    public static StandInResponse Media(string id, string? state) => StandInResponse.Ok(new
+    {
+        data = state is null
+            ? (object)new { id, media_key = "3_" + id, expires_after_secs = 86400 }
+            : new { id, media_key = "3_" + id, expires_after_secs = 86400, processing_info = new { state, check_after_secs = 1 } },
+    });
+
+    /// <summary>A multipart upload's fields: each one's text, or its file's name, type and bytes.</summary>
+    public static async Task<Dictionary<string, (string? FileName, string? Type, byte[] Data)>> FormAsync(RecordedRequest upload)
+    {
+        var boundary = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(
+            Microsoft.Net.Http.Headers.MediaTypeHeaderValue.Parse(upload.Headers["Content-Type"]).Boundary).Value!;
+        var reader = new Microsoft.AspNetCore.WebUtilities.MultipartReader(boundary, new MemoryStream(upload.Bytes));
+        var fields = new Dictionary<string, (string?, string?, byte[])>();
+        while (await reader.ReadNextSectionAsync() is { } section)
+        {
+            var disposition = Microsoft.Net.Http.Headers.ContentDispositionHeaderValue.Parse(section.ContentDisposition);
+            using var data = new MemoryStream();
+            await section.Body.CopyToAsync(data);
+            fields[disposition.Name.Value!.Trim('"')] = (disposition.FileName.Value?.Trim('"'), section.ContentType, data.ToArray());
+        }
+
+        return fields;
     }
 
     /// <summary>X's answer to an accepted DM: 201 with the conversation and the new DM event id ("sent-1", "sent-2"...).</summary>
