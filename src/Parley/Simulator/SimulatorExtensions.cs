@@ -18,6 +18,7 @@ public static class SimulatorExtensions
         services.AddSingleton<MessengerSends>();
         services.AddSingleton<WhatsAppSends>();
         services.AddSingleton<SimulatedReceipts>();
+        services.AddSingleton<SimulatedXMedia>();
         services.AddSingleton<SimulatedPosts>();
         services.AddSingleton<PrivateReplies>();
         services.AddHostedService(sp => sp.GetRequiredService<SimulatedReceipts>());
@@ -33,6 +34,7 @@ public static class SimulatorExtensions
         simulator.MapSimulatorPageApi();
         simulator.MapGraphApi();
         simulator.MapXApi();
+        simulator.MapXMediaApi();
         simulator.MapPostsPageApi();
         simulator.MapGraphPublicApi();
         simulator.MapXPublicApi();

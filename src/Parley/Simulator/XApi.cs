@@ -19,13 +19,14 @@ public static class XApi
         var x = simulator.MapGroup("/x");
         x.MapPost("/2/dm_conversations/with/{participantId}/messages", SendAsync);
         x.MapFallback("/{**rest}", (HttpRequest request, SimulatorState state) => Reply(state, request, ChannelKind.X, string.Empty,
-            ApiAnswer.XProblem(StatusCodes.Status404NotFound, "Not Found Error", "The simulator answers POST /2/dm_conversations/with/{participant_id}/messages, POST /2/tweets, DELETE /2/tweets/{id}, PUT /2/tweets/{id}/hidden and POST /2/users/{id}/likes.",
+            ApiAnswer.XProblem(StatusCodes.Status404NotFound, "Not Found Error", "The simulator answers POST /2/dm_conversations/with/{participant_id}/messages, POST /2/media/upload (and its chunked commands), POST /2/tweets, DELETE /2/tweets/{id}, PUT /2/tweets/{id}/hidden and POST /2/users/{id}/likes.",
                 "https://api.twitter.com/2/problems/resource-not-found")));
         return simulator;
     }
 
     private static async Task<IResult> SendAsync(
-        string participantId, HttpRequest request, ConnectionDirectory directory, SimulatorState state, SimulatedReceipts receipts, CancellationToken ct)
+        string participantId, HttpRequest request, ConnectionDirectory directory, SimulatorState state, SimulatedReceipts receipts, SimulatedXMedia uploads,
+        CancellationToken ct)
     {
         var (raw, json) = await ReadAsync(request, ct);
         var token = Token(request, queryAllowed: false);
@@ -43,6 +44,7 @@ public static class XApi
             : participantId == connection.ExternalId ? "A direct message goes to another user than the sender."
             : text is null && media is null ? "The request needs text or attachments."
             : text is { Length: 0 or > MaxText } ? $"text has 1 to {MaxText} characters."
+            : media is not null && uploads.Find(media) is not { Data: not null } ? $"media_id {media} is not an uploaded file (POST /2/media/upload first)."
             : null;
         if (problem is not null)
         {
@@ -58,7 +60,7 @@ public static class XApi
             At = state.Clock.GetUtcNow(),
             Text = text,
             MediaKind = media is null ? null : "image",
-            MediaUrl = media,
+            MediaUrl = media is null ? null : $"/simulator/x/media/{media}",
             Status = SimStatus.Sent,
         });
         receipts.Wake(customer);

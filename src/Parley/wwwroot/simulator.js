@@ -45,7 +45,7 @@
   const pretty = raw => { try { return JSON.stringify(JSON.parse(raw), null, 2); } catch { return raw || '(empty)'; } };
   const randomName = () => NAMES[Math.floor(Math.random() * NAMES.length)];
   const netInfo = slug => state.networks.find(n => n.network === slug);
-  const safeUrl = url => /^https?:\/\//i.test(url || '') ? url : null;
+  const safeUrl = url => /^https?:\/\//i.test(url || '') || /^\/simulator\/x\/media\/[0-9]+$/.test(url || '') ? url : null;
 
   // ---- networks and customers ----
   function renderNetworks() {
