@@ -25,7 +25,11 @@ public sealed partial class Router(
     /// </summary>
     private const int BatchSize = 1000;
 
-    /// <summary>Allocations committed per transaction: a pass's plan takes a few, each holding its advisors' locks briefly.</summary>
+    /// <summary>
+    /// Allocations committed per transaction on PostgreSQL, where a pass's batches commit side by side (their advisors do not
+    /// overlap, so none waits for another's locks). On SQLite, where the write gate lets one transaction write at a time,
+    /// a pass commits its whole plan in one transaction: the reads under the gate and the commit are paid once per pass.
+    /// </summary>
     private const int CommitSize = 250;
 
     private readonly RoutingSnapshotCache _snapshots = new();
@@ -51,20 +55,24 @@ public sealed partial class Router(
     public async Task<int> AssignAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<Allocation> allocations;
+        bool sideBySide;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
             // Read without a lock, so possibly stale by the time of an assignment: each commit checks again.
             allocations = await _snapshots.PlanAsync(db, clock, options.Value.PriorityStep, BatchSize, cancellationToken);
+            sideBySide = db.Database.IsNpgsql();
         }
 
-        var assigned = 0;
-        var refused = false;
-        foreach (var batch in allocations.Chunk(CommitSize))
+        if (allocations.Count == 0)
         {
-            var outcomes = await CommitAsync(batch, cancellationToken);
-            assigned += outcomes.Count(o => o == Outcome.Assigned);
-            refused |= outcomes.Any(o => o is Outcome.AdvisorFull or Outcome.AdvisorUnavailable);
+            return 0;
         }
+
+        IReadOnlyList<Outcome>[] outcomes = sideBySide
+            ? await Task.WhenAll(ByAdvisor(allocations, CommitSize).Select(batch => CommitAsync(batch, cancellationToken)))
+            : [await CommitAsync(allocations, cancellationToken)];
+        var assigned = outcomes.Sum(batch => batch.Count(o => o == Outcome.Assigned));
+        var refused = outcomes.Any(batch => batch.Any(o => o is Outcome.AdvisorFull or Outcome.AdvisorUnavailable));
 
         if (refused)
         {
