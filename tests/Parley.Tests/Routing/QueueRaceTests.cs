@@ -7,6 +7,7 @@ using Parley.Data;
 using Parley.Routing;
 using Parley.Tests.Infrastructure;
 using static Parley.Tests.Identity.TeamsSetup;
+using static Parley.Tests.Routing.QueueDeletionTests;
 
 namespace Parley.Tests.Routing;
 
@@ -17,15 +18,6 @@ namespace Parley.Tests.Routing;
 /// </summary>
 public sealed class QueueRaceTests
 {
-    private static string Flow(string queue) => $"""
-        name: Claims flow
-        start: hand
-        handoff:
-          queue: {queue}
-        steps:
-        - {"{"} id: hand, type: handoff, queue: {queue}, reason: A claim. {"}"}
-        """;
-
     [Theory, OnSqlite, OnPostgres]
     public async Task A_flow_published_while_its_queue_is_deleted_is_refused(DatabaseProvider provider)
     {
@@ -37,15 +29,7 @@ public sealed class QueueRaceTests
         await Expect.StatusAsync(created, HttpStatusCode.Created);
         var flowId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("flow").GetProperty("id").GetInt64();
 
-        Task<HttpResponseMessage>? publish = null;
-        app.Hook.Once(ChecksPastConversations, async () =>
-        {
-            publish = Task.Run(() => admin.PostAsJsonAsync($"/api/console/flows/{flowId}/publish", new { note = "claims" }));
-            await WhileTheWriterWaitsAsync(app, publish);
-        });
-        var deleted = await admin.DeleteAsync($"/api/console/queues/{claims}");
-        Assert.True(app.Hook.Fired);
-        var published = await publish!;
+        var (deleted, published) = await DeleteWhileAsync(app, admin, claims, () => admin.PostAsJsonAsync($"/api/console/flows/{flowId}/publish", new { note = "claims" }));
 
         await Expect.StatusAsync(deleted, HttpStatusCode.NoContent);
         var refusal = await Expect.ProblemAsync(published, HttpStatusCode.Conflict);
@@ -65,16 +49,7 @@ public sealed class QueueRaceTests
         var supervisor = await SessionAsync(app, "supervisor@parley.local");
         var actions = app.Service<ConversationActions>();
 
-        Task<TransferOutcome>? transfer = null;
-        app.Hook.Once(ChecksPastConversations, async () =>
-        {
-            // On another thread: SQLite waits for its write lock synchronously, inside BEGIN.
-            transfer = Task.Run(() => actions.TransferAsync(supervisor, conversationId, new TransferRequest(null, claims, "claims"), CancellationToken.None));
-            await WhileTheWriterWaitsAsync(app, transfer);
-        });
-        var deleted = await admin.DeleteAsync($"/api/console/queues/{claims}");
-        Assert.True(app.Hook.Fired);
-        var transferred = await transfer!;
+        var (deleted, transferred) = await DeleteWhileAsync(app, admin, claims, () => actions.TransferAsync(supervisor, conversationId, new TransferRequest(null, claims, "claims"), CancellationToken.None));
 
         await Expect.StatusAsync(deleted, HttpStatusCode.NoContent);
         Assert.Equal(new TransferOutcome(TransferResult.Invalid, "No such queue in this conversation's account."), transferred);
@@ -91,21 +66,28 @@ public sealed class QueueRaceTests
         var claims = await QueueAsync(admin, account, "Claims");
         var messenger = await app.DbAsync(db => db.Connections.Where(c => c.Kind == Parley.Channels.ChannelKind.Messenger).Select(c => c.Id).FirstAsync());
 
-        Task<HttpResponseMessage>? save = null;
-        app.Hook.Once(ChecksPastConversations, async () =>
-        {
-            save = Task.Run(() => admin.PutAsJsonAsync($"/api/console/connections/{messenger}/public-bot", new { mode = "Off", queueId = claims }));
-            await WhileTheWriterWaitsAsync(app, save);
-        });
-        var deleted = await admin.DeleteAsync($"/api/console/queues/{claims}");
-        Assert.True(app.Hook.Fired);
-        var saved = await save!;
+        var (deleted, saved) = await DeleteWhileAsync(app, admin, claims, () => admin.PutAsJsonAsync($"/api/console/connections/{messenger}/public-bot", new { mode = "Off", queueId = claims }));
 
         await Expect.StatusAsync(deleted, HttpStatusCode.NoContent);
         Assert.True(saved.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, $"the save answered {saved.StatusCode}");
         var settings = await app.DbAsync(db => db.Connections.Where(c => c.Id == messenger).Select(c => c.SettingsJson).FirstAsync());
         Assert.NotEqual(claims, Parley.Channels.ConnectionSettings.Parse(settings).PublicBot.QueueId);
         Assert.Empty(app.LoggedErrors);
+    }
+
+    /// <summary>Deletes the queue and starts the writer once the deletion checked every reference, before it deletes.</summary>
+    private static async Task<(HttpResponseMessage Deleted, T Written)> DeleteWhileAsync<T>(ParleyApplication app, HttpClient admin, long queue, Func<Task<T>> write)
+    {
+        Task<T>? written = null;
+        app.Hook.Once(ChecksPastConversations, async () =>
+        {
+            // On another thread: SQLite waits for its write lock synchronously, inside BEGIN.
+            written = Task.Run(write);
+            await WhileTheWriterWaitsAsync(app, written);
+        });
+        var deleted = await admin.DeleteAsync($"/api/console/queues/{queue}");
+        Assert.True(app.Hook.Fired);
+        return (deleted, await written!);
     }
 
     /// <summary>The deletion's last check (was any conversation ever in the queue?): after it read every other reference, before it deletes.</summary>
@@ -127,12 +109,5 @@ public sealed class QueueRaceTests
         {
             await Task.WhenAny(writer, Task.Delay(TimeSpan.FromMilliseconds(500)));
         }
-    }
-
-    private static async Task<long> QueueAsync(HttpClient admin, long account, string name)
-    {
-        var created = await admin.PostAsJsonAsync("/api/console/queues", new NewQueue(account, name));
-        await Expect.StatusAsync(created, HttpStatusCode.Created);
-        return (await created.Content.ReadFromJsonAsync<QueueView>(Json))!.Id;
     }
 }

@@ -8,6 +8,7 @@ using Parley.Routing;
 using Parley.Tests.Bots;
 using Parley.Tests.Infrastructure;
 using static Parley.Tests.Identity.TeamsSetup;
+using static Parley.Tests.Routing.QueueDeletionTests;
 
 namespace Parley.Tests.Routing;
 
@@ -17,23 +18,13 @@ namespace Parley.Tests.Routing;
 /// </summary>
 public sealed class QueueRenameTests
 {
-    private static string Flow(string queue) => $"""
-        name: Claims flow
-        start: hand
-        handoff:
-          queue: {queue}
-        steps:
-        - {"{"} id: hand, type: handoff, queue: {queue}, reason: A claim. {"}"}
-        """;
-
     [Theory, OnSqlite, OnPostgres]
     public async Task A_renamed_queue_still_gets_the_customers_its_flow_hands_over(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider);
         var account = await DemoAccountAsync(app);
         using var admin = await ConsoleLogin.SignedInAsync(app, "admin@parley.local");
-        var created = await admin.PostAsJsonAsync("/api/console/queues", new NewQueue(account, "Claims"));
-        var claims = (await created.Content.ReadFromJsonAsync<QueueView>(Json))!.Id;
+        var claims = await QueueAsync(admin, account, "Claims");
         var flowId = await FlowsApiTests.PublishAsync(admin, Flow("Claims"), "Claims flow");
 
         var renamed = await admin.PutAsJsonAsync($"/api/console/queues/{claims}", new QueueRename("Claims and refunds"));
@@ -59,8 +50,7 @@ public sealed class QueueRenameTests
         await using var app = new ParleyApplication(provider);
         var account = await DemoAccountAsync(app);
         using var admin = await ConsoleLogin.SignedInAsync(app, "admin@parley.local");
-        var created = await admin.PostAsJsonAsync("/api/console/queues", new NewQueue(account, "Claims"));
-        var claims = (await created.Content.ReadFromJsonAsync<QueueView>(Json))!.Id;
+        var claims = await QueueAsync(admin, account, "Claims");
         var messenger = await app.DbAsync(db => db.Connections.Where(c => c.Kind == Parley.Channels.ChannelKind.Messenger).Select(c => c.Id).FirstAsync());
         await Expect.StatusAsync(await admin.PutAsJsonAsync($"/api/console/connections/{messenger}/public-bot", new { mode = "Off", queueId = claims }), HttpStatusCode.OK);
 
