@@ -27,9 +27,20 @@ public sealed partial class FlowManagement
         return await action(db, flow);
     }
 
-    private async Task<FlowVersionView> PublishDocumentAsync(ParleyDb db, BotFlow flow, string document, AdvisorSession advisor, string? note, CancellationToken ct)
+    /// <summary>
+    /// Publishes the document as the next version, if every queue it names is still one of the account's: checked in the
+    /// publishing transaction under the queues' shared locks (<see cref="Routing.QueueLocks"/>), so a queue deleted or
+    /// renamed meanwhile either waits for this version (and sees it) or refuses it here (409).
+    /// </summary>
+    private async Task<FlowResult> PublishDocumentAsync(ParleyDb db, BotFlow flow, string document, AdvisorSession advisor, string? note, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var named = Parse(document).Document is { } parsed ? Routing.QueueReferences.QueuesNamed(parsed).ToList() : [];
+        if (await Routing.QueueLocks.ShareByNameAsync(db, flow.AccountId, named, ct) is [var gone, ..])
+        {
+            return FlowResult.Fail(ManagementOutcome.Conflict, $"The flow hands over to the queue '{gone}', which is no longer one of the account's: change it first.");
+        }
+
         var number = (await db.BotFlowVersions.Where(v => v.FlowId == flow.Id).MaxAsync(v => (int?)v.Number, ct) ?? 0) + 1;
         var version = new BotFlowVersion
         {
@@ -48,7 +59,7 @@ public sealed partial class FlowManagement
 
         // Trained here, so the first customer on this node does not wait for it; other nodes train on first use.
         catalog.Compile(version.Id, flow.Id, flow.AccountId, flow.Name, document);
-        return new FlowVersionView(version.Id, number, version.PublishedAt, advisor.DisplayName, version.Note, true);
+        return FlowResult.Done(new FlowVersionView(version.Id, number, version.PublishedAt, advisor.DisplayName, version.Note, true));
     }
 
     private async Task<IReadOnlyList<FlowProblem>> ProblemsAsync(ParleyDb db, BotFlow flow, string yaml, CancellationToken ct)

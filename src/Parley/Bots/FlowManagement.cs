@@ -113,8 +113,7 @@ public sealed partial class FlowManagement(IDbContextFactory<ParleyDb> dbs, Flow
                 return FlowResult.Fail(ManagementOutcome.Invalid, "The draft has errors; fix them before publishing.", problems);
             }
 
-            var version = await PublishDocumentAsync(db, flow, flow.Draft, advisor, note, ct);
-            return FlowResult.Done(version);
+            return await PublishDocumentAsync(db, flow, flow.Draft, advisor, note, ct);
         }, ct);
 
     /// <summary>Publishes an earlier version's document again, as the next version, and makes it the draft too.</summary>
@@ -130,8 +129,7 @@ public sealed partial class FlowManagement(IDbContextFactory<ParleyDb> dbs, Flow
             flow.Draft = old.Document;
             flow.DraftUpdatedAt = clock.GetUtcNow().UtcDateTime;
             flow.DraftUpdatedBy = advisor.Id;
-            var version = await PublishDocumentAsync(db, flow, old.Document, advisor, $"Rollback to version {number}", ct);
-            return FlowResult.Done(version);
+            return await PublishDocumentAsync(db, flow, old.Document, advisor, $"Rollback to version {number}", ct);
         }, ct);
 
     public Task<FlowResult> VersionsAsync(AdvisorSession advisor, long id, CancellationToken ct) =>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Parley.Bots;
 using Parley.Data;
 using Parley.Identity;
 
@@ -13,9 +14,12 @@ public sealed record QueueView(long Id, long AccountId, string Name);
 /// <summary>
 /// Admins create, rename and delete the queues of their accounts. A name is unique within its account. A queue is
 /// deleted only when nothing holds it (<see cref="QueueReferences"/>: no flow, inbox bot or public bot hands over to it,
-/// no conversation was ever in it); otherwise 409, with what still holds it.
+/// no conversation was ever in it); otherwise 409, with what still holds it. Deleting and renaming hold the queue's row
+/// (<see cref="QueueLocks"/>) while they check and change, so a writer naming the queue meanwhile waits for them, or
+/// they for it. A rename is carried into the flows that name the queue (<see cref="FlowQueueRename"/>); everything else
+/// names it by id.
 /// </summary>
-public sealed class QueueAdministration(IDbContextFactory<ParleyDb> dbs)
+public sealed class QueueAdministration(IDbContextFactory<ParleyDb> dbs, TimeProvider clock)
 {
     public const int MaxNameLength = 60;
 
@@ -64,11 +68,13 @@ public sealed class QueueAdministration(IDbContextFactory<ParleyDb> dbs)
         }
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await FindAsync(db, admin, id, ct) is not { } queue)
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await HeldAsync(db, admin, id, ct) is not { } queue)
         {
             return NoSuchQueue<QueueView>();
         }
 
+        var former = queue.Name;
         queue.Name = input.Name!.Trim();
         if (await TakenAsync(db, queue, ct))
         {
@@ -76,6 +82,12 @@ public sealed class QueueAdministration(IDbContextFactory<ParleyDb> dbs)
         }
 
         await db.SaveChangesAsync(ct);
+        if (former != queue.Name)
+        {
+            await FlowQueueRename.CarryAsync(db, queue.AccountId, former, queue.Name, admin.Id, clock.GetUtcNow().UtcDateTime, ct);
+        }
+
+        await transaction.CommitAsync(ct);
         return View(queue);
     }
 
@@ -87,7 +99,8 @@ public sealed class QueueAdministration(IDbContextFactory<ParleyDb> dbs)
         }
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await FindAsync(db, admin, id, ct) is not { } queue)
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await HeldAsync(db, admin, id, ct) is not { } queue)
         {
             return NoSuchQueue<bool>();
         }
@@ -97,7 +110,6 @@ public sealed class QueueAdministration(IDbContextFactory<ParleyDb> dbs)
             return Administered.Refused<bool>(AdminRefusal.Conflict, held);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.AdvisorQueues.Where(m => m.QueueId == id).ExecuteDeleteAsync(ct);
         await db.QueueSkills.Where(s => s.QueueId == id).ExecuteDeleteAsync(ct);
         await db.QueueRelaxations.Where(s => s.QueueId == id).ExecuteDeleteAsync(ct);
@@ -107,10 +119,11 @@ public sealed class QueueAdministration(IDbContextFactory<ParleyDb> dbs)
         return true;
     }
 
-    private static Task<Queue?> FindAsync(ParleyDb db, AdvisorSession admin, long id, CancellationToken ct)
+    /// <summary>The queue, if it is one of the admin's, its row held until the transaction ends; read after the lock, so current.</summary>
+    private static async Task<Queue?> HeldAsync(ParleyDb db, AdvisorSession admin, long id, CancellationToken ct)
     {
         var scope = admin.AccountIds.ToList();
-        return db.Queues.FirstOrDefaultAsync(q => q.Id == id && scope.Contains(q.AccountId), ct);
+        return await QueueLocks.HoldAsync(db, id, ct) ? await db.Queues.FirstOrDefaultAsync(q => q.Id == id && scope.Contains(q.AccountId), ct) : null;
     }
 
     private static Task<bool> TakenAsync(ParleyDb db, Queue queue, CancellationToken ct) =>

@@ -75,7 +75,8 @@ public static class Transfers
         else
         {
             var queueId = request.QueueId!.Value;
-            if (!await db.Queues.AnyAsync(q => q.Id == queueId && q.AccountId == conversation.AccountId, ct))
+            // Shared until the transfer commits, so the queue's deletion (which refuses a queue with conversations) sees it.
+            if (!await QueueLocks.ShareAsync(db, conversation.AccountId, queueId, ct))
             {
                 return Invalid("No such queue in this conversation's account.");
             }

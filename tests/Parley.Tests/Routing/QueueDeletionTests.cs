@@ -17,7 +17,7 @@ namespace Parley.Tests.Routing;
 /// </summary>
 public sealed class QueueDeletionTests
 {
-    private static string Flow(string queue) => $"""
+    internal static string Flow(string queue) => $"""
         name: Claims flow
         start: hand
         handoff:
@@ -84,7 +84,7 @@ public sealed class QueueDeletionTests
         Assert.Empty(app.LoggedErrors);
     }
 
-    private static async Task<long> QueueAsync(HttpClient admin, long account, string name)
+    internal static async Task<long> QueueAsync(HttpClient admin, long account, string name)
     {
         var created = await admin.PostAsJsonAsync("/api/console/queues", new NewQueue(account, name));
         await Expect.StatusAsync(created, HttpStatusCode.Created);

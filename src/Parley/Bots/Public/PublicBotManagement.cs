@@ -56,7 +56,9 @@ public sealed class PublicBotManagement(
             return new PublicBotResult(ManagementOutcome.Invalid, problem);
         }
 
-        if (settings.QueueId is { } queueId && !await db.Queues.AnyAsync(q => q.Id == queueId && q.AccountId == found.AccountId, ct))
+        // Checked under the queue's shared lock in the saving transaction, so a deletion meanwhile either sees this bot or refuses it.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (settings.QueueId is { } queueId && !await Routing.QueueLocks.ShareAsync(db, found.AccountId, queueId, ct))
         {
             return new PublicBotResult(ManagementOutcome.Invalid, "The queue of public conversations is not one of the connection's account.");
         }
@@ -70,6 +72,7 @@ public sealed class PublicBotManagement(
         connection.SettingsJson = (ConnectionSettings.Parse(connection.SettingsJson) with { PublicBot = clean }).ToJson();
         connection.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         directory.Forget(connection);
         return new PublicBotResult(ManagementOutcome.Done, Value: await ViewAsync(db, connection, found.AccountId, found.Name, ct));
     }
