@@ -126,18 +126,10 @@ public static class ConsoleList
                 && EF.Property<double?>(c, CustomerSentiment) <= MessageReading.ToneThreshold),
             _ => query,
         };
-        foreach (var tag in filter.Tags)
+        // The driving tag is the page's starting point (TagPage), not a condition.
+        foreach (var tag in filter.Tags.Where(t => t != drivingTag))
         {
-            if (tag == drivingTag)
-            {
-                // Read from the tag's index: the database starts from its few conversations and sorts them.
-                var tagged = db.ConversationTags.Where(t => accounts.Contains(t.AccountId) && t.Tag == tag).Select(t => t.ConversationId);
-                query = query.Where(c => tagged.Contains(c.Id));
-            }
-            else
-            {
-                query = query.Where(c => db.ConversationTags.Any(t => t.ConversationId == c.Id && t.Tag == tag));
-            }
+            query = query.Where(c => db.ConversationTags.Any(t => t.ConversationId == c.Id && t.Tag == tag));
         }
 
         if (matched is not null)
@@ -162,8 +154,9 @@ public static class ConsoleList
     /// <remarks>
     /// PostgreSQL (15) has no such early-out: for several accounts it sorts every row of theirs that passes the filter
     /// (a million for an admin of ten brands). There a page is read per account, each in index order and stopping
-    /// after a page, and the pages are merged (UNION ALL, then the same order and limit). A search or a driving tag
-    /// already starts from its few matches, so it keeps one query.
+    /// after a page, and the pages are merged (UNION ALL, then the same order and limit). A search already starts from its
+    /// few matches, so it keeps one query; so does a driving tag, read from the tag's own index in activity order
+    /// (<see cref="TagPage"/>).
     /// </remarks>
     public static IQueryable<Conversation> Page(
         ParleyDb db, AdvisorSession advisor, ConversationFilter filter, DateTime now, ListCursor? after, int limit, string? drivingTag = null,
@@ -177,7 +170,34 @@ public static class ConsoleList
                 .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(Math.Clamp(limit, 1, MaxRows) + 1);
         }
 
-        return Page(Filter(db, advisor, filter, now, drivingTag, matched), after, limit);
+        return drivingTag is null
+            ? Page(Filter(db, advisor, filter, now, null, matched), after, limit)
+            : TagPage(db, Filter(db, advisor, filter, now, drivingTag, matched), accounts, drivingTag, after, limit);
+    }
+
+    /// <summary>
+    /// A page started from a rare tag: its rows in the tag's index, newest activity first (each row carries its
+    /// conversation's updated_at, kept equal by the triggers of migration 0029), each joined to its conversation and the
+    /// other conditions. One account reads the index in order and stops after a page; several read only the index (no
+    /// conversation) to sort it, then look up the page's conversations.
+    /// </summary>
+    private static IQueryable<Conversation> TagPage(
+        ParleyDb db, IQueryable<Conversation> filtered, List<long> accounts, string tag, ListCursor? after, int limit)
+    {
+        var single = accounts.Count == 1 ? accounts[0] : 0;
+        var tagged = accounts.Count == 1
+            ? db.ConversationTags.Where(t => t.AccountId == single && t.Tag == tag)
+            : db.ConversationTags.Where(t => accounts.Contains(t.AccountId) && t.Tag == tag);
+        if (after is { } cursor)
+        {
+            tagged = tagged.Where(t => t.ActivityAt <= cursor.At && (t.ActivityAt < cursor.At || t.ConversationId < cursor.Id));
+        }
+
+        return (from t in tagged
+                join c in filtered on t.ConversationId equals c.Id
+                orderby t.ActivityAt descending, t.ConversationId descending
+                select c)
+            .Take(Math.Clamp(limit, 1, MaxRows) + 1);
     }
 
     /// <summary>

@@ -13,6 +13,9 @@ public sealed class ConversationTag
     public long AccountId { get; set; }
     public long? AddedBy { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The conversation's <c>updated_at</c>, copied by the database's triggers (migration 0029): the list's order.</summary>
+    public DateTime? ActivityAt { get; set; }
 }
 
 /// <summary>A conversation's tags changed: consoles show its row and header again.</summary>

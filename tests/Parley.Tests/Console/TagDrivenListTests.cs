@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Parley.Channels;
 using Parley.Console;
 using Parley.Conversations;
@@ -78,6 +79,60 @@ public sealed class TagDrivenListTests
         queries.RareTagFrom = int.MaxValue;
         Assert.Equal(walkedSearch, await AllPagesAsync(new ConversationFilter { Status = StatusFilter.All, Tags = ["refund"], Search = "parcel" }));
         Assert.NotEmpty(walkedSearch);
+    }
+
+    /// <summary>
+    /// A driving tag is read in its rows' copy of the conversation's activity (migration 0029): the copy follows every
+    /// change of the activity (one conversation, or a set in one statement as the engine writes them) and a tag added
+    /// later, so the pages are those of the conversations' own order, for one account and for several.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_tag_driven_list_follows_the_conversations_activity_after_tagging(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        var seed = new ListSeed(app);
+        var marie = await app.AdvisorAsync("marie@parley.local");
+        var demo = marie.AccountIds.Single();
+        var other = (await seed.OtherBrandAsync()).AccountIds.Single();
+        var admin = new AdvisorSession(marie.Id, marie.DisplayName, AdvisorRole.Admin, new HashSet<long> { demo, other });
+        var tags = app.Service<ConversationTags>();
+        var ids = new List<long>();
+        for (var i = 0; i < 40; i++)
+        {
+            ids.Add(await seed.AddAsync(new Seeded($"Customer {i}")
+            {
+                AccountId = i % 2 == 0 ? demo : other, Ago = TimeSpan.FromMinutes(i % 9 == 0 ? 2 : i), Status = ConversationStatus.Resolved,
+            }));
+            if (i % 4 != 3)
+            {
+                Assert.Equal(TagOutcome.Done, await tags.AddAsync(admin, ids[^1], "refund", CancellationToken.None));
+            }
+        }
+
+        // Activity after tagging: one at a time, then a set in one statement; then a tag on a conversation already active.
+        foreach (var id in ids.Where((_, i) => i % 5 == 1))
+        {
+            app.Clock.Advance(TimeSpan.FromSeconds(1));
+            await seed.TouchAsync(id);
+        }
+
+        var set = ids.Where((_, i) => i % 7 == 2).ToList();
+        var at = app.Clock.GetUtcNow().UtcDateTime.AddSeconds(30);
+        await app.DbAsync(db => db.Conversations.Where(c => set.Contains(c.Id)).ExecuteUpdateAsync(u => u.SetProperty(c => c.UpdatedAt, at)));
+        await seed.TouchAsync(ids[3]);
+        Assert.Equal(TagOutcome.Done, await tags.AddAsync(admin, ids[3], "refund", CancellationToken.None));
+
+        var queries = app.Service<ConsoleQueries>();
+        queries.RareTagFrom = int.MaxValue;
+        var tagged = await app.DbAsync(db => db.ConversationTags.Where(t => t.Tag == "refund").Select(t => t.ConversationId).ToListAsync());
+        var all = await app.DbAsync(db => db.Conversations.AsNoTracking().Where(c => tagged.Contains(c.Id))
+            .Select(c => new { c.Id, c.AccountId, c.UpdatedAt }).ToListAsync());
+        foreach (var advisor in new[] { marie, admin })
+        {
+            var expected = all.Where(c => advisor.AccountIds.Contains(c.AccountId))
+                .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Select(c => c.Id).ToList();
+            Assert.Equal(expected, await ListPages.AllAsync(queries, advisor, new ConversationFilter { Status = StatusFilter.All, Tags = ["refund"] }, 7));
+        }
     }
 
     [Theory, OnSqlite, OnPostgres]
