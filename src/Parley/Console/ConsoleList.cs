@@ -178,16 +178,23 @@ public static class ConsoleList
     /// <summary>
     /// A page started from a rare tag: its rows in the tag's index, newest activity first (each row carries its
     /// conversation's updated_at, kept equal by the triggers of migration 0029), each joined to its conversation and the
-    /// other conditions. One account reads the index in order and stops after a page; several read only the index (no
-    /// conversation) to sort it, then look up the page's conversations.
+    /// other conditions, stopping after a page. The index is ordered within one account, so several accounts are read
+    /// one page each and merged (UNION ALL), as PostgreSQL reads the list of several accounts: read as one, both
+    /// databases joined every tagged conversation of every account before sorting (15,000 at a million conversations).
     /// </summary>
     private static IQueryable<Conversation> TagPage(
         ParleyDb db, IQueryable<Conversation> filtered, List<long> accounts, string tag, ListCursor? after, int limit)
     {
-        var single = accounts.Count == 1 ? accounts[0] : 0;
-        var tagged = accounts.Count == 1
-            ? db.ConversationTags.Where(t => t.AccountId == single && t.Tag == tag)
-            : db.ConversationTags.Where(t => accounts.Contains(t.AccountId) && t.Tag == tag);
+        var rows = Math.Clamp(limit, 1, MaxRows) + 1;
+        if (accounts.Count > 1)
+        {
+            return accounts.Select(a => TagPage(db, filtered, [a], tag, after, limit))
+                .Aggregate(Queryable.Concat)
+                .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(rows);
+        }
+
+        var account = accounts.Count == 1 ? accounts[0] : 0;
+        var tagged = db.ConversationTags.Where(t => t.AccountId == account && t.Tag == tag);
         if (after is { } cursor)
         {
             tagged = tagged.Where(t => t.ActivityAt <= cursor.At && (t.ActivityAt < cursor.At || t.ConversationId < cursor.Id));
@@ -197,7 +204,7 @@ public static class ConsoleList
                 join c in filtered on t.ConversationId equals c.Id
                 orderby t.ActivityAt descending, t.ConversationId descending
                 select c)
-            .Take(Math.Clamp(limit, 1, MaxRows) + 1);
+            .Take(rows);
     }
 
     /// <summary>

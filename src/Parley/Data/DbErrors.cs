@@ -17,6 +17,18 @@ public static class DbErrors
         };
     }
 
+    /// <summary>A row names one that does not exist (any more): a foreign key refused the write.</summary>
+    public static bool IsForeignKeyViolation(Exception exception)
+    {
+        var inner = exception is DbUpdateException { InnerException: { } e } ? e : exception;
+        return inner switch
+        {
+            SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode == 787,
+            PostgresException postgres => postgres.SqlState == PostgresErrorCodes.ForeignKeyViolation,
+            _ => false,
+        };
+    }
+
     /// <summary>
     /// The database refused for now, not for this request's fault: PostgreSQL out of connection slots (53300) or not
     /// accepting connections yet (57P03), a pool with no free connection in time, SQLite busy past its timeout.

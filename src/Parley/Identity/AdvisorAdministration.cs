@@ -88,7 +88,15 @@ public sealed class AdvisorAdministration(
 
         db.AdvisorAccounts.AddRange(accounts.Select(a => new AdvisorAccount { AdvisorId = advisor.Id, AccountId = a }));
         db.AdvisorQueues.AddRange(queues.Select(q => new AdvisorQueue { AdvisorId = advisor.Id, QueueId = q }));
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsForeignKeyViolation(e))
+        {
+            return QueueGone<AdvisorView>();
+        }
+
         await transaction.CommitAsync(ct);
         return (await AdvisorDirectory.ReadAsync(db, admin, advisor.Id, ct)).Single();
     }
@@ -147,7 +155,15 @@ public sealed class AdvisorAdministration(
             await db.AdvisorQueues.Where(m => m.AdvisorId == id && db.Queues.Any(q => q.Id == m.QueueId && scope.Contains(q.AccountId))).ExecuteDeleteAsync(ct);
             db.AdvisorAccounts.AddRange(added.Select(a => new AdvisorAccount { AdvisorId = id, AccountId = a }));
             db.AdvisorQueues.AddRange(queues.Select(q => new AdvisorQueue { AdvisorId = id, QueueId = q }));
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (DbErrors.IsForeignKeyViolation(e))
+            {
+                return QueueGone<AdvisorView>();
+            }
+
             await transaction.CommitAsync(ct);
         }
 
@@ -218,6 +234,10 @@ public sealed class AdvisorAdministration(
     private static Refused? OthersAdvisor(AdvisorSession admin, IReadOnlyList<long> accounts) =>
         accounts.All(admin.CanAccess) ? null
         : new(AdminRefusal.Forbidden, "The advisor also works in accounts you do not manage: only an admin of all of them changes their name, role, password or disables them.");
+
+    /// <summary>A queue checked a moment before was deleted by another admin before the advisor was saved; nothing was saved.</summary>
+    private static Administered<T> QueueGone<T>() =>
+        Administered.Refused<T>(AdminRefusal.Invalid, "A queue you chose was deleted meanwhile: nothing was saved, choose the queues again.");
 
     private static async Task<Refused?> QueuesProblemAsync(ParleyDb db, List<long> queues, List<long> accounts, CancellationToken ct) =>
         queues.Count == 0 || await db.Queues.CountAsync(q => queues.Contains(q.Id) && accounts.Contains(q.AccountId), ct) == queues.Count

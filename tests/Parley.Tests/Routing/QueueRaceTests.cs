@@ -75,6 +75,28 @@ public sealed class QueueRaceTests
         Assert.Empty(app.LoggedErrors);
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task An_advisor_given_a_queue_while_it_is_deleted_is_refused_with_a_reason(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider);
+        var account = await DemoAccountAsync(app);
+        using var admin = await ConsoleLogin.SignedInAsync(app, "admin@parley.local");
+        var claims = await QueueAsync(admin, account, "Claims");
+        var marie = await SessionAsync(app, "marie@parley.local");
+        var edit = new Parley.Identity.AdvisorEdit(marie.DisplayName, marie.Role, [account], [claims], false);
+
+        var (deleted, edited) = await DeleteWhileAsync(app, admin, claims, () => admin.PutAsJsonAsync($"/api/console/advisors/{marie.Id}", edit, Json));
+
+        await Expect.StatusAsync(deleted, HttpStatusCode.NoContent);
+        var refusal = await Expect.ProblemAsync(edited, HttpStatusCode.BadRequest);
+        Assert.Contains("deleted meanwhile", refusal.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(await app.DbAsync(db => db.AdvisorQueues.AnyAsync(m => m.QueueId == claims)));
+        // EF logs the refused insert itself; nothing of Parley's failed.
+        Assert.DoesNotContain(app.LoggedErrors, e => !e.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     /// <summary>Deletes the queue and starts the writer once the deletion checked every reference, before it deletes.</summary>
     private static async Task<(HttpResponseMessage Deleted, T Written)> DeleteWhileAsync<T>(ParleyApplication app, HttpClient admin, long queue, Func<Task<T>> write)
     {
