@@ -170,30 +170,28 @@ public static class ConsoleList
                 .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(Math.Clamp(limit, 1, MaxRows) + 1);
         }
 
-        return drivingTag is null
-            ? Page(Filter(db, advisor, filter, now, null, matched), after, limit)
-            : TagPage(db, Filter(db, advisor, filter, now, drivingTag, matched), accounts, drivingTag, after, limit);
+        if (drivingTag is null)
+        {
+            return Page(Filter(db, advisor, filter, now, null, matched), after, limit);
+        }
+
+        // The tag's index is ordered within one account: several are read one page each (each filtered to its own account,
+        // or PostgreSQL reads every account's conversations for each page) and merged.
+        return accounts.Count <= 1
+            ? TagPage(db, Filter(db, advisor, filter, now, drivingTag, matched), accounts.FirstOrDefault(), drivingTag, after, limit)
+            : accounts.Select(a => TagPage(db, Filter(db, advisor, filter with { Accounts = [a] }, now, drivingTag, matched), a, drivingTag, after, limit))
+                .Aggregate(Queryable.Concat)
+                .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(Math.Clamp(limit, 1, MaxRows) + 1);
     }
 
     /// <summary>
-    /// A page started from a rare tag: its rows in the tag's index, newest activity first (each row carries its
-    /// conversation's updated_at, kept equal by the triggers of migration 0029), each joined to its conversation and the
-    /// other conditions, stopping after a page. The index is ordered within one account, so several accounts are read
-    /// one page each and merged (UNION ALL), as PostgreSQL reads the list of several accounts: read as one, both
-    /// databases joined every tagged conversation of every account before sorting (15,000 at a million conversations).
+    /// A page of one account started from a rare tag: its rows in the tag's index, newest activity first (each row carries
+    /// its conversation's updated_at, kept equal by the triggers of migration 0029), each joined to its conversation and
+    /// the other conditions, stopping after a page. Read in the conversations' order instead, both databases joined every
+    /// tagged conversation before sorting them (15,000 for an admin of ten brands at a million conversations).
     /// </summary>
-    private static IQueryable<Conversation> TagPage(
-        ParleyDb db, IQueryable<Conversation> filtered, List<long> accounts, string tag, ListCursor? after, int limit)
+    private static IQueryable<Conversation> TagPage(ParleyDb db, IQueryable<Conversation> filtered, long account, string tag, ListCursor? after, int limit)
     {
-        var rows = Math.Clamp(limit, 1, MaxRows) + 1;
-        if (accounts.Count > 1)
-        {
-            return accounts.Select(a => TagPage(db, filtered, [a], tag, after, limit))
-                .Aggregate(Queryable.Concat)
-                .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(rows);
-        }
-
-        var account = accounts.Count == 1 ? accounts[0] : 0;
         var tagged = db.ConversationTags.Where(t => t.AccountId == account && t.Tag == tag);
         if (after is { } cursor)
         {
@@ -204,7 +202,7 @@ public static class ConsoleList
                 join c in filtered on t.ConversationId equals c.Id
                 orderby t.ActivityAt descending, t.ConversationId descending
                 select c)
-            .Take(rows);
+            .Take(Math.Clamp(limit, 1, MaxRows) + 1);
     }
 
     /// <summary>
