@@ -52,7 +52,16 @@ public sealed partial class FlowManagement
             Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim()[..Math.Min(note.Trim().Length, 500)],
         };
         db.BotFlowVersions.Add(version);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Another publish of this flow took the same number first (PostgreSQL; SQLite's writers go one at a time).
+            return FlowResult.Fail(ManagementOutcome.Conflict, $"Version {number} of this flow was published by someone else at the same moment: reload it, then publish again.");
+        }
+
         flow.PublishedVersionId = version.Id;
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
