@@ -183,12 +183,13 @@ public static class ConsoleList
             return Page(Filter(db, advisor, filter, now, drivingTag, matched), after, limit);
         }
 
-        // The tag's index is ordered within one account: several are read one page each (each filtered to its own account)
-        // and merged. The driving tag is each page's starting point, not one of its conditions.
-        var others = filter with { Tags = [.. filter.Tags.Where(t => t != drivingTag)] };
+        // The tag's index is ordered within one account: several are read one page each and merged. The driving tag is
+        // each page's starting point, not one of its conditions (as a condition too, SQLite also read every tagged
+        // conversation: 52 → 118 ms at p50 for two tags, admin of ten brands).
+        var others = Filter(db, advisor, filter with { Tags = [.. filter.Tags.Where(t => t != drivingTag)] }, now, null, matched);
         return accounts.Count <= 1
-            ? TagPage(db, Filter(db, advisor, others, now, null, matched), accounts.FirstOrDefault(), drivingTag, after, limit)
-            : accounts.Select(a => TagPage(db, Filter(db, advisor, others with { Accounts = [a] }, now, null, matched), a, drivingTag, after, limit))
+            ? TagPage(db, others, accounts.FirstOrDefault(), drivingTag, after, limit)
+            : accounts.Select(a => TagPage(db, others, a, drivingTag, after, limit))
                 .Aggregate(Queryable.Concat)
                 .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(Math.Clamp(limit, 1, MaxRows) + 1);
     }
