@@ -173,9 +173,7 @@ public static class ConsoleList
         var accounts = Accounts(advisor, filter);
         if (accounts.Count > 1 && filter.Search is null && drivingTag is null && db.Database.IsNpgsql())
         {
-            return accounts.Select(a => Page(Filter(db, advisor, filter with { Accounts = [a] }, now), after, limit))
-                .Aggregate(Queryable.Concat)
-                .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(Math.Clamp(limit, 1, MaxRows) + 1);
+            return Merged(accounts.Select(a => Page(Filter(db, advisor, filter with { Accounts = [a] }, now), after, limit)), limit);
         }
 
         if (drivingTag is null || !ReadsTagInOrder(db, filter))
@@ -189,10 +187,12 @@ public static class ConsoleList
         var others = Filter(db, advisor, filter with { Tags = [.. filter.Tags.Where(t => t != drivingTag)] }, now, null, matched);
         return accounts.Count <= 1
             ? TagPage(db, others, accounts.FirstOrDefault(), drivingTag, after, limit)
-            : accounts.Select(a => TagPage(db, others, a, drivingTag, after, limit))
-                .Aggregate(Queryable.Concat)
-                .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(Math.Clamp(limit, 1, MaxRows) + 1);
+            : Merged(accounts.Select(a => TagPage(db, others, a, drivingTag, after, limit)), limit);
     }
+
+    /// <summary>Pages read one per account, merged into one: UNION ALL, then the list's order and limit again.</summary>
+    private static IQueryable<Conversation> Merged(IEnumerable<IQueryable<Conversation>> pages, int limit) =>
+        pages.Aggregate(Queryable.Concat).OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(Math.Clamp(limit, 1, MaxRows) + 1);
 
     /// <summary>
     /// Whether a driving tag's page is read in the tag's activity order (<see cref="TagPage"/>) rather than by collecting

@@ -7,8 +7,8 @@ namespace Parley.Console;
 
 /// <summary>
 /// Full-text search over message texts and contacts (name, email, phone, identities on every channel): SQLite's FTS5
-/// tables (0013; messages keyed by conversation since 0028) and PostgreSQL's GIN indexes of migration 0013. A conversation matches when one of its messages, or its
-/// contact, holds every word asked. The user's text is never query syntax: each word is quoted (FTS5) or read as plain
+/// tables (0013; messages keyed by conversation since 0028) and PostgreSQL's GIN indexes of migration 0013. A
+/// conversation matches when one of its messages, or its contact, holds every word asked. The user's text is never query syntax: each word is quoted (FTS5) or read as plain
 /// text (plainto_tsquery), so no input makes the database fail.
 /// </summary>
 public static class ConversationSearch

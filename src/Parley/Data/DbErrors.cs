@@ -6,28 +6,25 @@ namespace Parley.Data;
 
 public static class DbErrors
 {
-    public static bool IsUniqueViolation(Exception exception)
-    {
-        var inner = exception is DbUpdateException { InnerException: { } e } ? e : exception;
-        return inner switch
+    public static bool IsUniqueViolation(Exception exception) =>
+        Cause(exception) switch
         {
             SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
             PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
             _ => false,
         };
-    }
 
     /// <summary>A row names one that does not exist (any more): a foreign key refused the write.</summary>
-    public static bool IsForeignKeyViolation(Exception exception)
-    {
-        var inner = exception is DbUpdateException { InnerException: { } e } ? e : exception;
-        return inner switch
+    public static bool IsForeignKeyViolation(Exception exception) =>
+        Cause(exception) switch
         {
             SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode == 787,
             PostgresException postgres => postgres.SqlState == PostgresErrorCodes.ForeignKeyViolation,
             _ => false,
         };
-    }
+
+    /// <summary>The database's own exception behind EF's update exception.</summary>
+    private static Exception Cause(Exception exception) => exception is DbUpdateException { InnerException: { } e } ? e : exception;
 
     /// <summary>
     /// The database refused for now, not for this request's fault: PostgreSQL out of connection slots (53300) or not
