@@ -18,10 +18,11 @@ namespace Parley.Bench;
 /// list query timed in process through <see cref="ConsoleQueries.PageAsync"/>. <c>--keep</c> leaves the database
 /// behind (for reading query plans) and prints where it is. <c>--reuse "connection string"</c> measures a kept database
 /// again (same <c>--conversations</c> and <c>--messages</c>) after applying the migrations added since, without filling it.
+/// <c>--only "words"</c> measures only the queries whose name holds them (to read one query's plan in the server's log).
 /// </summary>
-internal sealed record ConsoleListOptions(string? Postgres, int Conversations, long Messages, int Calls, bool Keep, string? Reuse = null)
+internal sealed record ConsoleListOptions(string? Postgres, int Conversations, long Messages, int Calls, bool Keep, string? Reuse = null, string? Only = null)
 {
-    public const string Usage = "usage: Parley.Bench --console-list [--postgres \"Host=…\"] [--conversations 1000000] [--messages 10000000] [--calls 200] [--keep] [--reuse \"Data Source=…|Host=…\"]";
+    public const string Usage = "usage: Parley.Bench --console-list [--postgres \"Host=…\"] [--conversations 1000000] [--messages 10000000] [--calls 200] [--keep] [--reuse \"Data Source=…|Host=…\"] [--only \"query name part\"]";
 
     public static ConsoleListOptions Parse(string[] args)
     {
@@ -42,6 +43,7 @@ internal sealed record ConsoleListOptions(string? Postgres, int Conversations, l
                 "--messages" => options with { Messages = Positive(value, args[i]) },
                 "--calls" => options with { Calls = (int)Positive(value, args[i]) },
                 "--reuse" => options with { Reuse = value, Keep = true },
+                "--only" => options with { Only = value },
                 _ => throw new ArgumentException($"Unknown option {args[i]}.\n{Usage}"),
             };
             i++;
@@ -149,7 +151,7 @@ internal static class ConsoleListBench
         var figures = new List<ListFigure>();
         foreach (var advisor in ConsoleListQueries.Advisors())
         {
-            foreach (var query in ConsoleListQueries.For(advisor, data))
+            foreach (var query in ConsoleListQueries.For(advisor, data).Where(q => options.Only is null || q.Name.Contains(options.Only, StringComparison.OrdinalIgnoreCase)))
             {
                 figures.Add(await ConsoleListQueries.MeasureAsync(queries, query, options.Calls));
                 var f = figures[^1];

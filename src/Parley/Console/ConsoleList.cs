@@ -42,6 +42,9 @@ public static class ConsoleList
     /// <summary>A tag on fewer conversations than this (in the filter's accounts) drives the list (<see cref="DrivingTagAsync"/>).</summary>
     public const int RareTag = 20_000;
 
+    /// <summary>On PostgreSQL, a filter of at most this many queues is read one page per queue, merged (<see cref="Page"/>).</summary>
+    public const int MergedQueues = 16;
+
     /// <summary>
     /// The conversation's column (a shadow property, see ParleyDb) holding the customer's tone: the sentiment of their
     /// latest message Parley read one in, copied there by a trigger of migration 0013. Negative, neutral and positive
@@ -83,7 +86,13 @@ public static class ConsoleList
             query = query.Where(c => channels.Contains(c.Channel));
         }
 
-        if (filter.Queues.Count > 0)
+        if (filter.Queues.Count == 1)
+        {
+            // An equality, so that PostgreSQL can read the queue's own activity index in order (see Page).
+            var queue = filter.Queues[0];
+            query = query.Where(c => c.QueueId == queue);
+        }
+        else if (filter.Queues.Count > 1)
         {
             var queues = filter.Queues.ToList();
             query = query.Where(c => c.QueueId != null && queues.Contains(c.QueueId.Value));
@@ -162,7 +171,8 @@ public static class ConsoleList
     /// <remarks>
     /// PostgreSQL (15) has no such early-out: for several accounts it sorts every row of theirs that passes the filter
     /// (a million for an admin of ten brands). There a page is read per account, each in index order and stopping
-    /// after a page, and the pages are merged (UNION ALL, then the same order and limit). A search already starts from its
+    /// after a page, and the pages are merged (UNION ALL, then the same order and limit); with queues asked for, a page is
+    /// read per queue instead, each from its queue's activity index. A search already starts from its
     /// few matches, so it keeps one query; so does a driving tag, read from the tag's own index in activity order
     /// (<see cref="TagPage"/>).
     /// </remarks>
@@ -171,9 +181,19 @@ public static class ConsoleList
         IReadOnlyList<long>? matched = null)
     {
         var accounts = Accounts(advisor, filter);
-        if (accounts.Count > 1 && filter.Search is null && drivingTag is null && db.Database.IsNpgsql())
+        if (filter.Search is null && drivingTag is null && db.Database.IsNpgsql())
         {
-            return Merged(accounts.Select(a => Page(Filter(db, advisor, filter with { Accounts = [a] }, now), after, limit)), limit);
+            // A queue belongs to one account: with queues asked for, a page per queue walks that queue's activity only.
+            // A page per account walked every other account's open conversations to find none (70 ms for an admin of ten).
+            if (filter.Queues.Count is > 0 and <= MergedQueues && (accounts.Count > 1 || filter.Queues.Count > 1))
+            {
+                return Merged(filter.Queues.Distinct().Select(q => Page(Filter(db, advisor, filter with { Queues = [q] }, now), after, limit)), limit);
+            }
+
+            if (accounts.Count > 1)
+            {
+                return Merged(accounts.Select(a => Page(Filter(db, advisor, filter with { Accounts = [a] }, now), after, limit)), limit);
+            }
         }
 
         if (drivingTag is null || !ReadsTagInOrder(db, filter))
@@ -186,8 +206,8 @@ public static class ConsoleList
         // conversation: 52 → 118 ms at p50 for two tags, admin of ten brands).
         var others = Filter(db, advisor, filter with { Tags = [.. filter.Tags.Where(t => t != drivingTag)] }, now, null, matched);
         return accounts.Count <= 1
-            ? TagPage(db, others, accounts.FirstOrDefault(), drivingTag, after, limit)
-            : Merged(accounts.Select(a => TagPage(db, others, a, drivingTag, after, limit)), limit);
+            ? TagPage(db, filter, others, accounts.FirstOrDefault(), drivingTag, after, limit)
+            : Merged(accounts.Select(a => TagPage(db, filter, others, a, drivingTag, after, limit)), limit);
     }
 
     /// <summary>Pages read one per account, merged into one: UNION ALL, then the list's order and limit again.</summary>
@@ -197,14 +217,14 @@ public static class ConsoleList
     /// <summary>
     /// Whether a driving tag's page is read in the tag's activity order (<see cref="TagPage"/>) rather than by collecting
     /// the tag's conversations and sorting them. In order, a page stops once it has its rows, but every tag row it passes
-    /// costs a look at its conversation: SQLite's lookups are cheap enough for any filter (a rare tag with "open" or
-    /// "public": 38 ms at worst for an admin of ten brands at a million conversations), PostgreSQL's are not (300–480 ms
-    /// when the other filters pass few of the tag's conversations), so there only a filter that every tagged conversation
-    /// passes (status "all", nothing else but tags and accounts) reads in order.
+    /// costs a look at its conversation, unless the tag row itself refuses it (status and visibility, copied onto the tag
+    /// rows by migration 0031). SQLite's lookups are cheap enough for any filter; PostgreSQL's are not (300–480 ms when
+    /// the other filters passed few of the tag's conversations), so there only a filter of status, visibility and tags
+    /// reads in order: a status other than "all", "open" or "resolved" checks each unresolved tagged conversation, which
+    /// are few, as the newest are.
     /// </summary>
     private static bool ReadsTagInOrder(ParleyDb db, ConversationFilter filter) => !db.Database.IsNpgsql()
-        || (filter is { Status: StatusFilter.All, Channels.Count: 0, Queues.Count: 0, Assignment: AssignmentFilter.Anyone, WaitingMinutes: null, UnreadOnly: false }
-            && filter is { Visibility: VisibilityFilter.Any, Sentiment: null, Search: null, Tags.Count: 1 });
+        || filter is { Channels.Count: 0, Queues.Count: 0, Assignment: AssignmentFilter.Anyone, WaitingMinutes: null, UnreadOnly: false, Sentiment: null, Search: null };
 
     /// <summary>
     /// A page of one account started from a rare tag: its rows in the tag's index, newest activity first (each row carries
@@ -212,9 +232,24 @@ public static class ConsoleList
     /// the other conditions, stopping after a page. Read in the conversations' order instead, both databases joined every
     /// tagged conversation before sorting them (15,000 for an admin of ten brands at a million conversations).
     /// </summary>
-    private static IQueryable<Conversation> TagPage(ParleyDb db, IQueryable<Conversation> filtered, long account, string tag, ListCursor? after, int limit)
+    private static IQueryable<Conversation> TagPage(
+        ParleyDb db, ConversationFilter filter, IQueryable<Conversation> filtered, long account, string tag, ListCursor? after, int limit)
     {
         var tagged = db.ConversationTags.Where(t => t.AccountId == account && t.Tag == tag);
+        // What the tag row knows of the filter, checked from the tag's index before its conversation is read; the filter
+        // itself (Filter) still decides, on the conversation.
+        tagged = filter.Status switch
+        {
+            StatusFilter.All => tagged,
+            StatusFilter.Resolved => tagged.Where(t => t.Resolved),
+            _ => tagged.Where(t => !t.Resolved),
+        };
+        tagged = filter.Visibility switch
+        {
+            VisibilityFilter.Public => tagged.Where(t => t.IsPublic),
+            VisibilityFilter.Private => tagged.Where(t => !t.IsPublic),
+            _ => tagged,
+        };
         if (after is { } cursor)
         {
             tagged = tagged.Where(t => t.ActivityAt <= cursor.At && (t.ActivityAt < cursor.At || t.ConversationId < cursor.Id));

@@ -16,6 +16,12 @@ public sealed class ConversationTag
 
     /// <summary>The conversation's <c>updated_at</c>, copied by the database's triggers (migration 0029): the list's order.</summary>
     public DateTime? ActivityAt { get; set; }
+
+    /// <summary>Whether the conversation is resolved, copied by the database's triggers (migration 0031).</summary>
+    public bool Resolved { get; set; }
+
+    /// <summary>Whether the conversation is public, copied when the tag is added (migration 0031): it never changes.</summary>
+    public bool IsPublic { get; set; }
 }
 
 /// <summary>A conversation's tags changed: consoles show its row and header again.</summary>

@@ -102,6 +102,7 @@ public sealed class TagDrivenListTests
             ids.Add(await seed.AddAsync(new Seeded($"Customer {i}")
             {
                 AccountId = i % 2 == 0 ? demo : other, Ago = TimeSpan.FromMinutes(i % 9 == 0 ? 2 : i), Status = ConversationStatus.Resolved,
+                IsPublic = i % 3 == 1, Channel = i % 3 == 1 ? ChannelKind.Messenger : ChannelKind.WebMessaging,
             }));
             if (i % 4 != 3)
             {
@@ -122,16 +123,40 @@ public sealed class TagDrivenListTests
         await seed.TouchAsync(ids[3]);
         Assert.Equal(TagOutcome.Done, await tags.AddAsync(admin, ids[3], "refund", CancellationToken.None));
 
+        // Status after tagging (migration 0031 copies "resolved" onto the tag rows): reopened one at a time, then some
+        // resolved again as a set, neither changing the activity.
+        foreach (var id in ids.Where((_, i) => i % 3 != 2))
+        {
+            await app.DbAsync(db => db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, ConversationStatus.Assigned)));
+        }
+
+        var resolvedAgain = ids.Where((_, i) => i % 6 == 0).ToList();
+        await app.DbAsync(db => db.Conversations.Where(c => resolvedAgain.Contains(c.Id))
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, ConversationStatus.Resolved)));
+
         var queries = app.Service<ConsoleQueries>();
         queries.RareTagFrom = int.MaxValue;
         var tagged = await app.DbAsync(db => db.ConversationTags.Where(t => t.Tag == "refund").Select(t => t.ConversationId).ToListAsync());
         var all = await app.DbAsync(db => db.Conversations.AsNoTracking().Where(c => tagged.Contains(c.Id))
-            .Select(c => new { c.Id, c.AccountId, c.UpdatedAt }).ToListAsync());
-        foreach (var advisor in new[] { marie, admin })
+            .Select(c => new { c.Id, c.AccountId, c.UpdatedAt, c.Status, c.IsPublic }).ToListAsync());
+        foreach (var (filter, passes) in new (ConversationFilter, Func<ConversationStatus, bool, bool>)[]
         {
-            var expected = all.Where(c => advisor.AccountIds.Contains(c.AccountId))
-                .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Select(c => c.Id).ToList();
-            Assert.Equal(expected, await ListPages.AllAsync(queries, advisor, new ConversationFilter { Status = StatusFilter.All, Tags = ["refund"] }, 7));
+            (new ConversationFilter { Status = StatusFilter.All, Tags = ["refund"] }, (_, _) => true),
+            (new ConversationFilter { Tags = ["refund"] }, (status, _) => status != ConversationStatus.Resolved),
+            (new ConversationFilter { Status = StatusFilter.Resolved, Tags = ["refund"] }, (status, _) => status == ConversationStatus.Resolved),
+            (new ConversationFilter { Status = StatusFilter.Assigned, Tags = ["refund"] }, (status, _) => status == ConversationStatus.Assigned),
+            (new ConversationFilter { Status = StatusFilter.All, Visibility = VisibilityFilter.Public, Tags = ["refund"] }, (_, isPublic) => isPublic),
+            (new ConversationFilter { Status = StatusFilter.All, Visibility = VisibilityFilter.Private, Tags = ["refund"] }, (_, isPublic) => !isPublic),
+            (new ConversationFilter { Visibility = VisibilityFilter.Public, Tags = ["refund"] }, (status, isPublic) => status != ConversationStatus.Resolved && isPublic),
+        })
+        {
+            foreach (var advisor in new[] { marie, admin })
+            {
+                var expected = all.Where(c => advisor.AccountIds.Contains(c.AccountId) && passes(c.Status, c.IsPublic))
+                    .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Select(c => c.Id).ToList();
+                Assert.NotEmpty(expected);
+                Assert.Equal(expected, await ListPages.AllAsync(queries, advisor, filter, 7));
+            }
         }
     }
 
