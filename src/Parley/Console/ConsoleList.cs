@@ -151,7 +151,7 @@ public static class ConsoleList
 
         if (matched is not null)
         {
-            // The search's matches, read first (ConversationSearch.MatchedIdsAsync): looked up by id.
+            // The search's matches, read first (ConversationSearch.MatchedInOrderAsync): looked up by id.
             query = query.Where(c => matched.Contains(c.Id));
         }
         else if (filter.Search is { } search)

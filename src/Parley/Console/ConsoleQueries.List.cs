@@ -30,9 +30,14 @@ public sealed partial class ConsoleQueries
         var walked = filter.Search is { } words && await ConversationSearch.IsCommonAsync(db, words, CommonSearchFrom, ct)
             ? await WalkAsync(db, advisor, filter with { Search = null }, drivingTag, words, now, after, limit, ct)
             : null;
-        var matched = walked is null && filter.Search is { } rare ? await ConversationSearch.MatchedIdsAsync(db, rare, ct) : null;
+        if (walked is null && filter.Search is { } rare
+            && await ConversationSearch.MatchedInOrderAsync(db, rare, ConsoleList.Accounts(advisor, filter), after, ct) is { } matched)
+        {
+            walked = await FirstPassingAsync(db, advisor, filter, matched, now, limit, ct);
+        }
+
         var query = walked is null
-            ? ConsoleList.Page(db, advisor, filter, now, after, limit, drivingTag, matched)
+            ? ConsoleList.Page(db, advisor, filter, now, after, limit, drivingTag)
             : db.Conversations.AsNoTracking().Where(c => walked.Contains(c.Id));
 
         // The last message is joined on (conversation, seq), which is unique: a plain left join. Asked as FirstOrDefault
@@ -109,6 +114,27 @@ public sealed partial class ConsoleQueries
         }
 
         return null;
+    }
+
+    /// <summary>How many of a rare search's ordered matches the list looks up at a time (<see cref="FirstPassingAsync"/>); a test lowers it.</summary>
+    internal int MatchedChunk { get; set; } = 256;
+
+    /// <summary>
+    /// The page's conversations among a rare search's matches, given in the list's order
+    /// (<see cref="ConversationSearch.MatchedInOrderAsync"/>): the other filters are checked on a chunk of matches at a
+    /// time, in that order, until more than a page passes or the matches end.
+    /// </summary>
+    private async Task<List<long>> FirstPassingAsync(
+        ParleyDb db, AdvisorSession advisor, ConversationFilter filter, IReadOnlyList<long> matched, DateTime now, int limit, CancellationToken ct)
+    {
+        var found = new List<long>();
+        for (var start = 0; start < matched.Count && found.Count <= limit; start += MatchedChunk)
+        {
+            var chunk = matched.Skip(start).Take(MatchedChunk).ToList();
+            found.AddRange(await ConsoleList.Page(db, advisor, filter, now, null, limit - found.Count, null, chunk).Select(c => c.Id).ToListAsync(ct));
+        }
+
+        return found.Take(limit + 1).ToList();
     }
 
     /// <summary>

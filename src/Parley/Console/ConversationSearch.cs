@@ -36,19 +36,47 @@ public static class ConversationSearch
     public const int MostMatchedIds = 50_000;
 
     /// <summary>
-    /// On PostgreSQL, the ids of the conversations a (rare) search matches, read before the list; null on SQLite, for no
-    /// words, or past <see cref="MostMatchedIds"/>. As a subquery PostgreSQL guessed its size from the GIN index (a
-    /// thousand or more rows for one tracking number) and joined it by scanning every conversation (250 ms at a million);
-    /// as a list of ids each is one primary-key lookup.
+    /// On PostgreSQL, the conversations a (rare) search matches in <paramref name="accounts"/>, after
+    /// <paramref name="after"/>, in the list's order (newest activity, then highest id): read before the list, which then
+    /// looks them up in that order, a few at a time, until its page is full. Null on SQLite, for no words, or past
+    /// <see cref="MostMatchedIds"/>. As a subquery PostgreSQL guessed its size from the GIN index (a thousand or more
+    /// rows for one tracking number) and joined it by scanning every conversation (250 ms at a million); as one list of
+    /// ids the page looked up every match (6,412 conversations for a name shared by 3,206 contacts: 30 ms). The order
+    /// comes from the contact index's copy of the activity (0032), so matches by contact cost no conversation read. Each
+    /// side's matches are an array (ARRAY(…)), which PostgreSQL looks up one by one: as "IN (subquery)" it trusted the GIN
+    /// index's estimate (thousands of rows for one tracking number) and hashed every conversation (75 ms for one match).
     /// </summary>
-    public static async Task<IReadOnlyList<long>?> MatchedIdsAsync(ParleyDb db, string search, CancellationToken ct)
+    public static async Task<IReadOnlyList<long>?> MatchedInOrderAsync(
+        ParleyDb db, string search, IReadOnlyList<long> accounts, ListCursor? after, CancellationToken ct)
     {
-        if (!db.Database.IsNpgsql() || Matching(db, search) is not { } matching)
+        var words = Words(search);
+        if (!db.Database.IsNpgsql() || words.Count == 0)
         {
             return null;
         }
 
-        var ids = await matching.Take(MostMatchedIds + 1).ToListAsync(ct);
+        var sql = new StringBuilder($"""
+            SELECT x.id AS "Value" FROM (
+                SELECT c.id, c.updated_at, c.account_id FROM conversations c
+                WHERE c.id = ANY(ARRAY(SELECT m.conversation_id FROM messages m WHERE {MessageVector} @@ plainto_tsquery('simple', {"{0}"})))
+                UNION
+                SELECT c.id, c.updated_at, c.account_id FROM conversations c
+                WHERE c.contact_id = ANY(ARRAY(
+                    SELECT k.id FROM contacts k WHERE {ContactVector} @@ plainto_tsquery('simple', {"{0}"})
+                    UNION SELECT i.contact_id FROM contact_identities i WHERE {IdentityVector} @@ plainto_tsquery('simple', {"{0}"})))
+            ) x
+            WHERE x.account_id = ANY({"{1}"})
+            """);
+        var parameters = new List<object> { string.Join(' ', words), accounts.ToArray() };
+        if (after is { } cursor)
+        {
+            sql.Append(" AND (x.updated_at < {2} OR (x.updated_at = {2} AND x.id < {3}))");
+            parameters.Add(cursor.At);
+            parameters.Add(cursor.Id);
+        }
+
+        sql.Append(" ORDER BY x.updated_at DESC, x.id DESC LIMIT " + (MostMatchedIds + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var ids = await db.Database.SqlQueryRaw<long>(sql.ToString(), [.. parameters]).ToListAsync(ct);
         return ids.Count > MostMatchedIds ? null : ids;
     }
 

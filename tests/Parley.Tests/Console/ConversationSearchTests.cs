@@ -208,6 +208,8 @@ public sealed class ConversationSearchTests
             new ConversationFilter { Status = StatusFilter.All, Search = "parcel late" },
             new ConversationFilter { Status = StatusFilter.All, Search = "parcel", Channels = [Parley.Channels.ChannelKind.WhatsApp] },
             new ConversationFilter { Status = StatusFilter.All, Search = "nowhere" },
+            new ConversationFilter { Status = StatusFilter.All, Search = "customer" },
+            new ConversationFilter { Status = StatusFilter.All, Search = "customer", Channels = [Parley.Channels.ChannelKind.WhatsApp] },
         })
         {
             queries.CommonSearchFrom = ConversationSearch.CommonMatches;
@@ -215,6 +217,13 @@ public sealed class ConversationSearchTests
             queries.CommonSearchFrom = 1;
             var common = await AllPagesAsync(filter);
             Assert.Equal(rare, common);
+
+            // PostgreSQL looks a rare search's matches up in the list's order, a chunk at a time: three at a time here, so
+            // a page of ten takes several chunks, more with a filter that passes half of them.
+            queries.CommonSearchFrom = ConversationSearch.CommonMatches;
+            queries.MatchedChunk = 3;
+            Assert.Equal(rare, await AllPagesAsync(filter));
+            queries.MatchedChunk = 256;
             if (filter.Search != "nowhere")
             {
                 Assert.NotEmpty(rare);
@@ -223,5 +232,6 @@ public sealed class ConversationSearchTests
 
         queries.CommonSearchFrom = ConversationSearch.CommonMatches;
         Assert.Equal(2 * ConsoleList.SearchBatch, (await AllPagesAsync(new ConversationFilter { Status = StatusFilter.All, Search = "parcel" })).Count);
+        Assert.Equal(3 * ConsoleList.SearchBatch, (await AllPagesAsync(new ConversationFilter { Status = StatusFilter.All, Search = "customer" })).Count);
     }
 }
