@@ -115,7 +115,16 @@ internal static class ConsoleListBench
             {
                 if (database is not null)
                 {
-                    await ParleyHost.PostgresAsync(options.Postgres!, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                    try
+                    {
+                        await ParleyHost.PostgresAsync(options.Postgres!, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                    }
+                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+                    {
+                        // FORCE ends the other sessions, autovacuum's among them (busy on a fresh fill), which needs the
+                        // pg_signal_backend role; the figures are printed already.
+                        BenchLog.Write($"Database {database} not dropped ({e.MessageText}): drop it when autovacuum is done.");
+                    }
                 }
 
                 Directory.Delete(folder, recursive: true);

@@ -66,7 +66,7 @@ public sealed partial class ConsoleQueries
         var next = rows.Count > limit ? new ListCursor(rows[limit - 1].UpdatedAt, rows[limit - 1].Id) : null;
         rows = rows.Take(limit).ToList();
         var ids = rows.Select(r => r.Id).ToList();
-        var (tags, snippets, names) = await RowExtrasAsync(db, advisor, ids, filter.Search, ct);
+        var (tags, snippets, names) = await RowExtrasAsync(db, advisor, ids, rows.Select(r => r.QueueId), rows.Select(r => r.AssigneeId), filter.Search, ct);
         return new ConversationPage(
             rows.Select(r => new ConversationRow(
                     r.Id,
@@ -169,7 +169,8 @@ public sealed partial class ConsoleQueries
         }
 
         var foundIds = found.Select(f => f.Conversation.Id).ToList();
-        var (tags, snippets, names) = await RowExtrasAsync(db, advisor, foundIds, filter.Search, ct);
+        var (tags, snippets, names) = await RowExtrasAsync(
+            db, advisor, foundIds, found.Select(f => f.Conversation.QueueId), found.Select(f => f.Conversation.AssigneeId), filter.Search, ct);
         return found.Select(f =>
         {
             var (c, last) = (f.Conversation, f.Last);
@@ -194,11 +195,11 @@ public sealed partial class ConsoleQueries
 
     /// <summary>What a list row shows beside the conversation's own columns: its tags, the search's snippet, and names.</summary>
     private static async Task<(ILookup<long, string> Tags, Dictionary<long, string> Snippets, (Dictionary<long, string> Queues, Dictionary<long, string> Advisors) Names)> RowExtrasAsync(
-        ParleyDb db, AdvisorSession advisor, List<long> ids, string? search, CancellationToken ct)
+        ParleyDb db, AdvisorSession advisor, List<long> ids, IEnumerable<long?> queueIds, IEnumerable<long?> assigneeIds, string? search, CancellationToken ct)
     {
         var tags = (await db.ConversationTags.AsNoTracking().Where(t => ids.Contains(t.ConversationId)).Select(t => new { t.ConversationId, t.Tag }).ToListAsync(ct))
             .ToLookup(t => t.ConversationId, t => t.Tag);
         var snippets = search is not null ? await ConversationSearch.SnippetsAsync(db, ids, search, ct) : [];
-        return (tags, snippets, await NamesAsync(db, advisor, ct));
+        return (tags, snippets, await NamesAsync(db, advisor, queueIds, assigneeIds, ct));
     }
 }

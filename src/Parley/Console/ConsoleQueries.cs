@@ -79,7 +79,7 @@ public sealed partial class ConsoleQueries(IDbContextFactory<ParleyDb> dbs, Time
         }
 
         var contact = await db.Contacts.AsNoTracking().Where(k => k.Id == c.ContactId).Select(k => new { k.Name, k.Email }).FirstOrDefaultAsync(ct);
-        var names = await NamesAsync(db, advisor, ct);
+        var names = await NamesAsync(db, advisor, [c.QueueId], [c.AssigneeId], ct);
         var post = c.PostId is { } postId
             ? await db.SocialPosts.AsNoTracking().Where(p => p.Id == postId)
                 .Select(p => new PostView(p.PlatformPostId, p.ByBrand, p.AuthorName, p.Text, p.Permalink, p.MediaUrl, p.PostedAt)).FirstOrDefaultAsync(ct)
@@ -131,13 +131,18 @@ public sealed partial class ConsoleQueries(IDbContextFactory<ParleyDb> dbs, Time
     }
 
     internal static async Task<(Dictionary<long, string> Queues, Dictionary<long, string> Advisors)> NamesAsync(
-        ParleyDb db, AdvisorSession advisor, CancellationToken ct)
+        ParleyDb db, AdvisorSession advisor, IEnumerable<long?> queueIds, IEnumerable<long?> advisorIds, CancellationToken ct)
     {
-        var queues = await db.Queues.AsNoTracking().Where(q => advisor.AccountIds.Contains(q.AccountId))
+        // Only the names the rows show, of the advisor's accounts: every queue and advisor of ten brands (a thousand
+        // names) was read for each page and each live console's patch.
+        var accounts = advisor.AccountIds.ToList();
+        var queueList = queueIds.OfType<long>().Distinct().ToList();
+        var advisorList = advisorIds.OfType<long>().Distinct().ToList();
+        var queues = queueList.Count == 0 ? [] : await db.Queues.AsNoTracking()
+            .Where(q => queueList.Contains(q.Id) && accounts.Contains(q.AccountId))
             .ToDictionaryAsync(q => q.Id, q => q.Name, ct);
-        var advisors = await db.AdvisorAccounts.AsNoTracking().Where(x => advisor.AccountIds.Contains(x.AccountId))
-            .Join(db.Advisors, x => x.AdvisorId, a => a.Id, (x, a) => new { a.Id, a.DisplayName })
-            .Distinct()
+        var advisors = advisorList.Count == 0 ? [] : await db.Advisors.AsNoTracking()
+            .Where(a => advisorList.Contains(a.Id) && db.AdvisorAccounts.Any(x => x.AdvisorId == a.Id && accounts.Contains(x.AccountId)))
             .ToDictionaryAsync(a => a.Id, a => a.DisplayName, ct);
         return (queues, advisors);
     }

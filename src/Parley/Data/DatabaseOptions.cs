@@ -37,6 +37,18 @@ public sealed class DatabaseOptions
     public int SqliteWalPages { get; set; } = 8_000;
 
     /// <summary>
+    /// PostgreSQL only: the hot write transactions (<see cref="WriteGate"/>) one node runs at once; 0 for twice its
+    /// processors. More only queue inside the server, and while they wait they hold the pool's connections, which the
+    /// consoles' reads then wait for (a burst of 200 replies: consoles updated 527–621 ms after a commit at p99 when
+    /// unbounded, 83–86 ms with 4; docs/PERFORMANCE.md).
+    /// </summary>
+    [Range(0, 1_000)]
+    public int PostgresWriters { get; set; }
+
+    /// <summary>The number of hot write transactions a PostgreSQL node runs at once (<see cref="PostgresWriters"/>).</summary>
+    public int PostgresWriterLimit() => PostgresWriters > 0 ? PostgresWriters : 2 * Environment.ProcessorCount;
+
+    /// <summary>
     /// PostgreSQL connections one node opens at most when its connection string does not say (Npgsql's own default, 100,
     /// is a whole default server's <c>max_connections</c>: a burst of replies on one node could take every connection).
     /// Nodes × this must stay under the server's <c>max_connections</c>; README, "PostgreSQL in production".

@@ -8,7 +8,9 @@ namespace Parley.Data;
 /// <summary>
 /// Serialises this process's hot write transactions on SQLite, which has one writer at a time: waiting here
 /// is a queue, while waiting inside SQLite is its busy handler, which sleeps in steps of up to 100 ms.
-/// PostgreSQL writes concurrently, so there the gate is open.
+/// PostgreSQL writes concurrently, so there the gate lets <see cref="DatabaseOptions.PostgresWriters"/> through at
+/// once: a burst of writers beyond the server's cores only queues inside it, each holding a pooled connection that the
+/// consoles' reads then wait for.
 /// </summary>
 /// <remarks>
 /// On SQLite the gate also owns the one connection its writers use, kept open. SQLite keeps a page cache per
@@ -17,7 +19,8 @@ namespace Parley.Data;
 /// </remarks>
 public sealed class WriteGate : IDisposable
 {
-    private readonly Turns? _semaphore;
+    private readonly Turns _turns;
+    private readonly bool _exclusive;
     private readonly string? _connectionString;
     private readonly DatabaseOptions _options;
     private SqliteConnection? _connection;
@@ -25,9 +28,10 @@ public sealed class WriteGate : IDisposable
 
     public WriteGate(IOptions<DatabaseOptions> options, IHostEnvironment environment)
     {
-        if (options.Value.Provider == DatabaseProvider.Sqlite)
+        _exclusive = options.Value.Provider == DatabaseProvider.Sqlite;
+        _turns = new Turns(_exclusive ? 1 : options.Value.PostgresWriterLimit());
+        if (_exclusive)
         {
-            _semaphore = new Turns();
             _connectionString = DataExtensions.SqliteConnectionString(options.Value, environment.ContentRootPath);
         }
 
@@ -40,20 +44,16 @@ public sealed class WriteGate : IDisposable
     /// </param>
     public async ValueTask<Pass> EnterAsync(CancellationToken cancellationToken, bool first = false)
     {
-        if (_semaphore is not null)
-        {
-            await _semaphore.WaitAsync(first, cancellationToken);
-        }
-
+        await _turns.WaitAsync(first, cancellationToken);
         return new Pass(this);
     }
 
     public void Dispose() => _connection?.Dispose();
 
-    /// <remarks>Called only while holding the semaphore, so one caller at a time uses (or opens) the connection.</remarks>
+    /// <remarks>On SQLite called only while holding the one turn, so one caller at a time uses (or opens) the connection.</remarks>
     private async ValueTask<ParleyDb> CreateDbContextAsync(IDbContextFactory<ParleyDb> pool, CancellationToken cancellationToken)
     {
-        if (_semaphore is null)
+        if (!_exclusive)
         {
             return await pool.CreateDbContextAsync(cancellationToken);
         }
@@ -73,31 +73,31 @@ public sealed class WriteGate : IDisposable
     public readonly struct Pass(WriteGate gate) : IDisposable
     {
         /// <summary>True when this pass excludes every other gated writer of the process (SQLite).</summary>
-        public bool IsExclusive => gate._semaphore is not null;
+        public bool IsExclusive => gate._exclusive;
 
         /// <summary>A context for this pass's writes: on SQLite on the gate's connection, on PostgreSQL from the pool.</summary>
         public ValueTask<ParleyDb> CreateDbContextAsync(IDbContextFactory<ParleyDb> pool, CancellationToken cancellationToken) =>
             gate.CreateDbContextAsync(pool, cancellationToken);
 
-        public void Dispose() => gate._semaphore?.Release();
+        public void Dispose() => gate._turns.Release();
     }
 
-    /// <summary>One holder at a time; waiters marked first go before the others, each kind in arrival order.</summary>
-    private sealed class Turns
+    /// <summary><paramref name="holders"/> at a time; waiters marked first go before the others, each kind in arrival order.</summary>
+    private sealed class Turns(int holders)
     {
         private readonly Lock _lock = new();
         private readonly Queue<TaskCompletionSource> _first = new();
         private readonly Queue<TaskCompletionSource> _others = new();
-        private bool _held;
+        private int _held;
 
         public Task WaitAsync(bool first, CancellationToken cancellationToken)
         {
             TaskCompletionSource turn;
             lock (_lock)
             {
-                if (!_held)
+                if (_held < holders)
                 {
-                    _held = true;
+                    _held++;
                     return Task.CompletedTask;
                 }
 
@@ -124,12 +124,12 @@ public sealed class WriteGate : IDisposable
                 {
                     if (!_first.TryDequeue(out next) && !_others.TryDequeue(out next))
                     {
-                        _held = false;
+                        _held--;
                         return;
                     }
                 }
 
-                // The gate passes straight to the next waiter; one that was cancelled meanwhile hands it on.
+                // The turn passes straight to the next waiter; one that was cancelled meanwhile hands it on.
                 if (next.TrySetResult())
                 {
                     return;

@@ -70,5 +70,12 @@ public sealed class SeveralAccountsListTests
             Assert.NotEmpty(expected);
             Assert.Equal(expected, await ListPages.AllAsync(queries, admin, filter, 7));
         }
+
+        // Rows name their queue and their assignee (read for the rows' own ids).
+        var rows = (await queries.PageAsync(admin, new ConversationFilter { Status = StatusFilter.All }, null, 100, CancellationToken.None)).Rows;
+        Assert.All(rows, r => Assert.Equal(all.Single(c => c.Id == r.Id).QueueId is { } q ? $"Queue {queues.IndexOf(q)}" : null, r.QueueName));
+        Assert.All(rows, r => Assert.Equal(r.AssigneeId is null ? null : marie.DisplayName, r.AssigneeName));
+        Assert.Contains(rows, r => r.QueueName == "Queue 2");
+        Assert.Contains(rows, r => r.AssigneeName is not null);
     }
 }

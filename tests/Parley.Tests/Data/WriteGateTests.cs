@@ -4,7 +4,10 @@ using Parley.Data;
 
 namespace Parley.Tests.Data;
 
-/// <summary>SQLite's one writer at a time: callers marked first (a webhook's journal entry) go before the background's batches.</summary>
+/// <summary>
+/// SQLite's one writer at a time, PostgreSQL's few: callers marked first (a webhook's journal entry) go before the
+/// background's batches.
+/// </summary>
 public sealed class WriteGateTests
 {
     [Fact]
@@ -37,6 +40,36 @@ public sealed class WriteGateTests
         // Free again: the next one passes at once.
         using var again = await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public async Task On_PostgreSQL_the_configured_number_of_writers_pass_at_once_and_the_next_waits_with_priority_kept()
+    {
+        using var gate = new WriteGate(
+            Options.Create(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = "Host=unused", PostgresWriters = 2 }),
+            new HostingEnvironment { ContentRootPath = Path.GetTempPath() });
+        var first = await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        var second = await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(first.IsExclusive);
+
+        var order = new List<string>();
+        var waiters = new[] { PassAsync(gate, "batch", first: false, order), PassAsync(gate, "webhook", first: true, order) };
+        await Task.Delay(100);
+        Assert.Empty(order);
+
+        first.Dispose();
+        await waiters[1].WaitAsync(TimeSpan.FromSeconds(5));
+        second.Dispose();
+        await waiters[0].WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(["webhook", "batch"], order);
+
+        // Both turns free again: two pass at once.
+        using var a = await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        using var b = await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void PostgreSQL_writers_default_to_twice_the_processors() =>
+        Assert.Equal(2 * Environment.ProcessorCount, new DatabaseOptions { Provider = DatabaseProvider.Postgres }.PostgresWriterLimit());
 
     private static async Task PassAsync(WriteGate gate, string name, bool first, List<string> order, CancellationToken ct = default)
     {
