@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
 using Parley.Data;
@@ -65,6 +66,21 @@ public sealed class WriteGateTests
         // Both turns free again: two pass at once.
         using var a = await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
         using var b = await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task The_SQLite_writers_connection_keeps_a_large_page_cache()
+    {
+        var folder = Directory.CreateTempSubdirectory("parley-gate-").FullName;
+        using var gate = new WriteGate(
+            Options.Create(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(folder, "gate.db")}" }),
+            new HostingEnvironment { ContentRootPath = folder });
+        using var pass = await gate.EnterAsync(CancellationToken.None);
+        await using var db = await pass.CreateDbContextAsync(null!, CancellationToken.None);
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA cache_size";
+        Assert.Equal(-WriteGate.WriterCacheKilobytes, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
