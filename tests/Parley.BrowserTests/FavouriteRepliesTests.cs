@@ -65,6 +65,16 @@ public sealed class FavouriteRepliesTests
         await input.PressAsync("Enter");
         await Assertions.Expect(marie.Locator("#conversation-view .note .note-text")).ToHaveTextAsync("@Luca please check the depot", new() { Timeout = Timeout });
         await Assertions.Expect(customer.Locator(".parley-msg", new() { HasText = "depot" })).ToHaveCountAsync(0);
+
+        // Typing on while a send is on its way (held here at the database's write gate): only what was sent leaves the
+        // box, what follows it stays.
+        var held = await server.Services.GetRequiredService<WriteGate>().EnterAsync(CancellationToken.None);
+        await input.PressSequentiallyAsync("first note");
+        await input.PressAsync("Enter");
+        await input.PressSequentiallyAsync("second");
+        held.Dispose();
+        await Assertions.Expect(marie.Locator("#conversation-view .note .note-text", new() { HasText = "first note" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(input).ToHaveValueAsync("second", new() { Timeout = Timeout });
     }
 
     /// <summary>A reply the supervisor shares with the whole demo account.</summary>

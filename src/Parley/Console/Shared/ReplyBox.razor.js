@@ -33,9 +33,19 @@ export function setFavourites(textarea, favourites, mentionables) {
   textarea.parleyPicker?.setLists(favourites, mentionables);
 }
 
-export function clear(textarea) {
-  textarea.value = '';
+// After a send: removes the text that was sent. What the advisor typed after it while the send was on its way (the
+// textarea stays editable) is kept, and the server told of it as typing would.
+export function clearSent(textarea, sent) {
+  const rest = textarea.value.startsWith(sent) ? textarea.value.slice(sent.length) : textarea.value === sent ? '' : null;
+  if (rest === null) {
+    textarea.focus();
+    return;
+  }
+  textarea.value = rest;
   textarea.focus();
+  if (rest !== '') {
+    textarea.dispatchEvent(new Event('input', { bubbles: true }));
+  }
 }
 
 function createPicker(textarea, favourites, mentionables, server) {
