@@ -14,10 +14,7 @@ public sealed class WriteGateTests
     [Fact]
     public async Task Writers_marked_first_pass_before_the_others_each_kind_in_arrival_order_and_a_cancelled_waiter_is_skipped()
     {
-        var folder = Directory.CreateTempSubdirectory("parley-gate-").FullName;
-        using var gate = new WriteGate(
-            Options.Create(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(folder, "gate.db")}" }),
-            new HostingEnvironment { ContentRootPath = folder });
+        using var gate = SqliteGate();
         var order = new List<string>();
         var holder = await gate.EnterAsync(CancellationToken.None);
 
@@ -71,10 +68,7 @@ public sealed class WriteGateTests
     [Fact]
     public async Task The_SQLite_writers_connection_keeps_a_large_page_cache()
     {
-        var folder = Directory.CreateTempSubdirectory("parley-gate-").FullName;
-        using var gate = new WriteGate(
-            Options.Create(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(folder, "gate.db")}" }),
-            new HostingEnvironment { ContentRootPath = folder });
+        using var gate = SqliteGate();
         using var pass = await gate.EnterAsync(CancellationToken.None);
         await using var db = await pass.CreateDbContextAsync(null!, CancellationToken.None);
         var connection = db.Database.GetDbConnection();
@@ -86,6 +80,14 @@ public sealed class WriteGateTests
     [Fact]
     public void PostgreSQL_writers_default_to_twice_the_processors() =>
         Assert.Equal(2 * Environment.ProcessorCount, new DatabaseOptions { Provider = DatabaseProvider.Postgres }.PostgresWriterLimit());
+
+    private static WriteGate SqliteGate()
+    {
+        var folder = Directory.CreateTempSubdirectory("parley-gate-").FullName;
+        return new WriteGate(
+            Options.Create(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(folder, "gate.db")}" }),
+            new HostingEnvironment { ContentRootPath = folder });
+    }
 
     private static async Task PassAsync(WriteGate gate, string name, bool first, List<string> order, CancellationToken ct = default)
     {
