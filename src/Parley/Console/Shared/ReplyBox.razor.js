@@ -36,11 +36,11 @@ export function setFavourites(textarea, favourites, mentionables) {
 // After a send: removes the text that was sent. What the advisor typed after it while the send was on its way (the
 // textarea stays editable) is kept, and the server told of it as typing would.
 export function clearSent(textarea, sent) {
-  const rest = textarea.value.startsWith(sent) ? textarea.value.slice(sent.length) : textarea.value === sent ? '' : null;
-  if (rest === null) {
+  if (!textarea.value.startsWith(sent)) {
     textarea.focus();
     return;
   }
+  const rest = textarea.value.slice(sent.length);
   textarea.value = rest;
   textarea.focus();
   if (rest !== '') {
