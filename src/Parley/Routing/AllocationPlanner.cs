@@ -37,7 +37,11 @@ public sealed record PlanningRules(TimeSpan PriorityStep, IReadOnlyDictionary<lo
     public static readonly PlanningRules Default = new(TimeSpan.FromMinutes(15), new Dictionary<long, IReadOnlyList<RelaxationStep>>());
 }
 
-public sealed record Allocation(long ConversationId, long AdvisorId, AssignmentReason? Reason = null);
+/// <param name="QueuedAt">
+/// The wait it was planned for: a conversation queued again since (resolved and reopened, transferred, re-queued from an
+/// advisor who left) is a new wait, which this plan's advisor, reason and queue may no longer fit. Null: whatever wait.
+/// </param>
+public sealed record Allocation(long ConversationId, long AdvisorId, AssignmentReason? Reason = null, DateTime? QueuedAt = null);
 
 /// <summary>
 /// Decides who gets what. Conversations go by waiting score (priority × <see cref="PlanningRules.PriorityStep"/> + the wait),
@@ -99,7 +103,7 @@ public static class AllocationPlanner
             best.Take(conversation);
             var rule = sticky ? AssignmentRule.Sticky : relaxed > 0 ? AssignmentRule.Relaxed : AssignmentRule.Skills;
             allocations.Add(new Allocation(conversation.Id, best.Advisor.Id,
-                new AssignmentReason(rule, Math.Round(waited.TotalSeconds, 1), Math.Round(score, 1), needs, relaxed)));
+                new AssignmentReason(rule, Math.Round(waited.TotalSeconds, 1), Math.Round(score, 1), needs, relaxed), conversation.QueuedAt));
         }
 
         return allocations;

@@ -9,8 +9,9 @@ namespace Parley.Routing;
 public sealed partial class Router
 {
     /// <summary>
-    /// Commits planned allocations in one transaction, in plan order: each conversation still queued goes to its advisor if
-    /// the advisor is still online and still has room for it; the others stay queued. Returns each allocation's outcome.
+    /// Commits planned allocations in one transaction, in plan order: each conversation still in the wait it was planned for
+    /// goes to its advisor if the advisor is still online and still has room for it; the others stay queued. Returns each
+    /// allocation's outcome.
     /// </summary>
     /// <remarks>
     /// The plan used loads read without a lock: another pass, here or on another node, may have filled an advisor since.
@@ -72,7 +73,8 @@ public sealed partial class Router
                 continue;
             }
 
-            if (conversations.GetValueOrDefault(allocation.ConversationId) is not { Status: ConversationStatus.Queued } conversation)
+            if (conversations.GetValueOrDefault(allocation.ConversationId) is not { Status: ConversationStatus.Queued } conversation
+                || (allocation.QueuedAt is { } wait && (conversation.QueuedAt ?? conversation.CreatedAt) != wait))
             {
                 outcomes[i] = Outcome.NoLongerQueued;
                 continue;

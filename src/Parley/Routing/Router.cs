@@ -54,15 +54,7 @@ public sealed partial class Router(
     /// <summary>One routing pass; returns how many conversations it assigned.</summary>
     public async Task<int> AssignAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<Allocation> allocations;
-        bool sideBySide;
-        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
-        {
-            // Read without a lock, so possibly stale by the time of an assignment: each commit checks again.
-            allocations = await _snapshots.PlanAsync(db, clock, options.Value.PriorityStep, BatchSize, cancellationToken);
-            sideBySide = db.Database.IsNpgsql();
-        }
-
+        var (allocations, sideBySide) = await PlanAsync(cancellationToken);
         if (allocations.Count == 0)
         {
             return 0;
@@ -83,9 +75,20 @@ public sealed partial class Router(
         return assigned;
     }
 
+    /// <summary>A pass's plan, read without a lock, so possibly stale by the time of an assignment: each commit checks again.</summary>
+    /// <returns>The plan, and whether its batches commit side by side (PostgreSQL).</returns>
+    internal async Task<(IReadOnlyList<Allocation> Plan, bool SideBySide)> PlanAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var plan = await _snapshots.PlanAsync(db, clock, options.Value.PriorityStep, BatchSize, cancellationToken);
+        return (plan, db.Database.IsNpgsql());
+    }
+
     internal enum Outcome
     {
         Assigned,
+
+        /// <summary>Taken, resolved or handed back since the plan, or queued again: a new wait, planned afresh.</summary>
         NoLongerQueued,
         AdvisorFull,
 

@@ -14,6 +14,7 @@ using Parley.Conversations;
 using Parley.Data;
 using Parley.Demo;
 using Parley.Identity;
+using Parley.Routing;
 
 namespace Parley.Tests.Infrastructure;
 
@@ -56,6 +57,9 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
 
     /// <summary>Services for this host on top of the real ones (registered last, so they replace them).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
+
+    /// <summary>The router's own passes (on every change and every few seconds); off when a test must be the only router.</summary>
+    public bool RouteInBackground { get; init; } = true;
 
     /// <summary>A webhook's answer waits until its events are processed (<see cref="SettledWebhooks"/>); off to test the background itself.</summary>
     public bool SettleWebhooks { get; init; } = true;
@@ -170,7 +174,12 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
             services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1000);
             if (!_processInbound)
             {
-                PauseInboundProcessing(services);
+                NeverStart<InboundProcessor>(services);
+            }
+
+            if (!RouteInBackground)
+            {
+                NeverStart<Router>(services);
             }
 
             if (SettleWebhooks)
@@ -182,15 +191,18 @@ public sealed class ParleyApplication : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>Lets the host accept messages but never start the inbound processor: a crash right after the acknowledgement.</summary>
-    private static void PauseInboundProcessing(IServiceCollection services)
+    /// <summary>
+    /// The host keeps the service but never starts its background loop: for the inbound processor, a crash right after the
+    /// acknowledgement; for the router, passes run only when a test calls them.
+    /// </summary>
+    private static void NeverStart<TService>(IServiceCollection services)
     {
         var hosted = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory is not null).ToList();
         foreach (var descriptor in hosted)
         {
             var factory = descriptor.ImplementationFactory!;
             services.Remove(descriptor);
-            services.AddSingleton<IHostedService>(sp => factory(sp) is var service && service is InboundProcessor
+            services.AddSingleton<IHostedService>(sp => factory(sp) is var service && service is TService
                 ? new NotStarted()
                 : (IHostedService)service);
         }
