@@ -228,7 +228,7 @@ public sealed class ConversationWriter(
     /// <summary>Gives the conversation to an advisor and tells the customer who joined.</summary>
     public Task AssignAsync(ParleyDb db, Conversation conversation, Advisor advisor, List<ConversationEvent> events, CancellationToken cancellationToken)
     {
-        var (joined, assigned) = Assign(conversation, advisor, events);
+        var (joined, assigned) = Assign(conversation, advisor.Id, advisor.DisplayName, events);
         db.Messages.Add(joined);
         db.ReportingEvents.Add(assigned);
         return Task.CompletedTask;
@@ -239,14 +239,14 @@ public sealed class ConversationWriter(
     /// conversation the caller holds is moved, touched and numbered in memory; the "joined" system message (sent already,
     /// no delivery) and the <c>assigned</c> reporting event are returned to store, and the events to publish are added.
     /// </summary>
-    public (Message Joined, ReportingEvent Assigned) Assign(Conversation conversation, Advisor advisor, List<ConversationEvent> events)
+    public (Message Joined, ReportingEvent Assigned) Assign(Conversation conversation, long advisorId, string advisorName, List<ConversationEvent> events)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var waited = conversation.QueuedAt is { } queuedAt ? (now - queuedAt).TotalSeconds : (double?)null;
-        ConversationLifecycle.Assign(conversation, advisor.Id, now);
+        ConversationLifecycle.Assign(conversation, advisorId, now);
         Touch(conversation);
-        var assigned = Reporting.Event(conversation, ReportingEventNames.Assigned, now, waited, advisor.Id);
-        var joined = Outbound(conversation, AuthorKind.System, null, ContentType.Text, $"{advisor.DisplayName} joined the conversation.", null, null, false);
+        var assigned = Reporting.Event(conversation, ReportingEventNames.Assigned, now, waited, advisorId);
+        var joined = Outbound(conversation, AuthorKind.System, null, ContentType.Text, $"{advisorName} joined the conversation.", null, null, false);
         events.Add(new MessageStored(conversation.AccountId, conversation.Id, joined, conversation));
         events.Add(Changed(conversation));
         return (joined, assigned);

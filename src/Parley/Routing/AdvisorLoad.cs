@@ -39,7 +39,9 @@ public static class AdvisorLoad
     {
         var rows = await db.Conversations.Where(Counts)
             .Where(c => advisorIds.Contains(c.AssigneeId!.Value))
-            .GroupBy(c => new { AdvisorId = c.AssigneeId!.Value, c.AccountId, c.Channel, c.IsPublic })
+            // Grouped in the assignee index's order (0033: assignee, status, account, channel, public), so the groups come
+            // from the index as it is read, with no sort; the two counting statuses are added up below.
+            .GroupBy(c => new { AdvisorId = c.AssigneeId!.Value, c.Status, c.AccountId, c.Channel, c.IsPublic })
             .Select(g => new { g.Key.AdvisorId, g.Key.AccountId, g.Key.Channel, g.Key.IsPublic, Count = g.Count() })
             .ToListAsync(cancellationToken);
         var weights = rows.Count == 0 ? [] : await WeightsAsync(db, cancellationToken);

@@ -41,7 +41,10 @@ public sealed record PlanningRules(TimeSpan PriorityStep, IReadOnlyDictionary<lo
 /// The wait it was planned for: a conversation queued again since (resolved and reopened, transferred, re-queued from an
 /// advisor who left) is a new wait, which this plan's advisor, reason and queue may no longer fit. Null: whatever wait.
 /// </param>
-public sealed record Allocation(long ConversationId, long AdvisorId, AssignmentReason? Reason = null, DateTime? QueuedAt = null);
+/// <param name="Kind">The capacity it takes from (with <paramref name="Units"/>): what a plan reserves until it is committed.</param>
+public sealed record Allocation(
+    long ConversationId, long AdvisorId, AssignmentReason? Reason = null, DateTime? QueuedAt = null,
+    ConversationKind Kind = ConversationKind.Private, int Units = 1);
 
 /// <summary>
 /// Decides who gets what. Conversations go by waiting score (priority × <see cref="PlanningRules.PriorityStep"/> + the wait),
@@ -103,7 +106,8 @@ public static class AllocationPlanner
             best.Take(conversation);
             var rule = sticky ? AssignmentRule.Sticky : relaxed > 0 ? AssignmentRule.Relaxed : AssignmentRule.Skills;
             allocations.Add(new Allocation(conversation.Id, best.Advisor.Id,
-                new AssignmentReason(rule, Math.Round(waited.TotalSeconds, 1), Math.Round(score, 1), needs, relaxed), conversation.QueuedAt));
+                new AssignmentReason(rule, Math.Round(waited.TotalSeconds, 1), Math.Round(score, 1), needs, relaxed), conversation.QueuedAt,
+                conversation.Kind, conversation.Units));
         }
 
         return allocations;

@@ -52,7 +52,9 @@ public sealed partial class Router
 
         var advisorIds = allocations.Select(a => a.AdvisorId).Distinct().ToList();
         await EngineStore.LockAdvisorsAsync(db, advisorIds, cancellationToken);
-        var advisors = await db.Advisors.AsNoTracking().Where(a => advisorIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var advisors = await db.Advisors.AsNoTracking().Where(a => advisorIds.Contains(a.Id))
+            .Select(a => new CommitAdvisor(a.Id, a.DisplayName, a.Presence, a.Capacity, a.PublicCapacity))
+            .ToDictionaryAsync(a => a.Id, cancellationToken);
         var loads = await AdvisorLoad.OfAsync(db, advisorIds, cancellationToken);
         var weights = await AdvisorLoad.WeightsAsync(db, cancellationToken);
         var conversationIds = allocations.Select(a => a.ConversationId).ToList();
@@ -90,7 +92,7 @@ public sealed partial class Router
             }
 
             loads[advisor.Id] = kind == ConversationKind.Public ? load with { Public = load.Public + units } : load with { Private = load.Private + units };
-            var (message, report) = writer.Assign(conversation, advisor, events);
+            var (message, report) = writer.Assign(conversation, advisor.Id, advisor.DisplayName, events);
             conversation.AssignmentReason = WithTransferNote(allocation.Reason ?? new AssignmentReason(AssignmentRule.Skills), AssignmentReason.Parse(conversation.AssignmentReason)).ToJson();
             assigned.Add(conversation);
             joined.Add(message);
@@ -106,8 +108,11 @@ public sealed partial class Router
         }
 
         // Counted under the locks and grown by each assignment, now committed: the next pass plans on these.
-        _snapshots.Correct(advisorIds, loads);
+        _snapshots.Correct(advisorIds, loads, allocations);
 
         return outcomes;
     }
+
+    /// <summary>What a commit needs of an advisor: presence and capacities to check, the name for the "joined" message.</summary>
+    private sealed record CommitAdvisor(long Id, string DisplayName, Presence Presence, int Capacity, int PublicCapacity);
 }

@@ -20,46 +20,112 @@ public sealed partial class Router(
     ILogger<Router> logger) : BackgroundService
 {
     /// <summary>
-    /// Queued conversations planned per pass: the snapshot (advisors, loads, rules) costs about the same for 500 or 1,000, so
-    /// a larger pass spreads it over more assignments; the planner's time grows with it (docs/PERFORMANCE.md).
-    /// </summary>
-    private const int BatchSize = 1000;
-
-    /// <summary>
     /// Allocations committed per transaction on PostgreSQL, where a pass's batches commit side by side (their advisors do not
     /// overlap, so none waits for another's locks). On SQLite, where the write gate lets one transaction write at a time,
     /// a pass commits its whole plan in one transaction: the reads under the gate and the commit are paid once per pass.
     /// </summary>
     private const int CommitSize = 250;
 
+    /// <summary>A next plan older than this when its pass comes is dropped and made again: it was planned on a past state.</summary>
+    internal static readonly TimeSpan NextPlanLifetime = TimeSpan.FromSeconds(1);
+
     private readonly RoutingSnapshotCache _snapshots = new();
+    private NextPlan? _next;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var assigned = 0;
             try
             {
-                await AssignAsync(stoppingToken);
+                assigned = await AssignAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(e, "Routing pass failed");
             }
 
-            await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+            // A pass that assigned may have left more waiting (a pass plans PassSize at most): the next one goes at once.
+            if (assigned == 0)
+            {
+                await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+            }
         }
     }
 
-    /// <summary>One routing pass; returns how many conversations it assigned.</summary>
+    /// <summary>
+    /// One routing pass; returns how many conversations it assigned. When its read was full (more may wait behind it), the
+    /// next pass's plan is made while this one commits, on the loads this plan reserved and past its conversations, and
+    /// the next pass (within <see cref="NextPlanLifetime"/>) commits it without planning again.
+    /// </summary>
     public async Task<int> AssignAsync(CancellationToken cancellationToken)
     {
-        var (allocations, sideBySide) = await PlanAsync(cancellationToken);
+        var (allocations, full, _, sideBySide) = await TakeNextPlanAsync(cancellationToken) ?? await PlanAsync(cancellationToken);
         if (allocations.Count == 0)
         {
             return 0;
         }
 
+        // On a thread of its own: SQLite's provider runs "async" statements synchronously, so a commit started first would
+        // run to its end before the next plan began.
+        var next = full ? Task.Run(() => PlanAsync(cancellationToken, pastReserved: true), cancellationToken) : null;
+        var committing = CommitPlanAsync(allocations, sideBySide, cancellationToken);
+        int assigned;
+        try
+        {
+            assigned = await committing;
+        }
+        catch
+        {
+            if (next is not null)
+            {
+                await DropAsync(next);
+            }
+
+            throw;
+        }
+        finally
+        {
+            // Committed batches ended their reservations already; a failure leaves none behind.
+            _snapshots.Release(allocations);
+        }
+
+        if (next is not null)
+        {
+            try
+            {
+                var planned = await next;
+                if (planned.Allocations.Count > 0)
+                {
+                    _snapshots.Release(Interlocked.Exchange(ref _next, new NextPlan(planned, clock.GetUtcNow()))?.Plan.Allocations ?? []);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // This pass's assignments stand; the next pass plans for itself.
+                logger.LogWarning(e, "Planning the next routing pass failed");
+            }
+        }
+
+        return assigned;
+    }
+
+    /// <summary>A next plan that will not be used: its reservations end once it is made.</summary>
+    private async Task DropAsync(Task<PassPlan> next)
+    {
+        try
+        {
+            _snapshots.Release((await next).Allocations);
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Planning the next routing pass failed after its pass failed");
+        }
+    }
+
+    private async Task<int> CommitPlanAsync(IReadOnlyList<Allocation> allocations, bool sideBySide, CancellationToken cancellationToken)
+    {
         IReadOnlyList<Outcome>[] outcomes = sideBySide
             ? await Task.WhenAll(ByAdvisor(allocations, CommitSize).Select(batch => CommitAsync(batch, cancellationToken)))
             : [await CommitAsync(allocations, cancellationToken)];
@@ -75,14 +141,47 @@ public sealed partial class Router(
         return assigned;
     }
 
+    /// <summary>
+    /// The plan made during the last pass, if it is recent and the team (advisors' presence, capacities, queues, skills; the
+    /// queues' rules) has not changed since; otherwise its reservations end.
+    /// </summary>
+    private async Task<PassPlan?> TakeNextPlanAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _next, null) is not { } next)
+        {
+            return null;
+        }
+
+        if (clock.GetUtcNow() - next.At <= NextPlanLifetime)
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            if (await RoutingVersion.ReadAsync(db, cancellationToken) == next.Plan.Version)
+            {
+                return next.Plan;
+            }
+        }
+
+        _snapshots.Release(next.Plan.Allocations);
+        return null;
+    }
+
     /// <summary>A pass's plan, read without a lock, so possibly stale by the time of an assignment: each commit checks again.</summary>
-    /// <returns>The plan, and whether its batches commit side by side (PostgreSQL).</returns>
-    internal async Task<(IReadOnlyList<Allocation> Plan, bool SideBySide)> PlanAsync(CancellationToken cancellationToken)
+    /// <param name="pastReserved">The next pass's plan, made while this one commits: past what this one holds.</param>
+    internal async Task<PassPlan> PlanAsync(CancellationToken cancellationToken, bool pastReserved = false)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var plan = await _snapshots.PlanAsync(db, clock, options.Value.PriorityStep, BatchSize, cancellationToken);
-        return (plan, db.Database.IsNpgsql());
+        var (plan, full, version) = await _snapshots.PlanAsync(
+            db, clock, options.Value.PriorityStep, options.Value.PassSize, pastReserved, cancellationToken);
+        return new PassPlan(plan, full, version, db.Database.IsNpgsql());
     }
+
+    /// <param name="Allocations">Reserved until committed or released (<see cref="RoutingSnapshotCache"/>).</param>
+    /// <param name="Full">The read was full: more conversations may wait behind it.</param>
+    /// <param name="Version">The <see cref="RoutingVersion"/> it was planned at.</param>
+    /// <param name="SideBySide">Its batches commit side by side (PostgreSQL).</param>
+    internal sealed record PassPlan(IReadOnlyList<Allocation> Allocations, bool Full, long Version, bool SideBySide);
+
+    private sealed record NextPlan(PassPlan Plan, DateTimeOffset At);
 
     internal enum Outcome
     {

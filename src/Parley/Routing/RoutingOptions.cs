@@ -18,6 +18,13 @@ public sealed class RoutingOptions
     /// <summary>How much waiting one level of priority is worth (see <see cref="PlanningRules.PriorityStep"/>).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan PriorityStep { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Queued conversations planned per routing pass: the snapshot (advisors, loads, rules) costs about the same for 500 or
+    /// 1,000, so a larger pass spreads it over more assignments; the planner's time grows with it (docs/PERFORMANCE.md).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int PassSize { get; set; } = 1000;
 }
 
 public static class RoutingExtensions

@@ -33,8 +33,10 @@ public sealed record RoutingSnapshot(IReadOnlyList<AvailableAdvisor> Advisors, I
             .ToList();
 
     /// <summary>The waiting conversations of the advisors' queues, planned on with these advisors and the team's rules.</summary>
+    /// <param name="skip">Conversations another plan holds until its commit: read past, never planned twice.</param>
     public static async Task<RoutingSnapshot> ReadAsync(
-        ParleyDb db, RoutingTeam team, IReadOnlyList<AvailableAdvisor> advisors, TimeSpan priorityStep, int batchSize, CancellationToken ct)
+        ParleyDb db, RoutingTeam team, IReadOnlyList<AvailableAdvisor> advisors, TimeSpan priorityStep, int batchSize, CancellationToken ct,
+        IReadOnlySet<long>? skip = null)
     {
         if (advisors.Count == 0)
         {
@@ -42,7 +44,13 @@ public sealed record RoutingSnapshot(IReadOnlyList<AvailableAdvisor> Advisors, I
         }
 
         await db.Database.OpenConnectionAsync(ct);
-        var rows = await EngineStore.ReadWaitingAsync(db, advisors.SelectMany(a => a.QueueIds).Distinct().ToList(), batchSize, ct);
+        var skipped = skip?.Count ?? 0;
+        var rows = await EngineStore.ReadWaitingAsync(db, advisors.SelectMany(a => a.QueueIds).Distinct().ToList(), batchSize + skipped, ct);
+        if (skipped > 0)
+        {
+            rows = rows.Where(r => !skip!.Contains(r.Id)).Take(batchSize).ToList();
+        }
+
         if (rows.Count == 0)
         {
             return Empty;

@@ -66,7 +66,7 @@ public sealed class WriteGateTests
     }
 
     [Fact]
-    public async Task The_SQLite_writers_connection_keeps_a_large_page_cache()
+    public async Task The_SQLite_writers_connection_keeps_a_large_page_cache_and_its_statement_journals_in_memory()
     {
         using var gate = SqliteGate();
         using var pass = await gate.EnterAsync(CancellationToken.None);
@@ -75,6 +75,8 @@ public sealed class WriteGateTests
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA cache_size";
         Assert.Equal(-WriteGate.WriterCacheKilobytes, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        command.CommandText = "PRAGMA temp_store";
+        Assert.Equal(2L, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)); // 2: MEMORY
     }
 
     [Fact]

@@ -100,6 +100,32 @@ public sealed class CapacityTests
         Assert.Equal(ConversationStatus.Queued, await app.DbAsync(db => db.Conversations.Where(c => c.Id == second).Select(c => c.Status).FirstAsync()));
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Conversations_waiting_for_the_customer_count_beside_those_assigned(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var router = app.Service<Router>();
+        var marie = await app.AdvisorAsync("marie@parley.local");
+        await app.DbAsync(db => db.Advisors.Where(a => a.Id == marie.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Capacity, 3)));
+        await app.Service<ConversationActions>().SetPresenceAsync(marie, Presence.Online, CancellationToken.None);
+        var first = await QueueOneAsync(app);
+        var second = await QueueOneAsync(app);
+        Assert.Equal(2, await router.AssignAsync(CancellationToken.None));
+
+        // One answered (waiting for the customer), one assigned: counted apart, they make two of Marie's three.
+        Assert.True((await app.Service<ConversationActions>().ReplyAsync(marie, first, "Let me check.", CancellationToken.None)).Ok);
+        Assert.Equal(ConversationStatus.WaitingForCustomer, (await RoutingSetup.ConversationAsync(app, first)).Status);
+        var third = await QueueOneAsync(app);
+        var fourth = await QueueOneAsync(app);
+        Assert.Equal(1, await router.AssignAsync(CancellationToken.None));
+        Assert.Equal(0, await router.AssignAsync(CancellationToken.None));
+        Assert.Equal(marie.Id, (await RoutingSetup.ConversationAsync(app, third)).AssigneeId);
+        Assert.Equal(ConversationStatus.Queued, (await RoutingSetup.ConversationAsync(app, fourth)).Status);
+        Assert.Equal(3, await app.DbAsync(db => db.Conversations.CountAsync(c => c.AssigneeId == marie.Id
+            && (c.Status == ConversationStatus.Assigned || c.Status == ConversationStatus.WaitingForCustomer))));
+        Assert.Equal(ConversationStatus.Assigned, (await RoutingSetup.ConversationAsync(app, second)).Status);
+    }
+
     private static Task<long> QueueOneAsync(ParleyApplication app) => RoutingSetup.QueueOneAsync(app);
 
     private static Task<bool> SomeoneWaitsForALockAsync(ParleyApplication app) => RoutingSetup.SomeoneWaitsForALockAsync(app);

@@ -34,7 +34,7 @@ public sealed class StalePlanTests
         // Marie, who serves Parcels and not Bank, comes online: the pass below plans all three for her.
         await app.DbAsync(db => db.Advisors.Where(a => a.Id == marie.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Capacity, 5)));
         await SetPresenceAsync(app, marie, Presence.Online);
-        var (plan, _) = await router.PlanAsync(CancellationToken.None);
+        var plan = (await router.PlanAsync(CancellationToken.None)).Allocations;
         Assert.Equal([moved, untouched, reopened], plan.Select(a => a.ConversationId).Order());
         Assert.All(plan, a => Assert.Equal(marie.Id, a.AdvisorId));
         var firstWait = await app.DbAsync(db => db.Conversations.Where(c => c.Id == untouched).Select(c => c.QueuedAt).FirstAsync());
