@@ -1,11 +1,14 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Parley.Data;
+using Parley.Routing;
 
 namespace Parley.Bench;
 
@@ -20,10 +23,12 @@ internal sealed class InProcessParley : WebApplicationFactory<ParleyDb>
     private readonly (string Server, string Name)? _postgres;
     private readonly string _connectionString;
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _router;
 
-    private InProcessParley(string? postgres, Dictionary<string, string?> settings)
+    private InProcessParley(string? postgres, Dictionary<string, string?> settings, bool router)
     {
         _settings = settings;
+        _router = router;
         _connectionString = $"Data Source={Path.Combine(_folder, "parley.db")}";
         if (postgres is not null)
         {
@@ -32,9 +37,13 @@ internal sealed class InProcessParley : WebApplicationFactory<ParleyDb>
         }
     }
 
-    public static async Task<InProcessParley> StartAsync(string? postgres, Dictionary<string, string?> settings)
+    /// <param name="router">
+    /// Run the host's own router loop. The routing bench runs its routers itself, one per node it measures, so that the
+    /// host's loop is not one more node planning the same conversations.
+    /// </param>
+    public static async Task<InProcessParley> StartAsync(string? postgres, Dictionary<string, string?> settings, bool router = true)
     {
-        var host = new InProcessParley(postgres, settings);
+        var host = new InProcessParley(postgres, settings, router);
         if (host._postgres is { } database)
         {
             await ParleyHost.PostgresAsync(database.Server, $"CREATE DATABASE {database.Name}");
@@ -91,6 +100,26 @@ internal sealed class InProcessParley : WebApplicationFactory<ParleyDb>
         }
 
         builder.ConfigureLogging(logging => logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+        if (!_router)
+        {
+            builder.ConfigureTestServices(services =>
+            {
+                // The router stays a service (the bench resolves its dependencies); only its hosted loop is left out.
+                foreach (var hosted in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory is not null).ToList())
+                {
+                    var factory = hosted.ImplementationFactory!;
+                    services.Remove(hosted);
+                    services.AddSingleton<IHostedService>(sp => factory(sp) is var service && service is Router ? new Idle() : (IHostedService)service);
+                }
+            });
+        }
+    }
+
+    private sealed class Idle : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     public override async ValueTask DisposeAsync()

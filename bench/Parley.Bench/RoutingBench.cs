@@ -26,8 +26,8 @@ internal static class RoutingBench
         var nodes = int.Parse(Option(args, "--nodes") ?? "2", CultureInfo.InvariantCulture);
         var database = postgres is null ? "SQLite" : "PostgreSQL";
         BenchLog.Write($"Parley.Bench --routing: {Environment.ProcessorCount} cores, {database}, {count} conversations, {nodes} nodes");
-        await using var parley = await InProcessParley.StartAsync(postgres, []);
-        // Each node is a Router of its own (the host's keeps running too, woken by refusals and every 5 s, as on a node).
+        // Each node is a Router of its own, run by the bench; the host's own router loop is left out, so --nodes counts them all.
+        await using var parley = await InProcessParley.StartAsync(postgres, [], router: false);
         var routers = Enumerable.Range(0, nodes).Select(_ => ActivatorUtilities.CreateInstance<Router>(parley.Services)).ToList();
 
         var setup = Stopwatch.StartNew();
