@@ -61,7 +61,7 @@ public sealed partial class Router(
     /// </summary>
     public async Task<int> AssignAsync(CancellationToken cancellationToken)
     {
-        var (allocations, full, _, sideBySide) = await TakeNextPlanAsync(cancellationToken) ?? await PlanAsync(cancellationToken);
+        var (allocations, full, team, sideBySide) = await TakeNextPlanAsync(cancellationToken) ?? await PlanAsync(cancellationToken);
         if (allocations.Count == 0)
         {
             return 0;
@@ -70,7 +70,7 @@ public sealed partial class Router(
         // On a thread of its own: SQLite's provider runs "async" statements synchronously, so a commit started first would
         // run to its end before the next plan began.
         var next = full ? Task.Run(() => PlanAsync(cancellationToken, pastReserved: true), cancellationToken) : null;
-        var committing = CommitPlanAsync(allocations, sideBySide, cancellationToken);
+        var committing = CommitPlanAsync(allocations, sideBySide, team, cancellationToken);
         int assigned;
         try
         {
@@ -124,11 +124,11 @@ public sealed partial class Router(
         }
     }
 
-    private async Task<int> CommitPlanAsync(IReadOnlyList<Allocation> allocations, bool sideBySide, CancellationToken cancellationToken)
+    private async Task<int> CommitPlanAsync(IReadOnlyList<Allocation> allocations, bool sideBySide, RoutingTeam team, CancellationToken cancellationToken)
     {
         IReadOnlyList<Outcome>[] outcomes = sideBySide
-            ? await Task.WhenAll(ByAdvisor(allocations, CommitSize).Select(batch => CommitAsync(batch, cancellationToken)))
-            : [await CommitAsync(allocations, cancellationToken)];
+            ? await Task.WhenAll(ByAdvisor(allocations, CommitSize).Select(batch => CommitAsync(batch, cancellationToken, team)))
+            : [await CommitAsync(allocations, cancellationToken, team)];
         var assigned = outcomes.Sum(batch => batch.Count(o => o == Outcome.Assigned));
         var refused = outcomes.Any(batch => batch.Any(o => o is Outcome.AdvisorFull or Outcome.AdvisorUnavailable));
 
@@ -155,7 +155,7 @@ public sealed partial class Router(
         if (clock.GetUtcNow() - next.At <= NextPlanLifetime)
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            if (await RoutingVersion.ReadAsync(db, cancellationToken) == next.Plan.Version)
+            if (await RoutingVersion.ReadAsync(db, cancellationToken) == next.Plan.Team.Version)
             {
                 return next.Plan;
             }
@@ -170,16 +170,16 @@ public sealed partial class Router(
     internal async Task<PassPlan> PlanAsync(CancellationToken cancellationToken, bool pastReserved = false)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var (plan, full, version) = await _snapshots.PlanAsync(
+        var (plan, full, team) = await _snapshots.PlanAsync(
             db, clock, options.Value.PriorityStep, options.Value.PassSize, pastReserved, cancellationToken);
-        return new PassPlan(plan, full, version, db.Database.IsNpgsql());
+        return new PassPlan(plan, full, team, db.Database.IsNpgsql());
     }
 
     /// <param name="Allocations">Reserved until committed or released (<see cref="RoutingSnapshotCache"/>).</param>
     /// <param name="Full">The read was full: more conversations may wait behind it.</param>
-    /// <param name="Version">The <see cref="RoutingVersion"/> it was planned at.</param>
+    /// <param name="Team">The team it was planned with, read at a <see cref="RoutingVersion"/>.</param>
     /// <param name="SideBySide">Its batches commit side by side (PostgreSQL).</param>
-    internal sealed record PassPlan(IReadOnlyList<Allocation> Allocations, bool Full, long Version, bool SideBySide);
+    internal sealed record PassPlan(IReadOnlyList<Allocation> Allocations, bool Full, RoutingTeam Team, bool SideBySide);
 
     private sealed record NextPlan(PassPlan Plan, DateTimeOffset At);
 

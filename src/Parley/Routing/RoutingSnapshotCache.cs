@@ -30,11 +30,11 @@ public sealed class RoutingSnapshotCache
 
     /// <summary>Reads the pass's snapshot and plans on it; returns the plan, reserved until committed or released.</summary>
     /// <returns>
-    /// The plan, whether the read was full (more conversations may be waiting behind it), and the
-    /// <see cref="RoutingVersion"/> it was planned at.
+    /// The plan, whether the read was full (more conversations may be waiting behind it), and the team it was planned with
+    /// (with the <see cref="RoutingVersion"/> it was read at).
     /// </returns>
     /// <param name="pastReserved">Plan past the reservations: the next pass's plan, made while this one commits.</param>
-    public async Task<(IReadOnlyList<Allocation> Plan, bool Full, long Version)> PlanAsync(
+    public async Task<(IReadOnlyList<Allocation> Plan, bool Full, RoutingTeam Team)> PlanAsync(
         ParleyDb db, TimeProvider clock, TimeSpan priorityStep, int batchSize, bool pastReserved, CancellationToken ct)
     {
         var version = await RoutingVersion.ReadAsync(db, ct);
@@ -93,7 +93,7 @@ public sealed class RoutingSnapshotCache
                     }
                 }
 
-                return (plan, snapshot.Waiting.Count >= batchSize, version);
+                return (plan, snapshot.Waiting.Count >= batchSize, team);
             }
 
             fresh = true;

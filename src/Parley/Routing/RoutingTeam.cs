@@ -20,7 +20,8 @@ public sealed class RoutingVersion
 
 /// <param name="QueueIds">The queues they take conversations from.</param>
 /// <param name="Skills">Skill id to level (1–5).</param>
-public sealed record TeamAdvisor(long Id, int Capacity, int PublicCapacity, IReadOnlySet<long> QueueIds, IReadOnlyDictionary<long, int> Skills);
+/// <param name="DisplayName">For the "joined" message a routing batch writes (the name moves <see cref="RoutingVersion"/> too).</param>
+public sealed record TeamAdvisor(long Id, string DisplayName, int Capacity, int PublicCapacity, IReadOnlySet<long> QueueIds, IReadOnlyDictionary<long, int> Skills);
 
 /// <summary>
 /// What routing plans on that rarely changes, read at one <see cref="RoutingVersion"/>: the online advisors (capacities,
@@ -43,14 +44,14 @@ public sealed record RoutingTeam(
     {
         var online = await db.Advisors.AsNoTracking()
             .Where(a => a.Presence == Presence.Online)
-            .Select(a => new { a.Id, a.Capacity, a.PublicCapacity })
+            .Select(a => new { a.Id, a.DisplayName, a.Capacity, a.PublicCapacity })
             .ToListAsync(ct);
         var ids = online.Select(a => a.Id).ToList();
         var queues = (await db.AdvisorQueues.AsNoTracking().Where(q => ids.Contains(q.AdvisorId)).Select(q => new { q.AdvisorId, q.QueueId }).ToListAsync(ct))
             .ToLookup(q => q.AdvisorId, q => q.QueueId);
         var skills = (await db.AdvisorSkills.AsNoTracking().Where(s => ids.Contains(s.AdvisorId)).ToListAsync(ct)).ToLookup(s => s.AdvisorId);
         var advisors = online
-            .Select(a => new TeamAdvisor(a.Id, a.Capacity, a.PublicCapacity, queues[a.Id].ToHashSet(), skills[a.Id].ToDictionary(s => s.SkillId, s => s.Level)))
+            .Select(a => new TeamAdvisor(a.Id, a.DisplayName, a.Capacity, a.PublicCapacity, queues[a.Id].ToHashSet(), skills[a.Id].ToDictionary(s => s.SkillId, s => s.Level)))
             .Where(a => a.QueueIds.Count > 0)
             .ToList();
         var queueIds = advisors.SelectMany(a => a.QueueIds).Distinct().ToList();

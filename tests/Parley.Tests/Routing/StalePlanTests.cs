@@ -60,4 +60,49 @@ public sealed class StalePlanTests
         Assert.Equal((ConversationStatus.Queued, bank, (long?)null), (inBank.Status, inBank.QueueId, inBank.AssigneeId));
         Assert.Equal(marie.Id, (await ConversationAsync(app, untouched)).AssigneeId);
     }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_batch_takes_its_advisors_from_its_plans_team_only_while_nothing_about_them_changed(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var router = app.Service<Router>();
+        var marie = await app.AdvisorAsync("marie@parley.local");
+        await app.DbAsync(db => db.Advisors.Where(a => a.Id == marie.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Capacity, 5)));
+        await SetPresenceAsync(app, marie, Presence.Online);
+
+        // Renamed since the plan: the "joined" message has the new name.
+        var first = await QueueOneAsync(app);
+        var plan = await router.PlanAsync(CancellationToken.None);
+        await RenameAsync(app, marie, "Marie Rossi");
+        Assert.True(await app.DbAsync(db => RoutingVersion.ReadAsync(db, CancellationToken.None)) > plan.Team.Version, "A rename moves the routing counter.");
+        Assert.Equal([Router.Outcome.Assigned], await router.CommitAsync(plan.Allocations, CancellationToken.None, plan.Team));
+        Assert.Equal("Marie Rossi joined the conversation.", await JoinedAsync(app, first));
+
+        // Away since the plan: refused.
+        var second = await QueueOneAsync(app);
+        plan = await router.PlanAsync(CancellationToken.None);
+        await SetPresenceAsync(app, marie, Presence.Away);
+        Assert.Equal([Router.Outcome.AdvisorUnavailable], await router.CommitAsync(plan.Allocations, CancellationToken.None, plan.Team));
+        Assert.Equal(ConversationStatus.Queued, (await ConversationAsync(app, second)).Status);
+
+        // Nothing that moves the counter since the plan: SQLite's batch takes Marie from the plan's team and reads no advisor
+        // row. Shown by a rename hidden from the counter (its trigger dropped): the message keeps the team's name there,
+        // while PostgreSQL, which reads its advisors under their locks, has the new one.
+        await SetPresenceAsync(app, marie, Presence.Online);
+        plan = await router.PlanAsync(CancellationToken.None);
+        await app.DbAsync(db => db.Database.ExecuteSqlRawAsync(provider == DatabaseProvider.Postgres
+            ? "DROP TRIGGER tr_advisors_routing ON advisors"
+            : "DROP TRIGGER tr_advisors_routing_update"));
+        await RenameAsync(app, marie, "Marie R.");
+        Assert.Equal(Router.Outcome.Assigned, (await router.CommitAsync(plan.Allocations, CancellationToken.None, plan.Team)).Single());
+        var third = plan.Allocations.Single().ConversationId;
+        Assert.Equal(provider == DatabaseProvider.Postgres ? "Marie R. joined the conversation." : "Marie Rossi joined the conversation.", await JoinedAsync(app, third));
+    }
+
+    private static Task<int> RenameAsync(ParleyApplication app, AdvisorSession advisor, string name) =>
+        app.DbAsync(db => db.Advisors.Where(a => a.Id == advisor.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.DisplayName, name)));
+
+    private static Task<string> JoinedAsync(ParleyApplication app, long conversationId) =>
+        app.DbAsync(db => db.Messages.Where(m => m.ConversationId == conversationId && m.AuthorKind == AuthorKind.System && m.Text!.EndsWith("joined the conversation."))
+            .Select(m => m.Text!).SingleAsync());
 }
