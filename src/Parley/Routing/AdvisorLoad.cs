@@ -10,6 +10,10 @@ namespace Parley.Routing;
 public readonly record struct KindLoads(int Private, int Public)
 {
     public int For(ConversationKind kind) => kind == ConversationKind.Public ? Public : Private;
+
+    /// <summary>This load with <paramref name="units"/> more of the kind.</summary>
+    public KindLoads Plus(ConversationKind kind, int units) =>
+        kind == ConversationKind.Public ? this with { Public = Public + units } : this with { Private = Private + units };
 }
 
 /// <summary>
@@ -48,9 +52,7 @@ public static class AdvisorLoad
         var loads = new Dictionary<long, KindLoads>();
         foreach (var row in rows)
         {
-            var units = row.Count * Units(weights, row.AccountId, row.Channel);
-            var load = loads.GetValueOrDefault(row.AdvisorId);
-            loads[row.AdvisorId] = row.IsPublic ? load with { Public = load.Public + units } : load with { Private = load.Private + units };
+            loads[row.AdvisorId] = loads.GetValueOrDefault(row.AdvisorId).Plus(KindOf(row.IsPublic), row.Count * Units(weights, row.AccountId, row.Channel));
         }
 
         return loads;

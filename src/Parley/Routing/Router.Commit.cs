@@ -90,7 +90,7 @@ public sealed partial class Router
                 continue;
             }
 
-            loads[advisor.Id] = kind == ConversationKind.Public ? load with { Public = load.Public + units } : load with { Private = load.Private + units };
+            loads[advisor.Id] = load.Plus(kind, units);
             var (message, report) = writer.Assign(conversation, advisor.Id, advisor.DisplayName, events);
             conversation.AssignmentReason = WithTransferNote(allocation.Reason ?? new AssignmentReason(AssignmentRule.Skills), AssignmentReason.Parse(conversation.AssignmentReason)).ToJson();
             assigned.Add(conversation);

@@ -71,7 +71,7 @@ public sealed class RoutingSnapshotCache
                 {
                     foreach (var held in _reserved.Values)
                     {
-                        loads[held.AdvisorId] = Grown(loads.GetValueOrDefault(held.AdvisorId), held);
+                        loads[held.AdvisorId] = loads.GetValueOrDefault(held.AdvisorId).Plus(held.Kind, held.Units);
                     }
 
                     skip = [.. _reserved.Keys];
@@ -137,8 +137,4 @@ public sealed class RoutingSnapshotCache
             }
         }
     }
-
-    private static KindLoads Grown(KindLoads load, Allocation allocation) => allocation.Kind == ConversationKind.Public
-        ? load with { Public = load.Public + allocation.Units }
-        : load with { Private = load.Private + allocation.Units };
 }
