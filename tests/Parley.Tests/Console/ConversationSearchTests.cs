@@ -234,4 +234,60 @@ public sealed class ConversationSearchTests
         Assert.Equal(2 * ConsoleList.SearchBatch, (await AllPagesAsync(new ConversationFilter { Status = StatusFilter.All, Search = "parcel" })).Count);
         Assert.Equal(3 * ConsoleList.SearchBatch, (await AllPagesAsync(new ConversationFilter { Status = StatusFilter.All, Search = "customer" })).Count);
     }
+
+    /// <summary>
+    /// Parley's own notices ("Marie joined the conversation.") are not searched, by either way of searching; on SQLite an
+    /// install that indexed them before (0028) has them taken out of the index by 0035.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Notices_of_the_conversation_are_not_searched(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var marie = await app.AdvisorAsync("marie@parley.local");
+        var queries = app.Service<ConsoleQueries>();
+        var (id, customer) = await Routing.RoutingSetup.QueueCustomerAsync(app);
+        using var _ = customer;
+        await customer.SendAsync("My quince parcel joined the wrong truck");
+        await Expect.UntilAsync(() => app.DbAsync(db => db.Messages.AnyAsync(m => m.ConversationId == id && m.Text!.Contains("quince") && m.Processed)), "the message");
+        await Routing.RoutingSetup.SetPresenceAsync(app, marie, Parley.Identity.Presence.Online);
+        Assert.Equal(1, await app.Service<Parley.Routing.Router>().AssignAsync(CancellationToken.None));
+        var notice = await app.DbAsync(db => db.Messages.SingleAsync(m => m.ConversationId == id && m.AuthorKind == Parley.Conversations.AuthorKind.System));
+        Assert.Equal("Marie joined the conversation.", notice.Text);
+
+        async Task<List<(long Id, string? Snippet)>> Find(string q, int commonFrom)
+        {
+            queries.CommonSearchFrom = commonFrom;
+            return (await queries.ListAsync(marie, new ConversationFilter { Status = StatusFilter.All, Search = q }, CancellationToken.None))
+                .Select(r => (r.Id, r.Snippet)).ToList();
+        }
+
+        async Task ExpectOnlyTheCustomersWords()
+        {
+            foreach (var commonFrom in new[] { ConversationSearch.CommonMatches, 1 })
+            {
+                Assert.Empty(await Find("Marie", commonFrom));
+                Assert.Empty(await Find("conversation joined", commonFrom));
+                // The customer's "joined" is found, and the snippet is their message, not the newer notice.
+                var found = Assert.Single(await Find("joined", commonFrom));
+                Assert.Equal(id, found.Id);
+                Assert.Contains("quince", found.Snippet, StringComparison.Ordinal);
+            }
+        }
+
+        await ExpectOnlyTheCustomersWords();
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            // An older install: the notice was indexed as 0028 did, and 0035 has not run yet.
+            await app.DbAsync(async db =>
+            {
+                await db.Database.ExecuteSqlAsync($"INSERT INTO message_words (rowid, text) VALUES ({id * 16777216 + notice.Seq}, {notice.Text})");
+                return await db.Database.ExecuteSqlRawAsync("DELETE FROM schema_migrations WHERE version = '0035_system_messages_unsearched'");
+            });
+            Assert.Single(await Find("Marie", ConversationSearch.CommonMatches));
+
+            Assert.Equal(["0035_system_messages_unsearched"], await app.Service<Migrator>().MigrateAsync(CancellationToken.None));
+            await ExpectOnlyTheCustomersWords();
+            await app.DbAsync(db => db.Database.ExecuteSqlRawAsync("INSERT INTO message_words (message_words) VALUES ('integrity-check')"));
+        }
+    }
 }
