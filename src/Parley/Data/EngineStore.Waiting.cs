@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Parley.Channels;
 using Parley.Conversations;
 
@@ -14,6 +15,12 @@ internal static partial class EngineStore
     /// every queued row, and only the planner's columns. The status is a literal so both databases match the index's
     /// predicate. Runs without a transaction: routing reads its snapshot unlocked.
     /// </summary>
+    /// <remarks>
+    /// SQLite is told the index (<c>INDEXED BY</c>): without statistics its planner took the queues' index for the
+    /// <c>IN</c> list and sorted every queued row of those queues to return the first ones (42 ms against 2 ms for 2,000 of
+    /// 20,000 queued, in the <c>sqlite3</c> shell). Walking the waiting index reads at most every queued row in the worst
+    /// case (queues few of the waiting belong to), which the sort always read.
+    /// </remarks>
     public static async Task<List<WaitingRow>> ReadWaitingAsync(ParleyDb db, IReadOnlyCollection<long> queueIds, int limit, CancellationToken cancellationToken)
     {
         var rows = new List<WaitingRow>();
@@ -25,9 +32,7 @@ internal static partial class EngineStore
         await using var command = db.Command();
         var queues = command.AddList("q", queueIds);
         command.Add("@limit", limit);
-        command.CommandText = "SELECT id, queue_id, priority, COALESCE(queued_at, created_at), account_id, channel, is_public, contact_id "
-            + $"FROM conversations WHERE status = '{nameof(ConversationStatus.Queued)}' AND queue_id IN ({queues}) "
-            + "ORDER BY priority DESC, queued_at, id LIMIT @limit";
+        command.CommandText = WaitingSql(db, queues);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -37,4 +42,10 @@ internal static partial class EngineStore
 
         return rows;
     }
+
+    /// <summary>The statement of <see cref="ReadWaitingAsync"/> over an IN list of queues, with its <c>@limit</c>.</summary>
+    internal static string WaitingSql(ParleyDb db, string queues) =>
+        "SELECT id, queue_id, priority, COALESCE(queued_at, created_at), account_id, channel, is_public, contact_id "
+        + $"FROM conversations{(db.Database.IsNpgsql() ? "" : " INDEXED BY ix_conversations_waiting")} WHERE status = '{nameof(ConversationStatus.Queued)}' AND queue_id IN ({queues}) "
+        + "ORDER BY priority DESC, queued_at, id LIMIT @limit";
 }

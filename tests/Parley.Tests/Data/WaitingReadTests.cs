@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Conversations;
+using Parley.Data;
+using Parley.Tests.Console;
+using Parley.Tests.Infrastructure;
+
+namespace Parley.Tests.Data;
+
+/// <summary>Routing's read of the waiting conversations (<see cref="EngineStore.ReadWaitingAsync"/>).</summary>
+public sealed class WaitingReadTests
+{
+    [Theory, OnSqlite, OnPostgres]
+    public async Task The_first_waiting_of_the_queues_come_in_planning_order(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var seed = new ListSeed(app);
+        var queues = await app.DbAsync(db => db.Queues.OrderBy(q => q.Id).Select(q => q.Id).Take(2).ToListAsync());
+        var (mine, other) = (queues[0], queues[1]);
+
+        // Queued 50, 40, … 10 minutes ago, in two queues; one of them urgent; one taken already.
+        var oldest = await seed.AddAsync(new Seeded { QueueId = mine, Ago = TimeSpan.FromMinutes(50) });
+        var elsewhere = await seed.AddAsync(new Seeded { QueueId = other, Ago = TimeSpan.FromMinutes(40) });
+        var urgent = await seed.AddAsync(new Seeded { QueueId = mine, Ago = TimeSpan.FromMinutes(30) });
+        var taken = await seed.AddAsync(new Seeded { QueueId = mine, Ago = TimeSpan.FromMinutes(20), Status = ConversationStatus.Assigned });
+        var newest = await seed.AddAsync(new Seeded { QueueId = mine, Ago = TimeSpan.FromMinutes(10) });
+        await app.DbAsync(db => db.Conversations.Where(c => c.Id == urgent).ExecuteUpdateAsync(u => u.SetProperty(c => c.Priority, 2)));
+
+        async Task<List<long>> Read(IReadOnlyCollection<long> of, int limit) =>
+            await app.DbAsync(async db =>
+            {
+                await db.Database.OpenConnectionAsync();
+                return (await EngineStore.ReadWaitingAsync(db, of, limit, CancellationToken.None)).Select(r => r.Id).ToList();
+            });
+
+        Assert.Equal([urgent, oldest, newest], await Read([mine], 10));
+        Assert.Equal([urgent, oldest, elsewhere, newest], await Read([mine, other], 10));
+        Assert.Equal([urgent, oldest], await Read([mine, other], 2));
+        Assert.DoesNotContain(taken, await Read(queues, 10));
+    }
+
+    /// <summary>
+    /// SQLite, which has no statistics here, walks the waiting index in planning order and stops at the limit; left to
+    /// itself it took the queues' index for the IN list and sorted every queued row of those queues.
+    /// </summary>
+    [Theory, OnSqlite]
+    public async Task SQLite_walks_the_waiting_index_without_sorting(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var plan = await app.DbAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + EngineStore.WaitingSql(db, "1, 2, 3").Replace("@limit", "100", StringComparison.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync();
+            var steps = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                steps.Add(reader.GetString(3));
+            }
+
+            return steps;
+        });
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX ix_conversations_waiting", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+}
