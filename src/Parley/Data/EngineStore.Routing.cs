@@ -47,6 +47,40 @@ internal static partial class EngineStore
         }), cancellationToken);
     }
 
+    /// <summary>
+    /// Takes the conversations' row locks (PostgreSQL, in id order, as <see cref="LockConversationsAsync"/>) and reads their
+    /// versions; a conversation that no longer exists is absent. A routing batch keeps the copies its plan read whose
+    /// version is still the one read, and reads only the others again. SQLite: one prepared lookup by id per conversation.
+    /// </summary>
+    public static async Task<Dictionary<long, long>> LockVersionsAsync(ParleyDb db, IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
+    {
+        var versions = new Dictionary<long, long>(conversationIds.Count);
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            using var read = new SqliteStatement(sqlite, "SELECT version FROM conversations WHERE id = ?1");
+            foreach (var id in conversationIds)
+            {
+                read.Bind(1, id);
+                if (read.ReadInt64() is { } version)
+                {
+                    versions[id] = version;
+                }
+            }
+
+            return versions;
+        }
+
+        await using var command = db.Command();
+        command.CommandText = $"SELECT id, version FROM conversations WHERE id IN ({command.AddList("l", conversationIds)}) ORDER BY id FOR UPDATE";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions[reader.GetInt64(0)] = reader.GetInt64(1);
+        }
+
+        return versions;
+    }
+
     /// <summary>A statement over rows in both forms: SQLite's for one row (values <c>?1…?n</c>), PostgreSQL's over a <c>VALUES</c> list.</summary>
     private sealed record RowStatement(string Sqlite, Func<string, string> Postgres);
 

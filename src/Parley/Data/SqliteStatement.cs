@@ -69,6 +69,20 @@ internal sealed class SqliteStatement : IDisposable
         return raw.sqlite3_changes(_db);
     }
 
+    /// <summary>Runs a query of one integer column; returns its first row's value, or null when it returns no row.</summary>
+    public long? ReadInt64()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        var value = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(_statement, 0) : (long?)null;
+        raw.sqlite3_reset(_statement);
+        if (rc is not (raw.SQLITE_ROW or raw.SQLITE_DONE))
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        return value;
+    }
+
     private void Step()
     {
         var rc = raw.sqlite3_step(_statement);

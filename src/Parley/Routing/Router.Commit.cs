@@ -22,14 +22,17 @@ public sealed partial class Router
     /// batch is rolled back and its allocations are committed one by one, so one conflict costs only its conversation.
     /// </remarks>
     /// <param name="team">The team the plan was made with, if any: see <see cref="AdvisorsAsync"/>.</param>
-    internal async Task<IReadOnlyList<Outcome>> CommitAsync(IReadOnlyList<Allocation> allocations, CancellationToken cancellationToken, RoutingTeam? team = null)
+    /// <param name="read">The conversations as the plan read them, if it did: see <see cref="CurrentAsync"/>.</param>
+    internal async Task<IReadOnlyList<Outcome>> CommitAsync(
+        IReadOnlyList<Allocation> allocations, CancellationToken cancellationToken, RoutingTeam? team = null, IReadOnlyDictionary<long, Conversation>? read = null)
     {
         try
         {
-            return await CommitBatchAsync(allocations, team, cancellationToken);
+            return await CommitBatchAsync(allocations, team, read, cancellationToken);
         }
         catch (DbUpdateConcurrencyException) when (allocations.Count > 1)
         {
+            // The failed batch changed its copies in memory: each conversation is read again.
             var outcomes = new List<Outcome>();
             foreach (var allocation in allocations)
             {
@@ -45,7 +48,8 @@ public sealed partial class Router
         }
     }
 
-    private async Task<IReadOnlyList<Outcome>> CommitBatchAsync(IReadOnlyList<Allocation> allocations, RoutingTeam? team, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Outcome>> CommitBatchAsync(
+        IReadOnlyList<Allocation> allocations, RoutingTeam? team, IReadOnlyDictionary<long, Conversation>? read, CancellationToken cancellationToken)
     {
         using var pass = await gate.EnterAsync(cancellationToken);
         await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
@@ -57,8 +61,7 @@ public sealed partial class Router
         var loads = await AdvisorLoad.OfAsync(db, advisorIds, cancellationToken);
         var weights = await AdvisorLoad.WeightsAsync(db, cancellationToken);
         var conversationIds = allocations.Select(a => a.ConversationId).ToList();
-        await EngineStore.LockConversationsAsync(db, conversationIds, cancellationToken);
-        var conversations = await db.Conversations.AsNoTracking().Where(c => conversationIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var conversations = await CurrentAsync(db, await EngineStore.LockVersionsAsync(db, conversationIds, cancellationToken), read, cancellationToken);
 
         var outcomes = new Outcome[allocations.Count];
         var events = new List<ConversationEvent>();
@@ -133,6 +136,40 @@ public sealed partial class Router
         return await db.Advisors.AsNoTracking().Where(a => advisorIds.Contains(a.Id))
             .Select(a => new CommitAdvisor(a.Id, a.DisplayName, a.Presence, a.Capacity, a.PublicCapacity))
             .ToDictionaryAsync(a => a.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// The batch's conversations as they are now, under their locks: the plan's copies whose version is still the one read
+    /// (every write of the columns a commit reads or writes moves it: <see cref="ConversationWriter.Touch"/>, the inbound
+    /// writer's numbering, <see cref="EngineStore.StoreAssignmentsAsync"/>), and the others read again. Absent: no longer
+    /// exists.
+    /// </summary>
+    private static async Task<Dictionary<long, Conversation>> CurrentAsync(
+        ParleyDb db, Dictionary<long, long> versions, IReadOnlyDictionary<long, Conversation>? read, CancellationToken cancellationToken)
+    {
+        var current = new Dictionary<long, Conversation>(versions.Count);
+        var stale = new List<long>();
+        foreach (var (id, version) in versions)
+        {
+            if (read?.GetValueOrDefault(id) is { } copy && copy.Version == version)
+            {
+                current[id] = copy;
+            }
+            else
+            {
+                stale.Add(id);
+            }
+        }
+
+        if (stale.Count > 0)
+        {
+            foreach (var conversation in await db.Conversations.AsNoTracking().Where(c => stale.Contains(c.Id)).ToListAsync(cancellationToken))
+            {
+                current[conversation.Id] = conversation;
+            }
+        }
+
+        return current;
     }
 
     /// <summary>What a commit needs of an advisor: presence and capacities to check, the name for the "joined" message.</summary>

@@ -61,7 +61,7 @@ public sealed partial class Router(
     /// </summary>
     public async Task<int> AssignAsync(CancellationToken cancellationToken)
     {
-        var (allocations, full, team, sideBySide) = await TakeNextPlanAsync(cancellationToken) ?? await PlanAsync(cancellationToken);
+        var (allocations, full, team, sideBySide, read) = await TakeNextPlanAsync(cancellationToken) ?? await PlanAsync(cancellationToken);
         if (allocations.Count == 0)
         {
             return 0;
@@ -70,7 +70,7 @@ public sealed partial class Router(
         // On a thread of its own: SQLite's provider runs "async" statements synchronously, so a commit started first would
         // run to its end before the next plan began.
         var next = full ? Task.Run(() => PlanAsync(cancellationToken, pastReserved: true), cancellationToken) : null;
-        var committing = CommitPlanAsync(allocations, sideBySide, team, cancellationToken);
+        var committing = CommitPlanAsync(allocations, sideBySide, team, read, cancellationToken);
         int assigned;
         try
         {
@@ -124,11 +124,12 @@ public sealed partial class Router(
         }
     }
 
-    private async Task<int> CommitPlanAsync(IReadOnlyList<Allocation> allocations, bool sideBySide, RoutingTeam team, CancellationToken cancellationToken)
+    private async Task<int> CommitPlanAsync(
+        IReadOnlyList<Allocation> allocations, bool sideBySide, RoutingTeam team, IReadOnlyDictionary<long, Conversation> read, CancellationToken cancellationToken)
     {
         IReadOnlyList<Outcome>[] outcomes = sideBySide
-            ? await Task.WhenAll(ByAdvisor(allocations, CommitSize).Select(batch => CommitAsync(batch, cancellationToken, team)))
-            : [await CommitAsync(allocations, cancellationToken, team)];
+            ? await Task.WhenAll(ByAdvisor(allocations, CommitSize).Select(batch => CommitAsync(batch, cancellationToken, team, read)))
+            : [await CommitAsync(allocations, cancellationToken, team, read)];
         var assigned = outcomes.Sum(batch => batch.Count(o => o == Outcome.Assigned));
         var refused = outcomes.Any(batch => batch.Any(o => o is Outcome.AdvisorFull or Outcome.AdvisorUnavailable));
 
@@ -165,21 +166,31 @@ public sealed partial class Router(
         return null;
     }
 
-    /// <summary>A pass's plan, read without a lock, so possibly stale by the time of an assignment: each commit checks again.</summary>
+    /// <summary>
+    /// A pass's plan, read without a lock, so possibly stale by the time of an assignment: each commit checks again. The
+    /// planned conversations are read with it, outside the write gate; the commit keeps the copies whose version has not
+    /// moved since (<see cref="CurrentAsync"/>).
+    /// </summary>
     /// <param name="pastReserved">The next pass's plan, made while this one commits: past what this one holds.</param>
     internal async Task<PassPlan> PlanAsync(CancellationToken cancellationToken, bool pastReserved = false)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var (plan, full, team) = await _snapshots.PlanAsync(
             db, clock, options.Value.PriorityStep, options.Value.PassSize, pastReserved, cancellationToken);
-        return new PassPlan(plan, full, team, db.Database.IsNpgsql());
+        var ids = plan.Select(a => a.ConversationId).ToList();
+        var read = ids.Count == 0
+            ? new Dictionary<long, Conversation>()
+            : await db.Conversations.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        return new PassPlan(plan, full, team, db.Database.IsNpgsql(), read);
     }
 
     /// <param name="Allocations">Reserved until committed or released (<see cref="RoutingSnapshotCache"/>).</param>
     /// <param name="Full">The read was full: more conversations may wait behind it.</param>
     /// <param name="Team">The team it was planned with, read at a <see cref="RoutingVersion"/>.</param>
     /// <param name="SideBySide">Its batches commit side by side (PostgreSQL).</param>
-    internal sealed record PassPlan(IReadOnlyList<Allocation> Allocations, bool Full, RoutingTeam Team, bool SideBySide);
+    /// <param name="Read">The planned conversations as read after the plan, untracked; a commit changes the copies it assigns.</param>
+    internal sealed record PassPlan(
+        IReadOnlyList<Allocation> Allocations, bool Full, RoutingTeam Team, bool SideBySide, IReadOnlyDictionary<long, Conversation> Read);
 
     private sealed record NextPlan(PassPlan Plan, DateTimeOffset At);
 

@@ -99,6 +99,45 @@ public sealed class StalePlanTests
         Assert.Equal(provider == DatabaseProvider.Postgres ? "Marie R. joined the conversation." : "Marie Rossi joined the conversation.", await JoinedAsync(app, third));
     }
 
+    /// <summary>
+    /// A plan reads its conversations outside the write gate; its commit keeps a copy only while the conversation's version
+    /// is the one read, and reads the others again under the gate.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_conversation_changed_after_its_plan_read_it_is_read_again_by_the_commit(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var router = app.Service<Router>();
+        var marie = await app.AdvisorAsync("marie@parley.local");
+        await app.DbAsync(db => db.Advisors.Where(a => a.Id == marie.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Capacity, 5)));
+        await SetPresenceAsync(app, marie, Presence.Online);
+
+        // Unchanged since the plan: the commit assigns the plan's copy itself (the copy it assigns is the one it changes).
+        var unchanged = await QueueOneAsync(app);
+        var plan = await router.PlanAsync(CancellationToken.None);
+        Assert.Equal([unchanged], plan.Read.Keys);
+        Assert.Equal([Router.Outcome.Assigned], await router.CommitAsync(plan.Allocations, CancellationToken.None, plan.Team, plan.Read));
+        Assert.Equal((ConversationStatus.Assigned, marie.Id), (plan.Read[unchanged].Status, plan.Read[unchanged].AssigneeId));
+
+        // The customer writes after the plan read the conversation: its copy is stale (version and message count moved).
+        var (changed, customer) = await QueueCustomerAsync(app);
+        using var _ = customer;
+        plan = await router.PlanAsync(CancellationToken.None);
+        var copy = plan.Read[changed];
+        await customer.SendAsync("Is anyone there?");
+        await Expect.UntilAsync(async () => (await ConversationAsync(app, changed)).LastSeq > copy.LastSeq, "the customer's message");
+
+        Assert.Equal([Router.Outcome.Assigned], await router.CommitAsync(plan.Allocations, CancellationToken.None, plan.Team, plan.Read));
+        Assert.Equal(ConversationStatus.Queued, copy.Status);
+        Assert.Equal(marie.Id, (await ConversationAsync(app, changed)).AssigneeId);
+        var messages = await app.DbAsync(db => db.Messages.Where(m => m.ConversationId == changed).OrderBy(m => m.Seq).ToListAsync());
+        var asked = messages.Single(m => m.Text == "Is anyone there?");
+        var joined = messages.Single(m => m.AuthorKind == AuthorKind.System && m.Text == "Marie joined the conversation.");
+        Assert.True(joined.Seq > asked.Seq, $"The joined message ({joined.Seq}) was numbered before the customer's ({asked.Seq}).");
+        Assert.Equal(messages.Count, messages.Select(m => m.Seq).Distinct().Count());
+        Assert.True(app.LoggedErrors.IsEmpty, string.Join("\n", app.LoggedErrors));
+    }
+
     private static Task<int> RenameAsync(ParleyApplication app, AdvisorSession advisor, string name) =>
         app.DbAsync(db => db.Advisors.Where(a => a.Id == advisor.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.DisplayName, name)));
 
