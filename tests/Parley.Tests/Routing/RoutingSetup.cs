@@ -61,6 +61,15 @@ internal static class RoutingSetup
     public static Task SetPresenceAsync(ParleyApplication app, AdvisorSession advisor, Presence presence) =>
         app.Service<ConversationActions>().SetPresenceAsync(advisor, presence, CancellationToken.None);
 
+    /// <summary>The advisor online with room for <paramref name="capacity"/> private conversations.</summary>
+    public static async Task<AdvisorSession> OnlineWithCapacityAsync(ParleyApplication app, string email, int capacity)
+    {
+        var advisor = await app.AdvisorAsync(email);
+        await app.DbAsync(db => db.Advisors.Where(a => a.Id == advisor.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Capacity, capacity)));
+        await SetPresenceAsync(app, advisor, Presence.Online);
+        return advisor;
+    }
+
     public static Task<Conversation> ConversationAsync(ParleyApplication app, long id) =>
         app.DbAsync(db => db.Conversations.AsNoTracking().FirstAsync(c => c.Id == id));
 

@@ -66,9 +66,7 @@ public sealed class StalePlanTests
     {
         await using var app = new ParleyApplication(provider) { RouteInBackground = false };
         var router = app.Service<Router>();
-        var marie = await app.AdvisorAsync("marie@parley.local");
-        await app.DbAsync(db => db.Advisors.Where(a => a.Id == marie.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Capacity, 5)));
-        await SetPresenceAsync(app, marie, Presence.Online);
+        var marie = await OnlineWithCapacityAsync(app, "marie@parley.local", 5);
 
         // Renamed since the plan: the "joined" message has the new name.
         var first = await QueueOneAsync(app);
@@ -108,9 +106,7 @@ public sealed class StalePlanTests
     {
         await using var app = new ParleyApplication(provider) { RouteInBackground = false };
         var router = app.Service<Router>();
-        var marie = await app.AdvisorAsync("marie@parley.local");
-        await app.DbAsync(db => db.Advisors.Where(a => a.Id == marie.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Capacity, 5)));
-        await SetPresenceAsync(app, marie, Presence.Online);
+        var marie = await OnlineWithCapacityAsync(app, "marie@parley.local", 5);
 
         // Unchanged since the plan: the commit assigns the plan's copy itself (the copy it assigns is the one it changes).
         var unchanged = await QueueOneAsync(app);
