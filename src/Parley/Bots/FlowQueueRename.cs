@@ -11,8 +11,9 @@ namespace Parley.Bots;
 /// and would send customers to the inbox's default queue instead, with nothing to tell the admin.
 /// </summary>
 /// <remarks>
-/// The documents are written back by the YAML writer, so comments in them are lost. Conversations already in a flow keep
-/// the version they started on and hand over by the old name, which then falls back to the inbox's default queue.
+/// Only the queue names change in a document: its comments, order and layout stay as its channel managers wrote them
+/// (<see cref="FlowTextEdit"/>). Conversations already in a flow keep the version they started on and hand over by the
+/// old name, which then falls back to the inbox's default queue.
 /// </remarks>
 public static class FlowQueueRename
 {
@@ -53,7 +54,11 @@ public static class FlowQueueRename
         return changed;
     }
 
-    /// <summary>The document with every handoff to <paramref name="from"/> sent to <paramref name="to"/>; null when it names no such queue (or does not parse).</summary>
+    /// <summary>
+    /// The document with every handoff to <paramref name="from"/> sent to <paramref name="to"/>; null when it names no such
+    /// queue (or does not parse). The names are replaced in the text where they stand; a document whose text cannot be
+    /// edited so (one that reads back otherwise, with anchors for example) is written out again whole, without comments.
+    /// </summary>
     public static string? Renamed(string yaml, string from, string to)
     {
         FlowDocument flow;
@@ -84,6 +89,6 @@ public static class FlowQueueRename
             step.Queue = Swap(step.Queue);
         }
 
-        return named ? FlowYaml.Write(flow) : null;
+        return named ? FlowTextEdit.ReplaceQueues(yaml, from, to, flow) ?? FlowYaml.Write(flow) : null;
     }
 }
