@@ -51,7 +51,23 @@ public sealed class WriteGate : IDisposable
         return new Pass(this);
     }
 
-    public void Dispose() => _connection?.Dispose();
+    /// <summary>How long disposal waits for a writer still holding the gate.</summary>
+    internal static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Closes the writers' connection once no writer holds it. A task that outlived the host's stop (a settlement written
+    /// later, for one) may still be in a transaction on it: closing the connection under it rolled that transaction back
+    /// from this thread while the writer's own thread finished it, which failed in the SQLite provider. The turn is taken
+    /// and kept, so nothing writes after this; a writer that holds on past <see cref="DisposeWait"/> keeps the connection,
+    /// left to the process's end.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_connection is { } connection && _turns.WaitAsync(first: true, CancellationToken.None).Wait(DisposeWait))
+        {
+            connection.Dispose();
+        }
+    }
 
     /// <remarks>On SQLite called only while holding the one turn, so one caller at a time uses (or opens) the connection.</remarks>
     private async ValueTask<ParleyDb> CreateDbContextAsync(IDbContextFactory<ParleyDb> pool, CancellationToken cancellationToken)

@@ -80,6 +80,40 @@ public sealed class WriteGateTests
     }
 
     [Fact]
+    public async Task Disposing_the_gate_waits_for_the_writer_in_a_transaction_on_its_connection()
+    {
+        var gate = SqliteGate();
+        var pass = await gate.EnterAsync(CancellationToken.None);
+        var db = await pass.CreateDbContextAsync(null!, CancellationToken.None);
+        var file = db.Database.GetDbConnection().ConnectionString;
+        await db.Database.ExecuteSqlRawAsync("CREATE TABLE t (x INTEGER)");
+        var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (1)");
+
+        // The host disposes the gate while a writer that outlived its stop is still in its transaction.
+        var disposing = Task.Run(gate.Dispose);
+        await Task.Delay(200);
+        Assert.False(disposing.IsCompleted, "The gate closed its connection under a writer.");
+
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (2)");
+        await transaction.CommitAsync();
+        await transaction.DisposeAsync();
+        await db.DisposeAsync();
+        pass.Dispose();
+        await disposing.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // The writer committed, and nothing enters after the gate is disposed.
+        await using var check = new Microsoft.Data.Sqlite.SqliteConnection(file);
+        await check.OpenAsync();
+        await using var count = check.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM t";
+        Assert.Equal(2L, await count.ExecuteScalarAsync());
+        var late = gate.EnterAsync(CancellationToken.None).AsTask();
+        await Task.WhenAny(late, Task.Delay(200));
+        Assert.False(late.IsCompleted, "A writer entered a disposed gate.");
+    }
+
+    [Fact]
     public void PostgreSQL_writers_default_to_twice_the_processors() =>
         Assert.Equal(2 * Environment.ProcessorCount, new DatabaseOptions { Provider = DatabaseProvider.Postgres }.PostgresWriterLimit());
 
