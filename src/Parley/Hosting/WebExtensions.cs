@@ -42,6 +42,10 @@ public static class WebExtensions
     private const string WidgetPath = "/api/widget";
     private const string WebhooksPath = "/webhooks";
 
+    // The keys ASP.NET Core's UseAuthentication and UseAuthorization leave on the builder they were called on.
+    private const string AuthenticationMiddlewareSet = "__AuthenticationMiddlewareSet";
+    private const string AuthorizationMiddlewareSet = "__AuthorizationMiddlewareSet";
+
     public static WebApplication UseParleyWeb(this WebApplication app)
     {
         app.UseParleyProxies();
@@ -64,6 +68,12 @@ public static class WebExtensions
             console.UseAuthorization();
             console.UseAntiforgery();
         });
+
+        // The branch's builder is a copy: without these marks on the app itself, WebApplication would add authentication and
+        // authorization again in front of everything, webhooks and widget included (and the console would run them twice).
+        IApplicationBuilder pipeline = app;
+        pipeline.Properties[AuthenticationMiddlewareSet] = true;
+        pipeline.Properties[AuthorizationMiddlewareSet] = true;
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         return app;
