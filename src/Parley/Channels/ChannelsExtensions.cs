@@ -52,9 +52,10 @@ public static class ChannelsExtensions
 
         // Signed webhooks are journaled, answered, then processed.
         services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section)
-            .Validate(o => o.Concurrency > 0 && o.MaxInFlight > 0 && o.MaxAttempts > 0 && o.Lease > o.SweepInterval * 2,
-                "Channels:Webhooks: Concurrency, MaxInFlight and MaxAttempts must be positive, and Lease more than twice SweepInterval.")
+            .Validate(o => o.Concurrency > 0 && o.MaxInFlight > 0 && o.MaxAttempts > 0 && o.Lease > o.SweepInterval * 2 && o.BurstShare is > 0 and <= 1,
+                "Channels:Webhooks: Concurrency, MaxInFlight and MaxAttempts must be positive, Lease more than twice SweepInterval, and BurstShare more than 0 and at most 1.")
             .ValidateOnStart();
+        services.AddSingleton<Webhooks.WebhookBurst>();
         services.AddSingleton<Webhooks.WebhookWork>();
         services.AddSingleton<Webhooks.WebhookJournal>();
         services.AddHostedService<Webhooks.WebhookSweeper>();

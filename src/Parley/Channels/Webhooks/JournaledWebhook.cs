@@ -55,6 +55,13 @@ public sealed class WebhookOptions
     /// </summary>
     public int MaxAttempts { get; set; } = 10;
 
+    /// <summary>
+    /// The share of the time processing keeps while webhooks arrive faster than they are processed and this node's CPU is
+    /// saturated (<see cref="WebhookBurst"/>): it then runs one webhook at a time, so that answering gets the CPU and the
+    /// journal absorbs the burst. 1 keeps processing at full speed always.
+    /// </summary>
+    public double BurstShare { get; set; } = 0.2;
+
     public TimeSpan FirstBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);

@@ -12,6 +12,10 @@ public static class PlatformText
 {
     public const int MaxLength = 20_000;
 
+    /// <summary>The control characters that are dropped (every one but line breaks and tabs).</summary>
+    private static readonly System.Buffers.SearchValues<char> Controls = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x10000).Select(c => (char)c).Where(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))]);
+
     public static string? Of(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) ? Read(value) : null;
 
@@ -71,6 +75,13 @@ public static class PlatformText
 
     public static string Clean(string text)
     {
+        var span = text.AsSpan();
+        if (text.Length <= MaxLength && span.IndexOfAnyInRange('\uD800', '\uDFFF') < 0 && span.IndexOfAny(Controls) < 0)
+        {
+            // Nearly every text: nothing to drop, so nothing to copy.
+            return text;
+        }
+
         var builder = new StringBuilder(Math.Min(text.Length, MaxLength));
         for (var i = 0; i < text.Length && builder.Length < MaxLength; i++)
         {

@@ -20,14 +20,17 @@ public sealed class WebhookJournal : IAsyncDisposable
     private readonly IDbContextFactory<ParleyDb> _dbs;
     private readonly WriteGate _gate;
     private readonly WebhookWork _work;
+    private readonly WebhookBurst _burst;
     private readonly IOptions<WebhookOptions> _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<WebhookJournal> _logger;
     private readonly BatchLoop<object> _loop;
 
     public WebhookJournal(
-        IDbContextFactory<ParleyDb> dbs, WriteGate gate, WebhookWork work, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookJournal> logger)
+        IDbContextFactory<ParleyDb> dbs, WriteGate gate, WebhookWork work, WebhookBurst burst, IOptions<WebhookOptions> options, TimeProvider clock,
+        ILogger<WebhookJournal> logger)
     {
+        _burst = burst;
         _dbs = dbs;
         _gate = gate;
         _work = work;
@@ -62,6 +65,7 @@ public sealed class WebhookJournal : IAsyncDisposable
         try
         {
             var leased = await WriteAsync(appends, outcomes);
+            _burst.Arrived(appends.Count);
             appends.ForEach(p => p.Stored.TrySetResult());
             outcomes.ForEach(o => _work.Recorded(o.Id));
             _work.Enqueue(leased);

@@ -7,13 +7,17 @@ namespace Parley.Channels.Webhooks;
 /// account) one after the other, in the order they were received. A webhook runs once it is first in line for every one
 /// of its keys, so a batch for ten customers waits for each of them and holds up nobody else.
 /// </summary>
-public sealed class WebhookWork(IEnumerable<IWebhookConsumer> consumers, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookWork> logger)
+public sealed class WebhookWork(
+    IEnumerable<IWebhookConsumer> consumers, IOptions<WebhookOptions> options, WebhookBurst burst, TimeProvider clock, ILogger<WebhookWork> logger)
     : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Queue<Item>> _lines = new(StringComparer.Ordinal);
     private readonly Dictionary<long, Item> _inFlight = [];
     private readonly SemaphoreSlim _slots = new(options.Value.Concurrency, options.Value.Concurrency);
+
+    // In a burst, one webhook at a time, and a pause after each (the lane is held through it).
+    private readonly SemaphoreSlim _burstLane = new(1, 1);
     private readonly Random _random = new();
     private TaskCompletionSource? _idle;
 
@@ -31,7 +35,11 @@ public sealed class WebhookWork(IEnumerable<IWebhookConsumer> consumers, IOption
         }
     }
 
-    public void Dispose() => _slots.Dispose();
+    public void Dispose()
+    {
+        _slots.Dispose();
+        _burstLane.Dispose();
+    }
 
     /// <summary>Takes leased webhooks in; ones already in flight here (a lease renewed late, then swept again) are skipped.</summary>
     public void Enqueue(IEnumerable<JournaledWebhook> webhooks)
@@ -98,6 +106,7 @@ public sealed class WebhookWork(IEnumerable<IWebhookConsumer> consumers, IOption
     private async Task RunAsync(Item item)
     {
         var outcome = await ProcessAsync(item.Webhook);
+        burst.Processed();
 
         // The next in line for each key may start now: this one's events are stored (or it was given up).
         var ready = new List<Item>();
@@ -133,6 +142,13 @@ public sealed class WebhookWork(IEnumerable<IWebhookConsumer> consumers, IOption
         for (var attempt = 1; ; attempt++)
         {
             await _slots.WaitAsync();
+            var inBurst = burst.IsOn;
+            if (inBurst)
+            {
+                await _burstLane.WaitAsync();
+            }
+
+            var started = clock.GetTimestamp();
             try
             {
                 if (consumer is null)
@@ -159,6 +175,11 @@ public sealed class WebhookWork(IEnumerable<IWebhookConsumer> consumers, IOption
             }
             finally
             {
+                if (inBurst)
+                {
+                    _ = ReleaseLaneAsync(burst.PauseAfter(clock.GetElapsedTime(started)));
+                }
+
                 _slots.Release();
             }
 
@@ -169,6 +190,18 @@ public sealed class WebhookWork(IEnumerable<IWebhookConsumer> consumers, IOption
             }
 
             await Task.Delay(delay, clock);
+        }
+    }
+
+    private async Task ReleaseLaneAsync(TimeSpan pause)
+    {
+        try
+        {
+            await Task.Delay(pause, clock);
+        }
+        finally
+        {
+            _burstLane.Release();
         }
     }
 
