@@ -36,6 +36,9 @@ public sealed class ParleyServer : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Password", "browser-test");
         builder.UseSetting("Demo:Flow", "false");
+
+        // The browser and the server share the CPU: a test's webhooks would count as a burst and their processing be paced.
+        builder.UseSetting("Channels:Webhooks:BurstShare", "1");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -60,7 +60,7 @@ public sealed class WebhookOptions
     /// saturated (<see cref="WebhookBurst"/>): it then runs one webhook at a time, so that answering gets the CPU and the
     /// journal absorbs the burst. 1 keeps processing at full speed always.
     /// </summary>
-    public double BurstShare { get; set; } = 0.2;
+    public double BurstShare { get; set; } = 0.1;
 
     public TimeSpan FirstBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
