@@ -65,18 +65,16 @@ public sealed class CpuMeter
             return null;
         }
 
-        long total = 0;
-        for (var i = 1; i < fields.Length && i <= 8; i++)
+        var ticks = new long[Math.Min(fields.Length - 1, 8)];
+        for (var i = 0; i < ticks.Length; i++)
         {
-            if (!long.TryParse(fields[i], System.Globalization.CultureInfo.InvariantCulture, out var ticks))
+            if (!long.TryParse(fields[i + 1], System.Globalization.CultureInfo.InvariantCulture, out ticks[i]))
             {
                 return null;
             }
-
-            total += ticks;
         }
 
-        var idle = long.Parse(fields[4], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[5], System.Globalization.CultureInfo.InvariantCulture);
-        return (total - idle, total);
+        var total = ticks.Sum();
+        return (total - ticks[3] - ticks[4], total);
     }
 }

@@ -12,9 +12,9 @@ public static class PlatformText
 {
     public const int MaxLength = 20_000;
 
-    /// <summary>The control characters that are dropped (every one but line breaks and tabs).</summary>
+    /// <summary>The control characters that are dropped: every one (all below U+00A0) but line breaks and tabs.</summary>
     private static readonly System.Buffers.SearchValues<char> Controls = System.Buffers.SearchValues.Create(
-        [.. Enumerable.Range(0, 0x10000).Select(c => (char)c).Where(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))]);
+        [.. Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))]);
 
     public static string? Of(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) ? Read(value) : null;

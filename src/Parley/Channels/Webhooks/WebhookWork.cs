@@ -195,13 +195,14 @@ public sealed class WebhookWork(
 
     private async Task ReleaseLaneAsync(TimeSpan pause)
     {
+        await Task.Delay(pause, clock);
         try
         {
-            await Task.Delay(pause, clock);
-        }
-        finally
-        {
             _burstLane.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The node stopped during the pause.
         }
     }
 

@@ -15,10 +15,11 @@ namespace Parley.Tests.Channels.Webhooks;
 public sealed class WebhookBurstTests
 {
     [Fact]
-    public async Task A_burst_is_webhooks_arriving_faster_than_they_are_processed_while_the_cpu_is_saturated()
+    public void A_burst_is_webhooks_arriving_faster_than_they_are_processed_while_the_cpu_is_saturated()
     {
         var busy = 0.95;
-        var burst = new WebhookBurst(Options(0.2), TimeProvider.System, () => busy);
+        var windows = new Windows();
+        var burst = new WebhookBurst(Options(0.2), windows, () => busy);
 
         // More processed than arrived: keeping up, however busy the CPU.
         burst.Arrived(3);
@@ -27,13 +28,13 @@ public sealed class WebhookBurstTests
             burst.Processed();
         }
 
-        await NextWindowAsync();
+        windows.Next();
         Assert.False(burst.IsOn);
 
         // More arrived than processed, on a saturated CPU.
         burst.Arrived(10);
         burst.Processed();
-        await NextWindowAsync();
+        windows.Next();
         Assert.True(burst.IsOn);
 
         // Judged once per window: what happens within one does not change it before the window ends.
@@ -42,16 +43,17 @@ public sealed class WebhookBurstTests
 
         // Falling behind on an idle CPU is not a burst (a slow database, say): slowing processing down would not help.
         burst.Arrived(10);
-        await NextWindowAsync();
+        windows.Next();
         Assert.False(burst.IsOn);
     }
 
     [Fact]
-    public async Task A_share_of_one_turns_bursts_off_and_a_share_sets_the_pause_after_each_webhook()
+    public void A_share_of_one_turns_bursts_off_and_a_share_sets_the_pause_after_each_webhook()
     {
-        var off = new WebhookBurst(Options(1), TimeProvider.System, () => 1);
+        var windows = new Windows();
+        var off = new WebhookBurst(Options(1), windows, () => 1);
         off.Arrived(100);
-        await NextWindowAsync();
+        windows.Next();
         Assert.False(off.IsOn);
 
         var fifth = new WebhookBurst(Options(0.2), TimeProvider.System, () => 1);
@@ -65,11 +67,12 @@ public sealed class WebhookBurstTests
     [InlineData(true)]
     public async Task In_a_burst_processing_runs_one_webhook_at_a_time_with_a_pause_after_each(bool inBurst)
     {
-        var consumer = new TimedConsumer(TimeSpan.FromMilliseconds(60));
-        var burst = new WebhookBurst(Options(0.5), TimeProvider.System, () => inBurst ? 1 : 0);
+        var consumer = new TimedConsumer(TimeSpan.FromMilliseconds(60), together: 3);
+        var windows = new Windows();
+        var burst = new WebhookBurst(Options(0.5), windows, () => inBurst ? 1 : 0);
         using var work = new WebhookWork([consumer], Options(0.5), burst, TimeProvider.System, NullLogger<WebhookWork>.Instance);
         burst.Arrived(100);
-        await NextWindowAsync();
+        windows.Next();
         Assert.Equal(inBurst, burst.IsOn);
 
         // Three customers: nothing orders them, so outside a burst they are processed at once.
@@ -102,14 +105,27 @@ public sealed class WebhookBurstTests
         Assert.InRange(new CpuMeter().BusySinceLast(), 0, 1);
     }
 
-    private static Task NextWindowAsync() => Task.Delay(WebhookBurst.Window + TimeSpan.FromMilliseconds(20));
+    /// <summary>The burst's windows, moved on by the test alone (a loaded machine cannot end one early).</summary>
+    private sealed class Windows : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Next() => Interlocked.Add(ref _ticks, WebhookBurst.Window.Ticks);
+    }
 
     private static IOptions<WebhookOptions> Options(double share) => Microsoft.Extensions.Options.Options.Create(new WebhookOptions { BurstShare = share });
 
     private static JournaledWebhook Webhook(long id, string key) => new(id, ChannelKind.Messenger, ["page"], [key], []);
 
-    /// <summary>Takes a set time per webhook, and records when each started and how many ran at once.</summary>
-    private sealed class TimedConsumer(TimeSpan takes) : IWebhookConsumer
+    /// <summary>
+    /// Takes a set time per webhook, or less once <paramref name="together"/> have started (so that a slow machine cannot
+    /// make them miss each other), and records when each started and how many ran at once.
+    /// </summary>
+    private sealed class TimedConsumer(TimeSpan takes, int together) : IWebhookConsumer
     {
         private readonly Lock _lock = new();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -152,7 +168,7 @@ public sealed class WebhookBurstTests
                 Release();
             }
 
-            await Task.Delay(takes, ct);
+            await Task.WhenAny(AllStarted(together), Task.Delay(takes, ct));
             lock (_lock)
             {
                 _running--;
