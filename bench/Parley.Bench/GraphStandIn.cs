@@ -27,6 +27,7 @@ internal sealed class GraphStandIn : IAsyncDisposable
     private TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _next;
     private int _profiles;
+    private int _requests;
 
     private GraphStandIn(WebApplication app)
     {
@@ -44,10 +45,17 @@ internal sealed class GraphStandIn : IAsyncDisposable
 
     public int ProfileCount => Volatile.Read(ref _profiles);
 
+    /// <summary>Send requests answered since the last <see cref="ClearSends"/> (a batch counts one).</summary>
+    public int RequestCount => Volatile.Read(ref _requests);
+
     /// <summary>The sends so far, in arrival order.</summary>
     public List<SendCall> Sends() => [.. _sends.OrderBy(s => s.ArrivedAt)];
 
-    public void ClearSends() => _sends.Clear();
+    public void ClearSends()
+    {
+        _sends.Clear();
+        Volatile.Write(ref _requests, 0);
+    }
 
     /// <summary>Holds every answer until <see cref="Open"/>: the dispatcher's first calls wait while the bench writes its messages.</summary>
     public void Hold() => _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -69,6 +77,7 @@ internal sealed class GraphStandIn : IAsyncDisposable
         var standIn = new GraphStandIn(app);
         app.MapPost($"/{Version}/{{page}}/messages", (string page, HttpRequest request) => standIn.SendAsync(page, request));
         app.MapGet($"/{Version}/{{psid}}", (string psid) => standIn.Profile(psid));
+        app.MapPost($"/{Version}/", (HttpRequest request) => standIn.BatchAsync(request));
         await app.StartAsync();
         var address = new Uri(app.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         standIn.BaseUrl = new Uri(address, $"/{Version}");
@@ -79,9 +88,47 @@ internal sealed class GraphStandIn : IAsyncDisposable
     {
         var arrived = Stopwatch.GetTimestamp();
         using var json = await JsonDocument.ParseAsync(request.Body);
-        var recipient = json.RootElement.GetProperty("recipient").GetProperty("id").GetString() ?? string.Empty;
-        var text = json.RootElement.GetProperty("message").TryGetProperty("text", out var t) ? t.GetString() ?? string.Empty : string.Empty;
+        var recipient = Record(arrived, page, json.RootElement.GetProperty("recipient"), json.RootElement.GetProperty("message"));
+        await AnswerAfterLatencyAsync();
+        return Results.Json(new { recipient_id = recipient, message_id = $"m_standin_{Interlocked.Increment(ref _next)}" });
+    }
+
+    /// <summary>
+    /// Graph's batch: <c>POST /v23.0/</c> with a form field <c>batch</c>, a list of <c>{method, relative_url, name,
+    /// depends_on, body}</c> whose bodies are forms. Each messages call is recorded as a send, at the request's arrival and
+    /// in the batch's order; the answer is the list of <c>{code, body}</c> after the same latency as one send.
+    /// </summary>
+    private async Task<IResult> BatchAsync(HttpRequest request)
+    {
+        var arrived = Stopwatch.GetTimestamp();
+        var form = await request.ReadFormAsync();
+        using var batch = JsonDocument.Parse(form["batch"].ToString());
+        var answers = new List<object>();
+        foreach (var call in batch.RootElement.EnumerateArray())
+        {
+            var page = call.GetProperty("relative_url").GetString()!.Split('/')[0];
+            var body = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(call.GetProperty("body").GetString());
+            using var to = JsonDocument.Parse(body["recipient"].ToString());
+            using var message = JsonDocument.Parse(body["message"].ToString());
+            var recipient = Record(arrived, page, to.RootElement, message.RootElement);
+            answers.Add(new { code = 200, body = JsonSerializer.Serialize(new { recipient_id = recipient, message_id = $"m_standin_{Interlocked.Increment(ref _next)}" }) });
+        }
+
+        await AnswerAfterLatencyAsync();
+        return Results.Json(answers);
+    }
+
+    private string Record(long arrived, string page, JsonElement to, JsonElement message)
+    {
+        var recipient = to.GetProperty("id").GetString() ?? string.Empty;
+        var text = message.TryGetProperty("text", out var t) ? t.GetString() ?? string.Empty : string.Empty;
         _sends.Enqueue(new SendCall(arrived, page, recipient, text));
+        return recipient;
+    }
+
+    private async Task AnswerAfterLatencyAsync()
+    {
+        Interlocked.Increment(ref _requests);
         var open = _open.Task;
         if (!open.IsCompleted)
         {
@@ -92,8 +139,6 @@ internal sealed class GraphStandIn : IAsyncDisposable
         {
             await Task.Delay(Latency);
         }
-
-        return Results.Json(new { recipient_id = recipient, message_id = $"m_standin_{Interlocked.Increment(ref _next)}" });
     }
 
     private IResult Profile(string psid)

@@ -33,6 +33,9 @@ internal sealed record OutboundResult(
     /// <summary>The same-run baseline: sequential loops straight to the stand-in, nothing of Parley in the way.</summary>
     public OutboundBaselineRun? Baseline { get; init; }
 
+    /// <summary>The HTTP requests the stand-in answered in the outbound round (a Graph batch is one, whatever it carries).</summary>
+    public int Requests { get; init; }
+
     /// <summary>The process's thread-pool minimum while Parley ran in it (the host's own, when its runtime config sets one).</summary>
     public int MinThreads { get; init; }
 
@@ -83,19 +86,21 @@ internal sealed record OutboundResult(
 
     public IEnumerable<string> Report(SocialOptions options)
     {
-        var bound = options.Conversations * 1000.0 / options.LatencyMs;
+        var sendBatch = options.SendBatch ?? new Parley.Channels.MetaOptions().SendBatch;
+        var bound = options.Conversations * sendBatch * 1000.0 / options.LatencyMs;
         var configured = options.Connections * options.Rate;
         var worst = Connections.Count == 0 ? double.NaN : Connections.Max(c => Math.Abs(c.Rate - options.Rate) / options.Rate);
         var perConversation = options.PerConversation?.ToString(CultureInfo.InvariantCulture) ?? $"{new DeliveryOptions().PerConversation} (default)";
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"Outbound: {options.Conversations} conversations on {options.Connections} Messenger connections at {options.Rate}/s each, Send API stand-in answering in {options.LatencyMs} ms, Channels:Delivery:PerConversation {perConversation}, LeaseSpacing {(options.LeaseSpacingMs is { } ms ? $"{ms} ms" : "default")}; Parley on {options.Database}, in the generator's process (thread-pool minimum {MinThreads}).");
+            $"Outbound: {options.Conversations} conversations on {options.Connections} Messenger connections at {options.Rate}/s each, Send API stand-in answering in {options.LatencyMs} ms, Channels:Delivery:PerConversation {perConversation}, Channels:Meta:SendBatch {sendBatch}, LeaseSpacing {(options.LeaseSpacingMs is { } ms ? $"{ms} ms" : "default")}; Parley on {options.Database}, in the generator's process (thread-pool minimum {MinThreads}).");
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"Bounds: sequential sends per conversation → {bound:F0} msg/s; connections' configured rates → {configured:F0} msg/s.");
+            $"Bounds: sequential calls per conversation, each of up to {sendBatch} messages → {bound:F0} msg/s; connections' configured rates → {configured:F0} msg/s.");
         yield return "";
         yield return "| figure | value |";
         yield return "| --- | ---: |";
         yield return string.Create(CultureInfo.InvariantCulture, $"| messages written / seen by the stand-in / marked sent in the database | {Expected} / {Seen} / {SentInDatabase} |");
         yield return string.Create(CultureInfo.InvariantCulture, $"| whole run, from letting the answers go to the last arrival | {WholeRate:F0} msg/s over {WholeSeconds:F1} s |");
+        yield return string.Create(CultureInfo.InvariantCulture, $"| HTTP requests for them (a Graph batch counts one) | {Requests} ({(Requests == 0 ? 0 : (double)Seen / Requests):F2} messages each) |");
         if (Baseline is { } baseline)
         {
             yield return string.Create(CultureInfo.InvariantCulture,

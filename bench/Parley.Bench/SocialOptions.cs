@@ -12,7 +12,7 @@ internal sealed record SocialOptions
 {
     public const string Usage =
         "usage: Parley.Bench --social [inbound|outbound|all|viral] [--duration 20] [--warmup 3] [--senders 64] [--customers 2000] [--batches 1,10]\n"
-        + "       [--conversations 100] [--connections 10] [--rate 200] [--latency 50] [--send-warmup 10] [--per-conversation N] [--lease-spacing ms] [--parley path/to/Parley.dll] [--postgres \"Host=…\"]";
+        + "       [--conversations 100] [--connections 10] [--rate 200] [--latency 50] [--send-warmup 10] [--per-conversation N] [--send-batch N] [--lease-spacing ms] [--parley path/to/Parley.dll] [--postgres \"Host=…\"]";
 
     public bool Inbound { get; init; } = true;
 
@@ -53,6 +53,9 @@ internal sealed record SocialOptions
 
     /// <summary>Channels:Delivery:PerConversation for the outbound phase; Parley's default when null.</summary>
     public int? PerConversation { get; init; }
+
+    /// <summary>Channels:Meta:SendBatch for the outbound phase (1: a request per message); Parley's default when null.</summary>
+    public int? SendBatch { get; init; }
 
     /// <summary>Channels:Delivery:LeaseSpacing in ms for the outbound phase (0: lease on every wake-up); Parley's default when null.</summary>
     public int? LeaseSpacingMs { get; init; }
@@ -99,6 +102,7 @@ internal sealed record SocialOptions
                 "--rate" => options with { Rate = Positive(value, args[i]) },
                 "--latency" => options with { LatencyMs = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--per-conversation" => options with { PerConversation = Positive(value, args[i]) },
+                "--send-batch" => options with { SendBatch = Positive(value, args[i]) },
                 "--lease-spacing" => options with { LeaseSpacingMs = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--parley" => options with { ParleyDll = value },
                 "--postgres" => options with { Postgres = value },

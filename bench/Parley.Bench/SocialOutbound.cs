@@ -29,6 +29,11 @@ internal static class SocialOutbound
             settings["Channels:Delivery:PerConversation"] = per.ToString(CultureInfo.InvariantCulture);
         }
 
+        if (options.SendBatch is { } batch)
+        {
+            settings["Channels:Meta:SendBatch"] = batch.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (options.LeaseSpacingMs is { } spacing)
         {
             settings["Channels:Delivery:LeaseSpacing"] = TimeSpan.FromMilliseconds(spacing).ToString("c", CultureInfo.InvariantCulture);
@@ -77,7 +82,7 @@ internal static class SocialOutbound
         var sentInDb = await parley.DbAsync(db => db.Messages.CountAsync(m => conversations.Contains(m.ConversationId)
             && m.AuthorKind == AuthorKind.Advisor && m.DeliveryStatus == DeliveryStatus.Sent)) - (conversations.Count * warmup);
         return OutboundResult.From(options, graph.Sends(), opened, pages.Keys.ToHashSet(), conversations.Count, perConversation, sentInDb, generator, others)
-            with { Baseline = baseline, MinThreads = minThreads };
+            with { Baseline = baseline, MinThreads = minThreads, Requests = graph.RequestCount };
     }
 
     /// <summary>The connections (page id → inbox id), and a customer's first message on each conversation.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Parley.Channels.Delivery;
+using Parley.Channels.Meta;
 using Parley.Data;
 
 namespace Parley.Channels;
@@ -35,7 +36,9 @@ public static class ChannelsExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PostDetails>());
         services.AddSingleton<IPrivateReplies, Meta.GraphPrivateReplies>();
         services.AddSingleton<Webhooks.IWebhookConsumer, Meta.MetaWebhookConsumer>();
-        services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
+        services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section)
+            .Validate(o => o.SendBatch is >= 1 and <= MetaGraphClient.MaxBatch, $"Channels:Meta:SendBatch must be from 1 to {MetaGraphClient.MaxBatch}.")
+            .ValidateOnStart();
         services.AddOptions<XOptions>().BindConfiguration(XOptions.Section);
         services.AddHostedService<DeclaredConnections>();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)

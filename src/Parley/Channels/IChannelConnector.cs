@@ -90,6 +90,19 @@ public interface IChannelConnector
     OptionsPreview PreviewOptions(string text, IReadOnlyList<MessageOption> options) => new("List picker", []);
 }
 
+/// <summary>A connector that can send several messages of one conversation in one call, in order.</summary>
+public interface IChainedSends
+{
+    /// <summary>How many of a conversation's messages may go in one call (1: each alone).</summary>
+    int ChainLimit { get; }
+
+    /// <summary>
+    /// Sends the messages in order, one after the other on the platform's side. The results come in the same order: null for
+    /// a message the platform did not run (after one that did not go), to be sent again without counting an attempt.
+    /// </summary>
+    Task<IReadOnlyList<SendResult?>> SendChainAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken);
+}
+
 public enum SignalKind
 {
     Typing,

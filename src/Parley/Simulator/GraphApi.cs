@@ -13,15 +13,16 @@ namespace Parley.Simulator;
 /// </summary>
 public static class GraphApi
 {
-    private static readonly ChannelKind[] MetaNetworks = [ChannelKind.Messenger, ChannelKind.Instagram, ChannelKind.WhatsApp];
+    public static readonly ChannelKind[] MetaNetworks = [ChannelKind.Messenger, ChannelKind.Instagram, ChannelKind.WhatsApp];
 
     public static RouteGroupBuilder MapGraphApi(this RouteGroupBuilder simulator)
     {
         var graph = simulator.MapGroup("/graph/{version}");
         graph.MapPost("/{id}/messages", SendAsync);
+        graph.MapPost("/", GraphBatch.RunAsync);
         graph.MapGet("/{id}", ObjectAsync);
         graph.MapFallback("/{**rest}", (HttpRequest request, SimulatorState state) =>
-            Reply(state, request, null, string.Empty, ApiAnswer.GraphParameter($"Unsupported {request.Method} request: the simulator answers POST /{{id}}/messages, GET /{{user id}}, and on posts and comments POST /{{id}}/comments, /{{id}}/replies, /{{id}}/likes, POST and DELETE /{{id}}.")));
+            Reply(state, request, null, string.Empty, ApiAnswer.GraphParameter($"Unsupported {request.Method} request: the simulator answers POST /{{id}}/messages (alone or in a batch, POST / with batch), GET /{{user id}}, and on posts and comments POST /{{id}}/comments, /{{id}}/replies, /{{id}}/likes, POST and DELETE /{{id}}.")));
         return simulator;
     }
 
@@ -30,39 +31,9 @@ public static class GraphApi
         PrivateReplies privateReplies, CancellationToken ct)
     {
         var (raw, json) = await ReadAsync(request, ct);
-        var token = Token(request, queryAllowed: true);
-        ConnectionCredentials? connection = null;
-        if (id == "me")
-        {
-            // /me is the page (or Instagram account) the token belongs to.
-            foreach (var network in MetaNetworks[..2])
-            {
-                connection ??= (await directory.AllAsync(network, ct)).FirstOrDefault(c => WebhookSignature.SameToken(c.AccessToken, token));
-            }
-        }
-        else
-        {
-            foreach (var network in MetaNetworks)
-            {
-                connection ??= await directory.FindAsync(network, id, ct);
-            }
-        }
-
-        if (connection is null && id != "me")
-        {
-            return Reply(state, request, null, raw, ApiAnswer.GraphParameter($"Unsupported post request. Object with ID '{id}' does not exist or does not support this operation."));
-        }
-
-        if (connection is null || !WebhookSignature.SameToken(connection.AccessToken, token))
-        {
-            return Reply(state, request, connection?.Kind, raw, InvalidToken());
-        }
-
-        var answer = json is not { } body ? ApiAnswer.GraphParameter("The body is not a JSON object.")
-            : connection.Kind == ChannelKind.WhatsApp ? whatsApp.Send(connection, body)
-            : PrivateReplies.Asks(body) ? privateReplies.Send(connection, body)
-            : messenger.Send(connection, body);
-        return Reply(state, request, connection.Kind, raw, answer);
+        var sends = new GraphSends(directory, messenger, whatsApp, privateReplies);
+        var (network, answer) = await sends.SendAsync(id, Token(request, queryAllowed: true), json, ct);
+        return Reply(state, request, network, raw, answer);
     }
 
     /// <summary>GET /{id}: a post of the page or account (<see cref="GraphPublicApi.PostAsync"/>), a Messenger customer's profile (first_name, last_name, profile_pic), an Instagram one's (name, username, profile_pic), or the page.</summary>

@@ -52,6 +52,42 @@ public sealed class PlatformStandIn : IAsyncDisposable
     /// <summary>The calls to paths ending with <paramref name="suffix"/> (for example "/messages").</summary>
     public IReadOnlyList<RecordedRequest> To(string suffix) => Requests.Where(r => r.Path.EndsWith(suffix, StringComparison.Ordinal)).ToList();
 
+    /// <summary>The calls of each Graph batch request (name, and the one it depends on), in arrival order; the calls it ran are in <see cref="Requests"/>.</summary>
+    public ConcurrentQueue<IReadOnlyList<(string? Name, string? DependsOn)>> Batches { get; } = new();
+
+    /// <summary>A platform that runs a batch's calls even after one failed (Graph does not): nothing must go twice then.</summary>
+    public bool IgnoresDependencies { get; set; }
+
+    /// <summary>
+    /// A Graph batch: each call recorded and answered as if it came alone, in order; one that depends on a call that did not
+    /// succeed is not run (answered null), as Graph does.
+    /// </summary>
+    private StandInResponse RunBatch(List<(string? Name, string? DependsOn, RecordedRequest Request)> calls)
+    {
+        Batches.Enqueue(calls.Select(c => (c.Name, c.DependsOn)).ToList());
+        var succeeded = new HashSet<string>();
+        var answers = new List<object?>();
+        foreach (var (name, dependsOn, request) in calls)
+        {
+            if (dependsOn is not null && !succeeded.Contains(dependsOn) && !IgnoresDependencies)
+            {
+                answers.Add(null);
+                continue;
+            }
+
+            Requests.Enqueue(request);
+            var answer = Respond(request) ?? new StandInResponse(200, "{}");
+            if (answer.Status is >= 200 and < 300 && name is not null)
+            {
+                succeeded.Add(name);
+            }
+
+            answers.Add(new { code = answer.Status, body = answer.Json });
+        }
+
+        return StandInResponse.Ok(answers);
+    }
+
     public static async Task<PlatformStandIn> StartAsync(string pathBase = "")
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -69,13 +105,18 @@ public sealed class PlatformStandIn : IAsyncDisposable
             {
                 Bytes = bytes,
             };
-            standIn!.Requests.Enqueue(request);
-            if (standIn.Latency > TimeSpan.Zero)
+            var batch = GraphBatch.Calls(request, pathBase);
+            if (batch is null)
+            {
+                standIn!.Requests.Enqueue(request);
+            }
+
+            if (standIn!.Latency > TimeSpan.Zero)
             {
                 await Task.Delay(standIn.Latency);
             }
 
-            var response = standIn.Respond(request) ?? new StandInResponse(200, "{}");
+            var response = batch is not null ? standIn.RunBatch(batch) : standIn.Respond(request) ?? new StandInResponse(200, "{}");
             context.Response.StatusCode = response.Status;
             foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
             {
@@ -95,5 +136,43 @@ public sealed class PlatformStandIn : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Graph's batch request (<c>POST /</c> with a form field <c>batch</c>) read as the calls it carries.</summary>
+internal static class GraphBatch
+{
+    public static List<(string? Name, string? DependsOn, RecordedRequest Request)>? Calls(RecordedRequest envelope, string pathBase)
+    {
+        if (envelope.Method != "POST" || envelope.Path.TrimEnd('/') != pathBase.TrimEnd('/')
+            || !envelope.Headers.TryGetValue("Content-Type", out var type) || !type.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(envelope.Body);
+        if (!form.TryGetValue("batch", out var batch))
+        {
+            return null;
+        }
+
+        var calls = new List<(string?, string?, RecordedRequest)>();
+        foreach (var call in JsonDocument.Parse(batch.ToString()).RootElement.EnumerateArray())
+        {
+            var body = new Dictionary<string, JsonElement>();
+            foreach (var (key, value) in Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(call.GetProperty("body").GetString()))
+            {
+                var text = value.ToString();
+                body[key] = text.StartsWith('{') || text.StartsWith('[') ? JsonDocument.Parse(text).RootElement.Clone() : JsonSerializer.SerializeToElement(text);
+            }
+
+            var path = $"{pathBase.TrimEnd('/')}/{call.GetProperty("relative_url").GetString()}";
+            calls.Add((
+                call.TryGetProperty("name", out var name) ? name.GetString() : null,
+                call.TryGetProperty("depends_on", out var parent) ? parent.GetString() : null,
+                new RecordedRequest(call.GetProperty("method").GetString()!, path, string.Empty, envelope.Headers, JsonSerializer.Serialize(body))));
+        }
+
+        return calls;
     }
 }

@@ -47,6 +47,55 @@ public sealed class SimulatedApiTests
     }
 
     [Fact]
+    public async Task A_graph_batch_runs_its_sends_in_order_and_a_call_after_a_refused_one_is_not_run()
+    {
+        await using var app = new ParleyApplication();
+        var (client, sim) = Clients(app);
+        var token = (await SimulatorClient.ConnectionAsync(app, ChannelKind.Messenger)).AccessToken!;
+        var psid = await sim.NewCustomerAsync("messenger");
+        string Send(string text, bool typed = true) =>
+            $"recipient={Uri.EscapeDataString($"{{\"id\":\"{psid}\"}}")}{(typed ? "&messaging_type=RESPONSE" : "")}&message={Uri.EscapeDataString($"{{\"text\":\"{text}\"}}")}";
+        object[] Chain(params string[] bodies) => [.. bodies.Select((body, i) => i == 0
+            ? (object)new { method = "POST", relative_url = $"{Page}/messages", name = $"c{i}", body }
+            : new { method = "POST", relative_url = $"{Page}/messages", name = $"c{i}", depends_on = $"c{i - 1}", body })];
+
+        var whole = await BatchAsync(client, token, Chain(Send("First"), Send("Second"), Send("Third")));
+        Assert.All(whole, a => Assert.Equal(200, a.GetProperty("code").GetInt32()));
+        Assert.Equal(["First", "Second", "Third"], (await sim.BrandMessagesAsync("messenger", psid)).Select(m => m.GetProperty("text").GetString()));
+        var ids = whole.Select(a => JsonDocument.Parse(a.GetProperty("body").GetString()!).RootElement.GetProperty("message_id").GetString()).ToList();
+        Assert.Equal(3, ids.Distinct().Count());
+
+        var broken = await BatchAsync(client, token, Chain(Send("Fourth"), Send("Untyped", typed: false), Send("Never")));
+        Assert.Equal(200, broken[0].GetProperty("code").GetInt32());
+        Assert.Equal(100, JsonDocument.Parse(broken[1].GetProperty("body").GetString()!).RootElement.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal(JsonValueKind.Null, broken[2].ValueKind);
+        Assert.Equal(["First", "Second", "Third", "Fourth"], (await sim.BrandMessagesAsync("messenger", psid)).Select(m => m.GetProperty("text").GetString()));
+
+        using var wrongToken = new HttpRequestMessage(HttpMethod.Post, "/simulator/graph/v23.0/")
+        {
+            Content = new FormUrlEncodedContent([new("batch", JsonSerializer.Serialize(Chain(Send("Stolen"))))]),
+        };
+        wrongToken.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-the-token");
+        var refused = JsonSerializer.Deserialize<JsonElement[]>(await (await client.SendAsync(wrongToken)).Content.ReadAsStringAsync())!;
+        Assert.Equal(401, refused[0].GetProperty("code").GetInt32());
+        var noBatch = await client.PostAsync("/simulator/graph/v23.0/", new FormUrlEncodedContent([new("include_headers", "false")]));
+        Assert.Equal(100, (await GraphErrorAsync(noBatch, HttpStatusCode.BadRequest)).GetProperty("code").GetInt32());
+        Assert.Equal(4, (await sim.BrandMessagesAsync("messenger", psid)).Count);
+    }
+
+    private static async Task<JsonElement[]> BatchAsync(HttpClient client, string token, object[] calls)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/simulator/graph/v23.0/")
+        {
+            Content = new FormUrlEncodedContent([new("batch", JsonSerializer.Serialize(calls)), new("include_headers", "false")]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await client.SendAsync(request);
+        await Expect.StatusAsync(response, HttpStatusCode.OK);
+        return JsonSerializer.Deserialize<JsonElement[]>(await response.Content.ReadAsStringAsync())!;
+    }
+
+    [Fact]
     public async Task A_wrong_token_or_a_malformed_send_is_refused_in_Graph_error_format_and_not_shown()
     {
         await using var app = new ParleyApplication();

@@ -6,6 +6,12 @@ public sealed class MetaOptions
     public const string Section = "Channels:Meta";
 
     public Uri GraphApiUrl { get; set; } = new("https://graph.facebook.com/v23.0");
+
+    /// <summary>
+    /// How many of a Messenger or Instagram conversation's pending messages go in one Graph batch request, run in order
+    /// (1: each in its own request; at most 50, Graph's limit). Each counts against the connection's rate as one call.
+    /// </summary>
+    public int SendBatch { get; set; } = 10;
 }
 
 /// <summary>The X API (section Channels:X).</summary>

@@ -40,16 +40,18 @@ public sealed partial class OutboundDispatcher
         }
     }
 
-    /// <summary>Sends one lease's messages in order; returns the next lease of the conversation, or null when the run ends.</summary>
+    /// <summary>
+    /// Sends one lease's messages in order, one at a time or several per call where the connector chains them; returns the
+    /// next lease of the conversation, or null when the run ends.
+    /// </summary>
     private async Task<Batch?> SendInOrderAsync(Batch batch, CancellationToken cancellationToken)
     {
         var (deliveries, leaseUntil, context) = batch;
         Task<Batch?>? next = null;
         try
         {
-            for (var i = 0; i < deliveries.Count; i++)
+            for (var i = 0; i < deliveries.Count;)
             {
-                var delivery = deliveries[i];
                 var remaining = leaseUntil - clock.GetUtcNow().UtcDateTime;
                 if (cancellationToken.IsCancellationRequested || remaining < options.Value.SendTimeout)
                 {
@@ -57,56 +59,78 @@ public sealed partial class OutboundDispatcher
                     return null;
                 }
 
-                // The next lease is taken halfway through this one, while this node holds the last message of it: the
-                // conversation is never free in between for another node to start on, and the next lease is ready when the
+                // The next lease is taken once this call reaches halfway through this one, while this node holds the last message of
+                // it: the conversation is never free in between for another node to start on, and the next lease is ready when the
                 // last message is answered (runs started together reach their ends together, and queue for the database).
-                if (next is null && i >= deliveries.Count / 2 && _inFlight.Count < options.Value.MaxConversations)
+                var size = ChainSize(context, deliveries.Count - i);
+                if (next is null && i + size - 1 >= deliveries.Count / 2 && _inFlight.Count < options.Value.MaxConversations)
                 {
                     next = ContinueAsync(deliveries[^1], cancellationToken);
                 }
 
-                var result = await SendOneAsync(context, delivery, cancellationToken);
-                var last = i == deliveries.Count - 1;
-
-                // Settling the last message gives up the hold the next lease is conditioned on: it waits for that lease.
-                var following = last && next is not null ? await next : null;
-                switch (result.Outcome)
+                var group = deliveries.GetRange(i, size);
+                var results = await SendAsync(context, group, cancellationToken);
+                var settled = 0;
+                for (; settled < size; settled++)
                 {
-                    case SendOutcome.Sent:
-                        settler.Settle(Node, new Settlement(delivery.Id, delivery.MessageId, context.AccountId, delivery.ConversationId, SettlementKind.Sent, result.ProviderMessageId));
+                    var delivery = group[settled];
+                    var result = results[settled];
+                    if (result is null && settled > 0)
+                    {
+                        // Not run by the platform (one before it did not go): it is sent again, from here, as the next call.
                         break;
-                    case SendOutcome.Failed:
-                        logger.LogWarning("Message {MessageId} failed: {Error}", delivery.MessageId, result.Error);
-                        settler.Settle(Node, new Settlement(delivery.Id, delivery.MessageId, context.AccountId, delivery.ConversationId, SettlementKind.Failed, Error: result.Error));
-                        break;
-                    default:
-                        if (delivery.Attempts + 1 >= options.Value.MaxAttempts)
-                        {
-                            var error = $"Gave up after {delivery.Attempts + 1} attempts: {result.Error}";
-                            settler.Settle(Node, new Settlement(delivery.Id, delivery.MessageId, context.AccountId, delivery.ConversationId, SettlementKind.Failed, Error: error));
+                    }
+
+                    result ??= SendResult.Retry("The platform did not run this message.");
+                    var last = i + settled == deliveries.Count - 1;
+
+                    // Settling the last message gives up the hold the next lease is conditioned on: it waits for that lease.
+                    var following = last && next is not null ? await next : null;
+                    switch (result.Outcome)
+                    {
+                        case SendOutcome.Sent:
+                            settler.Settle(Node, Sent(context, delivery, result));
                             break;
-                        }
+                        case SendOutcome.Failed:
+                            logger.LogWarning("Message {MessageId} failed: {Error}", delivery.MessageId, result.Error);
+                            settler.Settle(Node, new Settlement(delivery.Id, delivery.MessageId, context.AccountId, delivery.ConversationId, SettlementKind.Failed, Error: result.Error));
+                            break;
+                        default:
+                            if (delivery.Attempts + 1 >= options.Value.MaxAttempts)
+                            {
+                                var error = $"Gave up after {delivery.Attempts + 1} attempts: {result.Error}";
+                                settler.Settle(Node, new Settlement(delivery.Id, delivery.MessageId, context.AccountId, delivery.ConversationId, SettlementKind.Failed, Error: error));
+                                break;
+                            }
 
-                        var wait = options.Value.Backoff(delivery.Attempts, result.RetryAfter, _random);
-                        var at = clock.GetUtcNow().UtcDateTime + wait;
-                        if (result.ConnectionPaused)
-                        {
-                            throttle.Pause(context.Inbox?.Id ?? delivery.InboxId, at);
-                        }
+                            var wait = options.Value.Backoff(delivery.Attempts, result.RetryAfter, _random);
+                            var at = clock.GetUtcNow().UtcDateTime + wait;
+                            if (result.ConnectionPaused)
+                            {
+                                throttle.Pause(context.Inbox?.Id ?? delivery.InboxId, at);
+                            }
 
-                        logger.LogInformation("Message {MessageId} will be retried in {Wait}: {Error}", delivery.MessageId, wait, result.Error);
-                        var retry = new Settlement(delivery.Id, delivery.MessageId, context.AccountId, delivery.ConversationId, SettlementKind.Retry, Error: result.Error, NextAttemptAt: at);
+                            logger.LogInformation("Message {MessageId} will be retried in {Wait}: {Error}", delivery.MessageId, wait, result.Error);
+                            var retry = new Settlement(delivery.Id, delivery.MessageId, context.AccountId, delivery.ConversationId, SettlementKind.Retry, Error: result.Error, NextAttemptAt: at);
 
-                        // With the rest of the lease, and the next one, given back in the same write: the conversation is never seen half held.
-                        var rest = deliveries.Skip(i + 1).Concat(following?.Deliveries ?? (last ? [] : await TakenAsync(next)));
-                        settler.Settle(Node, [retry, .. Releases(context.AccountId, rest)]);
-                        return null;
+                            // A later message of the same call that went anyway is kept as sent, never sent twice.
+                            var after = Enumerable.Range(settled + 1, size - settled - 1).ToList();
+                            var wentAnyway = after.Where(k => results[k]?.Outcome == SendOutcome.Sent).Select(k => Sent(context, group[k], results[k]!));
+                            var notRun = after.Where(k => results[k]?.Outcome != SendOutcome.Sent).Select(k => group[k]);
+
+                            // With the rest of the lease, and the next one, given back in the same write: the conversation is never seen half held.
+                            var rest = notRun.Concat(deliveries.Skip(i + size)).Concat(following?.Deliveries ?? (last ? [] : await TakenAsync(next)));
+                            settler.Settle(Node, [retry, .. wentAnyway, .. Releases(context.AccountId, rest)]);
+                            return null;
+                    }
+
+                    if (last)
+                    {
+                        return following;
+                    }
                 }
 
-                if (last)
-                {
-                    return following;
-                }
+                i += settled;
             }
 
             return null;
@@ -118,6 +142,9 @@ public sealed partial class OutboundDispatcher
             throw;
         }
     }
+
+    private static Settlement Sent(SendContext context, LeasedDelivery delivery, SendResult result) =>
+        new(delivery.Id, delivery.MessageId, context.AccountId, delivery.ConversationId, SettlementKind.Sent, result.ProviderMessageId);
 
     private static async Task<IEnumerable<LeasedDelivery>> TakenAsync(Task<Batch?>? next) => next is null ? [] : (await next)?.Deliveries ?? [];
 

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using Parley.Channels.Media;
 using Parley.Conversations;
 
@@ -10,7 +12,8 @@ namespace Parley.Channels.Meta;
 /// attachment (a platform's media, or an advisor's file by its signed link, <see cref="MediaLinks"/>). Each message carries <c>metadata</c> naming it, so its echo is known as Parley's own. A public
 /// conversation's message goes as a public reply under its comment (<see cref="MetaPublicApi"/>).
 /// </summary>
-public abstract class MetaMessagingConnector(MetaGraphClient graph, MetaPublicApi publicApi, TimeProvider clock) : IChannelConnector
+public abstract class MetaMessagingConnector(MetaGraphClient graph, MetaPublicApi publicApi, TimeProvider clock, IOptions<MetaOptions> options)
+    : IChannelConnector, IChainedSends
 {
     /// <summary>The metadata prefix of Parley's own messages, which their echoes carry back.</summary>
     public const string MetadataPrefix = "parley:";
@@ -20,6 +23,9 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, MetaPublicAp
     public ChannelCapabilities Capabilities { get; } = new(
         QuickReplies: true, ListPicker: false, Attachments: true, TypingIndicators: true, ReadReceipts: true,
         PullDelivery: false, ReplyWindow: MetaSendRules.StandardWindow, OneConversationPerContact: false, SendRatePerSecond: 300);
+
+    /// <summary><see cref="MetaOptions.SendBatch"/>; a public reply always goes alone, to its comment.</summary>
+    public int ChainLimit => options.Value.SendBatch;
 
     public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
@@ -34,16 +40,90 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, MetaPublicAp
             return await PublicReplyAsync(outbound, connection, cancellationToken);
         }
 
+        var (body, refusal) = Body(outbound);
+        if (body is null)
+        {
+            return refusal!;
+        }
+
+        var (answer, failure) = await graph.PostAsync(connection, MessagesPath(connection), body, cancellationToken);
+        return failure ?? Sent(answer);
+    }
+
+    /// <summary>
+    /// A conversation's messages in one Graph batch, each run once the one before it went (<see cref="MetaGraphClient.ChainAsync"/>):
+    /// one round trip instead of one per message, in the same order. A message the rules refuse fails alone, as it would
+    /// sent by itself; the others go.
+    /// </summary>
+    public async Task<IReadOnlyList<SendResult?>> SendChainAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 1 || messages[0].Connection is not { } connection || messages.Any(m => m.IsPublic))
+        {
+            var alone = new SendResult?[messages.Count];
+            for (var i = 0; i < messages.Count; i++)
+            {
+                alone[i] = await SendAsync(messages[i], cancellationToken);
+            }
+
+            return alone;
+        }
+
+        var results = new SendResult?[messages.Count];
+        var calls = new List<(string Path, IReadOnlyList<KeyValuePair<string, string>> Form)>();
+        var callOf = new List<int>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var (body, refusal) = Body(messages[i]);
+            if (body is null)
+            {
+                results[i] = refusal;
+                continue;
+            }
+
+            // Graph's batch takes each call's parameters as a form; the objects go as JSON, as the Send API accepts them.
+            calls.Add((MessagesPath(connection), body.Select(p => KeyValuePair.Create(p.Key, p.Value is JsonValue v && v.TryGetValue<string>(out var text)
+                ? text
+                : p.Value!.ToJsonString())).ToList()));
+            callOf.Add(i);
+        }
+
+        if (calls.Count == 0)
+        {
+            return results;
+        }
+
+        var (answers, failure) = await graph.ChainAsync(connection, calls, cancellationToken);
+        for (var c = 0; c < calls.Count; c++)
+        {
+            // The request failed as a whole: its first message carries the failure, the others were not run.
+            results[callOf[c]] = failure is not null ? (c == 0 ? failure : null)
+                : answers![c] is not { } answer ? null
+                : answer.Failure ?? Sent(answer.Body);
+        }
+
+        return results;
+    }
+
+    private static string MessagesPath(ConnectionCredentials connection) => $"{Uri.EscapeDataString(connection.ExternalId)}/messages";
+
+    private static SendResult Sent(JsonElement? answer) =>
+        answer is { } json && json.TryGetProperty("message_id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } mid
+            ? SendResult.Sent(mid)
+            : SendResult.Retry("The Send API answered without a message_id.");
+
+    /// <summary>The Send API's body for a private message, or why it cannot go (outside the window, too long...).</summary>
+    private (JsonObject? Body, SendResult? Refusal) Body(OutboundMessage outbound)
+    {
         var (terms, refusal) = MetaSendRules.Terms(outbound.Author, outbound.LastCustomerMessageAt, clock.GetUtcNow().UtcDateTime);
         if (terms is null)
         {
-            return SendResult.Fail(refusal!);
+            return (null, SendResult.Fail(refusal!));
         }
 
         var (content, problem) = Content(outbound);
         if (content is null)
         {
-            return SendResult.Fail(problem ?? $"The message is longer than {MetaSendRules.MaxText} characters, {Kind}'s limit.");
+            return (null, SendResult.Fail(problem ?? $"The message is longer than {MetaSendRules.MaxText} characters, {Kind}'s limit."));
         }
 
         var body = new JsonObject
@@ -57,15 +137,7 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, MetaPublicAp
             body["tag"] = terms.Tag;
         }
 
-        var (answer, failure) = await graph.PostAsync(connection, $"{Uri.EscapeDataString(connection.ExternalId)}/messages", body, cancellationToken);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
-        return answer is { } json && json.TryGetProperty("message_id", out var id) && id.GetString() is { Length: > 0 } mid
-            ? SendResult.Sent(mid)
-            : SendResult.Retry("The Send API answered without a message_id.");
+        return (body, null);
     }
 
     /// <summary>A public reply: text only, signed, under the comment the message names; no messaging window applies.</summary>
@@ -175,12 +247,14 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, MetaPublicAp
     }
 }
 
-public sealed class MessengerConnector(MetaGraphClient graph, MetaPublicApi publicApi, TimeProvider clock) : MetaMessagingConnector(graph, publicApi, clock)
+public sealed class MessengerConnector(MetaGraphClient graph, MetaPublicApi publicApi, TimeProvider clock, IOptions<MetaOptions> options)
+    : MetaMessagingConnector(graph, publicApi, clock, options)
 {
     public override ChannelKind Kind => ChannelKind.Messenger;
 }
 
-public sealed class InstagramConnector(MetaGraphClient graph, MetaPublicApi publicApi, TimeProvider clock) : MetaMessagingConnector(graph, publicApi, clock)
+public sealed class InstagramConnector(MetaGraphClient graph, MetaPublicApi publicApi, TimeProvider clock, IOptions<MetaOptions> options)
+    : MetaMessagingConnector(graph, publicApi, clock, options)
 {
     public override ChannelKind Kind => ChannelKind.Instagram;
 }

@@ -37,7 +37,7 @@ public sealed class MetaWorld : IAsyncDisposable
     public IReadOnlyList<JsonElement> Sent => Graph.To("/messages").Select(r => r.Json).ToList();
 
     public static async Task<MetaWorld> StartAsync(ChannelKind kind = ChannelKind.Messenger, DatabaseProvider provider = DatabaseProvider.Sqlite, TestClock? clock = null, bool settleWebhooks = true,
-        string? publicUrl = null)
+        string? publicUrl = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var graph = await PlatformStandIn.StartAsync("/v23.0");
         var app = new ParleyApplication(provider, clock)
@@ -45,6 +45,11 @@ public sealed class MetaWorld : IAsyncDisposable
             Settings = { ["Channels:Meta:GraphApiUrl"] = graph.BaseUrl.ToString(), ["Parley:PublicUrl"] = publicUrl },
             SettleWebhooks = settleWebhooks,
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            app.Settings[key] = value;
+        }
+
         var connection = await TestConnections.AddAsync(app, kind, kind == ChannelKind.Instagram ? "17841400000000009" : "100200300400599", ratePerSecond: 1000);
         var world = new MetaWorld(graph, app, connection);
         graph.Respond = world.Answer;
