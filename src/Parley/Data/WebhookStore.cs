@@ -32,7 +32,7 @@ internal static class WebhookStore
             command.Add($"@k{i}", w.Kind);
             command.Add($"@a{i}", string.Join('\n', w.Accounts));
             command.Add($"@o{i}", string.Join('\n', w.OrderKeys));
-            command.Add($"@b{i}", w.Body);
+            command.Add($"@b{i}", JournalBody.Pack(w.Body));
             rows.Append(i == 0 ? "" : ", ").Append($"(@k{i}, @a{i}, @o{i}, @b{i}, @now, @until, @node)");
         }
 
@@ -123,7 +123,7 @@ internal static class WebhookStore
         reader.Enum<ChannelKind>(1),
         Split(reader.GetString(2)),
         Split(reader.GetString(3)),
-        (byte[])reader.GetValue(4));
+        JournalBody.Unpack((byte[])reader.GetValue(4)));
 
     private static string[] Split(string joined) => joined.Length == 0 ? [] : joined.Split('\n');
 }

@@ -65,6 +65,54 @@ public sealed class WebhookJournalTests
         Assert.Equal(1, stalled.Started);
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_batch_of_events_is_journaled_compressed_and_another_node_stores_every_event_of_it(DatabaseProvider provider)
+    {
+        await using var graph = await PlatformStandIn.StartAsync("/v23.0");
+        await using var database = TestDatabase.Create(provider);
+        Dictionary<string, string?> settings = new()
+        {
+            ["Channels:Meta:GraphApiUrl"] = graph.BaseUrl.ToString(),
+            ["Channels:Webhooks:SweepInterval"] = "00:00:00.200",
+            ["Channels:Webhooks:MaxInFlight"] = "1",
+        };
+        var stalled = new StalledConsumer();
+        await using var first = new ParleyApplication(database) { Settings = settings, SettleWebhooks = false, TestServices = s => s.AddSingleton<IWebhookConsumer>(stalled) };
+        await TestConnections.AddAsync(first, ChannelKind.Messenger, PageId);
+        var client = first.CreateClient();
+        await Expect.StatusAsync(await TestConnections.PostSignedAsync(client, "/webhooks/messenger", Body(("7001", "m-0", "hello"))), HttpStatusCode.OK);
+        await Expect.UntilAsync(() => Task.FromResult(stalled.Started == 1), "the first node holds the first webhook");
+
+        // Twelve customers in one webhook, as Meta batches them: kept packed, left for a node with room.
+        var twelve = Enumerable.Range(1, 12).Select(n => ($"71{n:00}", $"m-{n}", $"Where is my parcel number {n}? It was due yesterday.")).ToArray();
+        var body = Body(twelve);
+        Assert.True(body.Length > JournalBody.PackFrom);
+        await Expect.StatusAsync(await TestConnections.PostSignedAsync(client, "/webhooks/messenger", body), HttpStatusCode.OK);
+        var stored = await first.DbAsync(db => db.Database.SqlQueryRaw<byte[]>("SELECT body AS \"Value\" FROM webhook_events ORDER BY id").ToListAsync());
+        Assert.Equal((byte)'{', stored[0][0]);
+        Assert.Equal(0, stored[1][0]);
+        Assert.True(stored[1].Length * 3 < body.Length, $"{stored[1].Length} bytes kept for {body.Length}");
+
+        await using var second = new ParleyApplication(database) { Settings = settings, SettleWebhooks = false };
+        await Expect.UntilAsync(async () => (await CustomerMidsAsync(second)).Count == 12, "the second node stored all twelve", TimeSpan.FromSeconds(20));
+        Assert.Equal(twelve.Select(t => t.Item2).Order(), (await CustomerMidsAsync(second)).Order());
+        var texts = await second.DbAsync(db => db.Messages.Where(m => m.ChannelMessageId == "m-7").Select(m => m.Text).SingleAsync());
+        Assert.Equal("Where is my parcel number 7? It was due yesterday.", texts);
+    }
+
+    [Fact]
+    public void A_body_under_the_threshold_or_one_written_before_packing_reads_back_as_it_is()
+    {
+        var small = System.Text.Encoding.UTF8.GetBytes(Body(("7001", "m-1", "hi")));
+        Assert.Same(small, JournalBody.Pack(small));
+        Assert.Same(small, JournalBody.Unpack(small));
+        var large = System.Text.Encoding.UTF8.GetBytes(Body([.. Enumerable.Range(1, 10).Select(n => ($"70{n:00}", $"m-{n}", $"text {n}"))]));
+        var packed = JournalBody.Pack(large);
+        Assert.Equal(large, JournalBody.Unpack(packed));
+        packed[^1] ^= 0xFF;
+        Assert.Throws<InvalidDataException>(() => JournalBody.Unpack(packed));
+    }
+
     [Fact]
     public async Task A_customers_events_are_stored_in_the_order_they_came_however_many_are_processed_at_once()
     {
