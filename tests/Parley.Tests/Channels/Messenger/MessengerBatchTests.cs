@@ -37,19 +37,7 @@ public sealed class MessengerBatchTests
     {
         await using var world = await MetaWorld.StartAsync();
         var (conversation, before) = await ConversationAsync(world);
-        var throttled = 1;
-        world.Graph.Respond = r => r.Path.EndsWith("/messages", StringComparison.Ordinal) && Text(r) == "two" && Interlocked.Decrement(ref throttled) >= 0
-            ? MetaWorld.GraphError(400, 613, "Calls to this api have exceeded the rate limit.")
-            : world.Answer(r);
-
-        await PushChannel.AddAsync(world.App, conversation, "one", "two", "three");
-        await Expect.UntilAsync(() => world.App.DbAsync(db => db.Deliveries.AnyAsync(d => d.Attempts == 1 && d.LastError!.Contains("613"))), "the throttled answer");
-        await Expect.UntilAsync(async () =>
-        {
-            world.App.Clock.Advance(TimeSpan.FromMinutes(2));
-            world.App.Service<OutboundSignal>().Ring();
-            return await world.App.DbAsync(db => db.Deliveries.AllAsync(d => d.Status == DeliveryState.Sent));
-        }, "every message delivered");
+        await SendWithTwoThrottledOnceAsync(world, conversation);
 
         // "three" was not run after the throttled "two": it went once, after "two" went.
         Assert.Equal(["one", "two", "two", "three"], Texts(world, before));
@@ -66,19 +54,7 @@ public sealed class MessengerBatchTests
         await using var world = await MetaWorld.StartAsync();
         var (conversation, before) = await ConversationAsync(world);
         world.Graph.IgnoresDependencies = true;
-        var throttled = 1;
-        world.Graph.Respond = r => r.Path.EndsWith("/messages", StringComparison.Ordinal) && Text(r) == "two" && Interlocked.Decrement(ref throttled) >= 0
-            ? MetaWorld.GraphError(400, 613, "Calls to this api have exceeded the rate limit.")
-            : world.Answer(r);
-
-        await PushChannel.AddAsync(world.App, conversation, "one", "two", "three");
-        await Expect.UntilAsync(() => world.App.DbAsync(db => db.Deliveries.AnyAsync(d => d.Attempts == 1 && d.LastError!.Contains("613"))), "the throttled answer");
-        await Expect.UntilAsync(async () =>
-        {
-            world.App.Clock.Advance(TimeSpan.FromMinutes(2));
-            world.App.Service<OutboundSignal>().Ring();
-            return await world.App.DbAsync(db => db.Deliveries.AllAsync(d => d.Status == DeliveryState.Sent));
-        }, "every message delivered");
+        await SendWithTwoThrottledOnceAsync(world, conversation);
 
         Assert.Equal(["one", "two", "three", "two"], Texts(world, before));
         await Task.Delay(300);
@@ -125,6 +101,24 @@ public sealed class MessengerBatchTests
         var error = Assert.ThrowsAny<Exception>(() => app.Services);
         Assert.Contains("Channels:Meta:SendBatch must be from 1 to 50", error.ToString(), StringComparison.Ordinal);
         await Task.CompletedTask;
+    }
+
+    /// <summary>Writes "one", "two", "three"; Meta throttles "two" once; the clock moves on until every message is sent.</summary>
+    private static async Task SendWithTwoThrottledOnceAsync(MetaWorld world, long conversation)
+    {
+        var throttled = 1;
+        world.Graph.Respond = r => r.Path.EndsWith("/messages", StringComparison.Ordinal) && Text(r) == "two" && Interlocked.Decrement(ref throttled) >= 0
+            ? MetaWorld.GraphError(400, 613, "Calls to this api have exceeded the rate limit.")
+            : world.Answer(r);
+
+        await PushChannel.AddAsync(world.App, conversation, "one", "two", "three");
+        await Expect.UntilAsync(() => world.App.DbAsync(db => db.Deliveries.AnyAsync(d => d.Attempts == 1 && d.LastError!.Contains("613"))), "the throttled answer");
+        await Expect.UntilAsync(async () =>
+        {
+            world.App.Clock.Advance(TimeSpan.FromMinutes(2));
+            world.App.Service<OutboundSignal>().Ring();
+            return await world.App.DbAsync(db => db.Deliveries.AllAsync(d => d.Status == DeliveryState.Sent));
+        }, "every message delivered");
     }
 
     /// <summary>A customer's conversation with the bot's greeting sent, and how many calls were made so far.</summary>
