@@ -66,7 +66,8 @@ internal static class SocialInbound
                 Log($"  {run.MessagesPerSecond:F0} msg/s ({run.PostsPerSecond:F0} POST/s), p99 {run.P99Ms:F1} ms; {run.AcceptedMessages} accepted in all"
                     + (run.RefusedPosts + run.UnansweredPosts > 0 ? $"; refused {run.Statuses}, unanswered {run.UnansweredPosts}" : string.Empty));
                 // Answered webhooks are journaled; their messages are stored from the journal in the background.
-                var journal = await database.JournalDrainAsync(TimeSpan.FromMinutes(10));
+                // A warm run accepts millions of messages: the catch-up is given at least 1,000 stored per second.
+                var journal = await database.JournalDrainAsync(TimeSpan.FromSeconds(Math.Max(600, run.AcceptedMessages / 1000)));
                 var drained = journal + await database.DrainAsync(TimeSpan.FromMinutes(5));
                 var stored = await database.StoredAsync(load.MidPrefix);
                 Log($"  stored {stored} (accepted {run.AcceptedMessages}); the journal emptied {journal.TotalSeconds:F1} s after the load, processing and bot replies caught up after {drained.TotalSeconds:F1} s");
