@@ -26,12 +26,9 @@ public static class GraphApi
         return simulator;
     }
 
-    private static async Task<IResult> SendAsync(
-        string id, HttpRequest request, ConnectionDirectory directory, SimulatorState state, MessengerSends messenger, WhatsAppSends whatsApp,
-        PrivateReplies privateReplies, CancellationToken ct)
+    private static async Task<IResult> SendAsync(string id, HttpRequest request, SimulatorState state, GraphSends sends, CancellationToken ct)
     {
         var (raw, json) = await ReadAsync(request, ct);
-        var sends = new GraphSends(directory, messenger, whatsApp, privateReplies);
         var (network, answer) = await sends.SendAsync(id, Token(request, queryAllowed: true), json, ct);
         return Reply(state, request, network, raw, answer);
     }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 using Parley.Channels;
+using Parley.Channels.Meta;
 using Parley.Channels.Webhooks;
 using static Parley.Simulator.SimulatedApi;
 
@@ -59,9 +60,7 @@ public static partial class GraphBatch
     [GeneratedRegex(@"^/?(?:v\d+(?:\.\d+)?/)?(?<id>[^/?]+)/messages$")]
     private static partial Regex MessagesUrl();
 
-    public static async Task<IResult> RunAsync(
-        HttpRequest request, SimulatorState state, ConnectionDirectory directory, MessengerSends messenger, WhatsAppSends whatsApp,
-        PrivateReplies privateReplies, CancellationToken ct)
+    public static async Task<IResult> RunAsync(HttpRequest request, SimulatorState state, GraphSends sends, CancellationToken ct)
     {
         var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : null;
         var batch = form?["batch"].ToString() is { Length: > 0 } text ? Parse(text) : null;
@@ -71,12 +70,11 @@ public static partial class GraphBatch
                 ApiAnswer.GraphParameter("The parameter batch is required: a JSON list of calls, each with method and relative_url."));
         }
 
-        if (batch.Count > 50)
+        if (batch.Count > MetaGraphClient.MaxBatch)
         {
-            return Reply(state, request, null, string.Empty, ApiAnswer.GraphParameter("A batch holds at most 50 calls."));
+            return Reply(state, request, null, string.Empty, ApiAnswer.GraphParameter($"A batch holds at most {MetaGraphClient.MaxBatch} calls."));
         }
 
-        var sends = new GraphSends(directory, messenger, whatsApp, privateReplies);
         var token = Token(request, queryAllowed: true);
         var answers = new JsonArray();
         var succeeded = new HashSet<string>(StringComparer.Ordinal);

@@ -16,6 +16,7 @@ public static class SimulatorExtensions
         services.AddSingleton<SimulatorConnections>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<MessengerSends>();
+        services.AddSingleton<GraphSends>();
         services.AddSingleton<WhatsAppSends>();
         services.AddSingleton<SimulatedReceipts>();
         services.AddSingleton<SimulatedXMedia>();

@@ -59,13 +59,8 @@ public abstract class MetaMessagingConnector(MetaGraphClient graph, MetaPublicAp
     {
         if (messages.Count == 1 || messages[0].Connection is not { } connection || messages.Any(m => m.IsPublic))
         {
-            var alone = new SendResult?[messages.Count];
-            for (var i = 0; i < messages.Count; i++)
-            {
-                alone[i] = await SendAsync(messages[i], cancellationToken);
-            }
-
-            return alone;
+            // Nothing to chain: the first goes alone, the others are not run (sent again after it, in order).
+            return [await SendAsync(messages[0], cancellationToken), .. new SendResult?[messages.Count - 1]];
         }
 
         var results = new SendResult?[messages.Count];
