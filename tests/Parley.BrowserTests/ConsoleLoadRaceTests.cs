@@ -90,16 +90,22 @@ public sealed class ConsoleLoadRaceTests
         await input.FillAsync("");
         await marie.Locator("#reply-note-mode").UncheckAsync();
         await Assertions.Expect(input).Not.ToHaveClassAsync(new Regex("note-mode"), new() { Timeout = Timeout });
-        await marie.EvaluateAsync("""
+        // The conversation is the bot's: only a note can be written, so the box is closed until note mode is ticked,
+        // and opens in that same instant (keys typed before the server's render would otherwise be lost).
+        await Assertions.Expect(input).ToBeDisabledAsync(new() { Timeout = Timeout });
+        var disabledAfterTick = await marie.EvaluateAsync<bool>("""
             () => {
               document.getElementById('reply-note-mode').click();
               const input = document.getElementById('reply-input');
+              const disabled = input.disabled;
               input.focus();
               input.value = '@lu';
               input.setSelectionRange(3, 3);
               input.dispatchEvent(new Event('input', { bubbles: true }));
+              return disabled;
             }
             """);
+        Assert.False(disabledAfterTick);
         await Assertions.Expect(options).ToHaveCountAsync(1, new() { Timeout = Timeout });
     }
 

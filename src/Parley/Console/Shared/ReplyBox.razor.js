@@ -16,9 +16,13 @@ export function bindReply(textarea, favourites, mentionables, server) {
   textarea.addEventListener('input', () => picker.update());
   textarea.addEventListener('blur', () => setTimeout(() => picker.close(), 150));
   // The note toggle is read in the browser, at once: the server's class on the textarea comes a round trip later,
-  // and an '@' typed meanwhile would be matched as plain text.
+  // and an '@' typed meanwhile would be matched as plain text. A note can always be written, so the box opens at
+  // once too: keys typed before the server's render would otherwise fall on a disabled box and be lost.
   textarea.form?.addEventListener('change', e => {
     if (e.target?.id === 'reply-note-mode') {
+      if (e.target.checked) {
+        textarea.disabled = false;
+      }
       picker.update();
     }
   });
