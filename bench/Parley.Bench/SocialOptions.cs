@@ -12,7 +12,7 @@ internal sealed record SocialOptions
 {
     public const string Usage =
         "usage: Parley.Bench --social [inbound|outbound|all|viral] [--duration 20] [--warmup 3] [--senders 64] [--customers 2000] [--batches 1,10]\n"
-        + "       [--conversations 100] [--connections 10] [--rate 200] [--latency 50] [--send-warmup 10] [--per-conversation N] [--send-batch N] [--lease-spacing ms] [--parley path/to/Parley.dll] [--postgres \"Host=…\"]";
+        + "       [--conversations 100] [--connections 10] [--rate 200] [--latency 50] [--send-warmup 10] [--per-conversation N] [--send-batch N] [--lease-spacing ms] [--load-only] [--parley path/to/Parley.dll] [--postgres \"Host=…\"]";
 
     public bool Inbound { get; init; } = true;
 
@@ -62,6 +62,13 @@ internal sealed record SocialOptions
 
     public string? ParleyDll { get; init; }
 
+    /// <summary>
+    /// Inbound: measure the answers only. Parley stops after its phases without catching up, and nothing is counted in
+    /// the database. A warm run with ten messages per POST journals millions of messages, which PostgreSQL stores in
+    /// hours; the bracketing baseline is still run, with Parley stopped.
+    /// </summary>
+    public bool LoadOnly { get; init; }
+
     public string? Postgres { get; init; }
 
     public string Database => Postgres is null ? "SQLite" : "PostgreSQL";
@@ -85,6 +92,12 @@ internal sealed record SocialOptions
                     };
                 }
 
+                continue;
+            }
+
+            if (args[i] == "--load-only")
+            {
+                options = options with { LoadOnly = true };
                 continue;
             }
 

@@ -15,35 +15,52 @@ internal static class WebhookStore
     private const string Columns = "id, kind, accounts, order_keys, body";
 
     /// <summary>
-    /// Stores received webhooks, leased to <paramref name="node"/> until <paramref name="leaseUntil"/> (null: left for
-    /// whichever node sweeps first), and returns their ids in the order given.
+    /// Stores received webhooks (<see cref="JournalRow.Of"/>), leased to <paramref name="node"/> until
+    /// <paramref name="leaseUntil"/> (null: left for whichever node sweeps first), and returns their ids in the order given.
     /// </summary>
-    public static async Task<long[]> AppendAsync(
-        ParleyDb db, IReadOnlyList<ReceivedWebhook> webhooks, string node, DateTime now, DateTime? leaseUntil, CancellationToken ct)
+    /// <remarks>Synchronous: the journal's writer has a thread of its own (<see cref="WebhookJournal"/>).</remarks>
+    public static long[] Append(ParleyDb db, IReadOnlyList<JournalRow> rows, string node, DateTime now, DateTime? leaseUntil)
     {
-        await using var command = db.Command();
+        using var command = db.Command();
         command.Add("@now", now);
         command.Add("@until", leaseUntil);
         command.Add("@node", leaseUntil is null ? null : node);
-        var rows = new System.Text.StringBuilder();
-        for (var i = 0; i < webhooks.Count; i++)
+        const string Insert = "INSERT INTO webhook_events (kind, accounts, order_keys, body, received_at, lease_until, leased_by) ";
+
+        // Ids are given in the order the rows are inserted (SQLite's AUTOINCREMENT and PostgreSQL's identity alike), so the
+        // sorted ids line up with the webhooks whatever order RETURNING lists them in.
+        if (db.Database.IsNpgsql())
         {
-            var w = webhooks[i];
-            command.Add($"@k{i}", w.Kind);
-            command.Add($"@a{i}", string.Join('\n', w.Accounts));
-            command.Add($"@o{i}", string.Join('\n', w.OrderKeys));
-            command.Add($"@b{i}", JournalBody.Pack(w.Body));
-            rows.Append(i == 0 ? "" : ", ").Append($"(@k{i}, @a{i}, @o{i}, @b{i}, @now, @until, @node)");
+            // One short statement whatever the batch's size, four arrays bound: the server parses no row per webhook.
+            command.Add("@k", rows.Select(r => r.Kind).ToArray());
+            command.Add("@a", rows.Select(r => r.Accounts).ToArray());
+            command.Add("@o", rows.Select(r => r.OrderKeys).ToArray());
+            command.Add("@b", rows.Select(r => r.Body).ToArray());
+            command.CommandText = Insert + "SELECT k, a, o, b, @now, @until, @node FROM unnest(@k, @a, @o, @b) AS r(k, a, o, b) RETURNING id";
+            return Ids(command, rows.Count);
         }
 
-        // Ids are given in the order of the VALUES rows (SQLite's AUTOINCREMENT and PostgreSQL's identity alike), so the
-        // sorted ids line up with the webhooks whatever order RETURNING lists them in.
-        command.CommandText = "INSERT INTO webhook_events (kind, accounts, order_keys, body, received_at, lease_until, leased_by) "
-            + $"VALUES {rows} RETURNING id";
-        var ids = new List<long>(webhooks.Count);
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        var values = new System.Text.StringBuilder();
+        for (var i = 0; i < rows.Count; i++)
         {
-            while (await reader.ReadAsync(ct))
+            var row = rows[i];
+            command.Add($"@k{i}", row.Kind);
+            command.Add($"@a{i}", row.Accounts);
+            command.Add($"@o{i}", row.OrderKeys);
+            command.Add($"@b{i}", row.Body);
+            values.Append(i == 0 ? "" : ", ").Append($"(@k{i}, @a{i}, @o{i}, @b{i}, @now, @until, @node)");
+        }
+
+        command.CommandText = Insert + $"VALUES {values} RETURNING id";
+        return Ids(command, rows.Count);
+    }
+
+    private static long[] Ids(DbCommand command, int count)
+    {
+        var ids = new List<long>(count);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
             {
                 ids.Add(reader.GetInt64(0));
             }
@@ -94,28 +111,37 @@ internal static class WebhookStore
     }
 
     /// <summary>Records what became of processed rows: deleted when their events are stored, else kept, failed, with the error.</summary>
-    public static async Task SettleAsync(ParleyDb db, string node, IReadOnlyList<WebhookOutcome> outcomes, DateTime now, CancellationToken ct)
+    /// <remarks>Synchronous, as <see cref="Append"/>.</remarks>
+    public static void Settle(ParleyDb db, string node, IReadOnlyList<WebhookOutcome> outcomes, DateTime now)
     {
         var done = outcomes.Where(o => o.Error is null).Select(o => o.Id).ToList();
         if (done.Count > 0)
         {
-            await using var delete = db.Command();
+            using var delete = db.Command();
             delete.CommandText = $"DELETE FROM webhook_events WHERE id IN ({delete.AddList("d", done)})";
-            await delete.ExecuteNonQueryAsync(ct);
+            delete.ExecuteNonQuery();
         }
 
         foreach (var failed in outcomes.Where(o => o.Error is not null))
         {
             // Only the lease holder writes: a node that lost its lease leaves the row to the one that took it over.
-            await using var command = db.Command(
+            using var command = db.Command(
                 "UPDATE webhook_events SET last_error = @error, failed_at = @now, lease_until = NULL, leased_by = NULL "
                 + "WHERE id = @id AND leased_by = @node");
             command.Add("@id", failed.Id);
             command.Add("@node", node);
             command.Add("@error", failed.Error!.Length > 2000 ? failed.Error[..2000] : failed.Error);
             command.Add("@now", now);
-            await command.ExecuteNonQueryAsync(ct);
+            command.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>A received webhook as its journal row stores it.</summary>
+    internal sealed record JournalRow(string Kind, string Accounts, string OrderKeys, byte[] Body)
+    {
+        /// <summary>Made by the request that received it: compressing the body there keeps it off the journal's one writer.</summary>
+        public static JournalRow Of(ReceivedWebhook webhook) => new(
+            webhook.Kind.ToString(), string.Join('\n', webhook.Accounts), string.Join('\n', webhook.OrderKeys), JournalBody.Pack(webhook.Body));
     }
 
     private static JournaledWebhook Read(DbDataReader reader) => new(

@@ -37,7 +37,7 @@ public sealed class WebhookJournal : IAsyncDisposable
         _options = options;
         _clock = clock;
         _logger = logger;
-        _loop = new BatchLoop<object>(WriteBatchAsync, MaxBatch);
+        _loop = new BatchLoop<object>(WriteBatch, MaxBatch, "Parley webhook journal");
         work.Record = outcome => _loop.Add(outcome);
     }
 
@@ -47,7 +47,7 @@ public sealed class WebhookJournal : IAsyncDisposable
     /// <summary>Stores a received webhook; returns once it is durable. A caller that gives up still gets it stored.</summary>
     public Task AppendAsync(ReceivedWebhook webhook, CancellationToken ct)
     {
-        var pending = new Pending(webhook, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(webhook, WebhookStore.JournalRow.Of(webhook), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_loop.Add(pending))
         {
             throw new InvalidOperationException("Parley is shutting down and accepts no more webhooks.");
@@ -58,13 +58,13 @@ public sealed class WebhookJournal : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _loop.DisposeAsync();
 
-    private async Task WriteBatchAsync(List<object> batch)
+    private void WriteBatch(List<object> batch)
     {
         var appends = batch.OfType<Pending>().ToList();
         var outcomes = batch.OfType<WebhookOutcome>().ToList();
         try
         {
-            var leased = await WriteAsync(appends, outcomes);
+            var leased = Write(appends, outcomes);
             _burst.Arrived(appends.Count);
             appends.ForEach(p => p.Stored.TrySetResult());
             outcomes.ForEach(o => _work.Recorded(o.Id));
@@ -89,29 +89,37 @@ public sealed class WebhookJournal : IAsyncDisposable
         outcomes.ForEach(o => _loop.Add(o));
     }
 
+    /// <summary>Runs on the journal's own thread and waits for the database synchronously (<see cref="BatchLoop{T}"/>).</summary>
     /// <returns>The appended webhooks leased to this node, to process.</returns>
-    private async Task<List<JournaledWebhook>> WriteAsync(List<Pending> appends, List<WebhookOutcome> outcomes)
+    private List<JournaledWebhook> Write(List<Pending> appends, List<WebhookOutcome> outcomes)
     {
         var now = _clock.GetUtcNow().UtcDateTime;
 
         // Past MaxInFlight, new rows are left to whichever node sweeps first, so one node's memory does not hold a burst.
         var lease = _work.InFlight + appends.Count <= _options.Value.MaxInFlight;
-        using var pass = await _gate.EnterAsync(CancellationToken.None, first: appends.Count > 0);
-        await using var db = await pass.CreateDbContextAsync(_dbs, CancellationToken.None);
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var ids = appends.Count == 0
-            ? []
-            : await WebhookStore.AppendAsync(db, [.. appends.Select(p => p.Webhook)], Node, now, lease ? now + _options.Value.Lease : null, CancellationToken.None);
-        if (outcomes.Count > 0)
+        using var pass = _gate.EnterAsync(CancellationToken.None, first: appends.Count > 0).AsTask().GetAwaiter().GetResult();
+        using var db = pass.CreateDbContextAsync(_dbs, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        // Appends alone are one statement, atomic by itself: no transaction, so the commit is not a round trip of its own.
+        using var transaction = outcomes.Count == 0 ? null : db.Database.BeginTransaction();
+        if (transaction is null)
         {
-            await WebhookStore.SettleAsync(db, Node, outcomes, now, CancellationToken.None);
+            db.Database.OpenConnection();
         }
 
-        await transaction.CommitAsync();
+        var ids = appends.Count == 0
+            ? []
+            : WebhookStore.Append(db, [.. appends.Select(p => p.Row)], Node, now, lease ? now + _options.Value.Lease : null);
+        if (outcomes.Count > 0)
+        {
+            WebhookStore.Settle(db, Node, outcomes, now);
+        }
+
+        transaction?.Commit();
+
         return lease
             ? [.. appends.Select((p, i) => new JournaledWebhook(ids[i], p.Webhook.Kind, p.Webhook.Accounts, p.Webhook.OrderKeys, p.Webhook.Body))]
             : [];
     }
 
-    private sealed record Pending(ReceivedWebhook Webhook, TaskCompletionSource Stored);
+    private sealed record Pending(ReceivedWebhook Webhook, WebhookStore.JournalRow Row, TaskCompletionSource Stored);
 }

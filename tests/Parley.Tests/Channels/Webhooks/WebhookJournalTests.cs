@@ -100,6 +100,38 @@ public sealed class WebhookJournalTests
         Assert.Equal("Where is my parcel number 7? It was due yesterday.", texts);
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Webhooks_journaled_together_each_keep_their_own_row_numbered_in_the_order_they_came(DatabaseProvider provider)
+    {
+        await using var database = TestDatabase.Create(provider);
+        await using var app = new ParleyApplication(database);
+        var received = Enumerable.Range(1, 5).Select(n => new ReceivedWebhook(
+            n % 2 == 0 ? ChannelKind.WhatsApp : ChannelKind.Messenger, [$"page-{n}"], [$"page-{n}:customer-{n}", $"page-{n}:other"],
+            System.Text.Encoding.UTF8.GetBytes(Body([.. Enumerable.Range(1, n * 4).Select(i => ($"70{i:00}", $"m-{n}-{i}", $"text {n} {i}"))])))).ToList();
+
+        var ids = await app.DbAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            return WebhookStore.Append(db, [.. received.Select(WebhookStore.JournalRow.Of)], "node-a", DateTime.UtcNow, null);
+        });
+
+        // The ids go up in the order given, and each one is the row of its own webhook.
+        Assert.Equal(ids.Order(), ids);
+        var rows = await app.DbAsync(db => db.Database.SqlQueryRaw<JournalRowRead>(
+            "SELECT id AS \"Id\", kind AS \"Kind\", accounts AS \"Accounts\", order_keys AS \"OrderKeys\", body AS \"Body\" FROM webhook_events").ToListAsync());
+        Assert.Equal(5, rows.Count);
+        for (var i = 0; i < received.Count; i++)
+        {
+            var row = rows.Single(r => r.Id == ids[i]);
+            Assert.Equal(received[i].Kind.ToString(), row.Kind);
+            Assert.Equal(received[i].Accounts[0], row.Accounts);
+            Assert.Equal(string.Join('\n', received[i].OrderKeys), row.OrderKeys);
+            Assert.Equal(received[i].Body, JournalBody.Unpack(row.Body));
+        }
+    }
+
+    private sealed record JournalRowRead(long Id, string Kind, string Accounts, string OrderKeys, byte[] Body);
+
     [Fact]
     public void A_body_under_the_threshold_or_one_written_before_packing_reads_back_as_it_is()
     {
