@@ -133,7 +133,19 @@ internal sealed class ParleyHost : IAsyncDisposable
     {
         if (_postgres is { } database)
         {
-            await PostgresAsync(database.Server, $"DROP DATABASE IF EXISTS {database.Name} WITH (FORCE)");
+            // An autovacuum worker busy on the database after a run is the server's own: FORCE may not end it, so wait.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await PostgresAsync(database.Server, $"DROP DATABASE IF EXISTS {database.Name} WITH (FORCE)");
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 30)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2));
+                }
+            }
         }
 
         try
