@@ -11,7 +11,7 @@ internal static partial class EngineStore
 {
     /// <summary>
     /// The first <paramref name="limit"/> queued conversations of these queues in planning order (priority, then the
-    /// earliest queued, then the id), walked along the partial index <c>ix_conversations_waiting</c> (0025): no sort of
+    /// earliest queued, then the id), past the first <paramref name="offset"/>, walked along the partial index <c>ix_conversations_waiting</c> (0025): no sort of
     /// every queued row, and only the planner's columns. The status is a literal so both databases match the index's
     /// predicate. Runs without a transaction: routing reads its snapshot unlocked.
     /// </summary>
@@ -21,7 +21,8 @@ internal static partial class EngineStore
     /// 20,000 queued, in the <c>sqlite3</c> shell). Walking the waiting index reads at most every queued row in the worst
     /// case (queues few of the waiting belong to), which the sort always read.
     /// </remarks>
-    public static async Task<List<WaitingRow>> ReadWaitingAsync(ParleyDb db, IReadOnlyCollection<long> queueIds, int limit, CancellationToken cancellationToken)
+    public static async Task<List<WaitingRow>> ReadWaitingAsync(
+        ParleyDb db, IReadOnlyCollection<long> queueIds, int limit, CancellationToken cancellationToken, int offset = 0)
     {
         var rows = new List<WaitingRow>();
         if (queueIds.Count == 0)
@@ -32,6 +33,7 @@ internal static partial class EngineStore
         await using var command = db.Command();
         var queues = command.AddList("q", queueIds);
         command.Add("@limit", limit);
+        command.Add("@offset", offset);
         command.CommandText = WaitingSql(db, queues);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -43,9 +45,9 @@ internal static partial class EngineStore
         return rows;
     }
 
-    /// <summary>The statement of <see cref="ReadWaitingAsync"/> over an IN list of queues, with its <c>@limit</c>.</summary>
+    /// <summary>The statement of <see cref="ReadWaitingAsync"/> over an IN list of queues, with its <c>@limit</c> and <c>@offset</c>.</summary>
     internal static string WaitingSql(ParleyDb db, string queues) =>
         "SELECT id, queue_id, priority, COALESCE(queued_at, created_at), account_id, channel, is_public, contact_id "
         + $"FROM conversations{(db.Database.IsNpgsql() ? "" : " INDEXED BY ix_conversations_waiting")} WHERE status = '{nameof(ConversationStatus.Queued)}' AND queue_id IN ({queues}) "
-        + "ORDER BY priority DESC, queued_at, id LIMIT @limit";
+        + "ORDER BY priority DESC, queued_at, id LIMIT @limit OFFSET @offset";
 }

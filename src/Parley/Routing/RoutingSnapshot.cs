@@ -32,11 +32,16 @@ public sealed record RoutingSnapshot(IReadOnlyList<AvailableAdvisor> Advisors, I
             .Where(a => !withRoomOnly || a.Private.Load < a.Private.Capacity || a.Public.Load < a.Public.Capacity)
             .ToList();
 
+    /// <summary>The queues these advisors serve.</summary>
+    public static List<long> QueuesOf(IReadOnlyList<AvailableAdvisor> advisors) => advisors.SelectMany(a => a.QueueIds).Distinct().ToList();
+
     /// <summary>The waiting conversations of the advisors' queues, planned on with these advisors and the team's rules.</summary>
     /// <param name="skip">Conversations another plan holds until its commit: read past, never planned twice.</param>
+    /// <param name="offset">Where in the waiting line to start reading (a deeper window of the same line).</param>
+    /// <param name="queueIds">The queues whose line is read: by default the advisors'.</param>
     public static async Task<RoutingSnapshot> ReadAsync(
         ParleyDb db, RoutingTeam team, IReadOnlyList<AvailableAdvisor> advisors, TimeSpan priorityStep, int batchSize, CancellationToken ct,
-        IReadOnlySet<long>? skip = null)
+        IReadOnlySet<long>? skip = null, int offset = 0, IReadOnlyCollection<long>? queueIds = null)
     {
         if (advisors.Count == 0)
         {
@@ -45,7 +50,7 @@ public sealed record RoutingSnapshot(IReadOnlyList<AvailableAdvisor> Advisors, I
 
         await db.Database.OpenConnectionAsync(ct);
         var skipped = skip?.Count ?? 0;
-        var rows = await EngineStore.ReadWaitingAsync(db, advisors.SelectMany(a => a.QueueIds).Distinct().ToList(), batchSize + skipped, ct);
+        var rows = await EngineStore.ReadWaitingAsync(db, queueIds ?? QueuesOf(advisors), batchSize + skipped, ct, offset);
         if (skipped > 0)
         {
             rows = rows.Where(r => !skip!.Contains(r.Id)).Take(batchSize).ToList();

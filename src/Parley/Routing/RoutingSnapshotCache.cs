@@ -27,6 +27,8 @@ public sealed class RoutingSnapshotCache
     private readonly Dictionary<long, Allocation> _reserved = [];
     private RoutingTeam? _team;
     private Dictionary<long, KindLoads> _loads = [];
+    private bool _headHeld;
+    private long _countedAt;
 
     /// <summary>Reads the pass's snapshot and plans on it; returns the plan, reserved until committed or released.</summary>
     /// <returns>
@@ -39,12 +41,18 @@ public sealed class RoutingSnapshotCache
     {
         var version = await RoutingVersion.ReadAsync(db, ct);
         RoutingTeam? team;
+        bool headHeld;
+        long countedAt;
         lock (_lock)
         {
-            team = _team;
+            (team, headHeld, countedAt) = (_team, _headHeld, _countedAt);
         }
 
-        var fresh = false;
+        // While the line's head is held (the last plan had to read past it), a plan that stops at the head would leave it
+        // unplanned again, and counting every advisor's load afresh for each pass would cost more than the plan: the plan
+        // reads past the head on the cached loads, counted afresh once they are LoadsLifetimeWhileHeld old.
+        var fresh = headHeld && clock.GetElapsedTime(countedAt) >= LoadsLifetimeWhileHeld;
+        var held = headHeld && !fresh;
         if (team is null || team.Version != version)
         {
             team = await RoutingTeam.ReadAsync(db, version, ct);
@@ -59,7 +67,7 @@ public sealed class RoutingSnapshotCache
                 var counted = await AdvisorLoad.OfAsync(db, team.Advisors.Select(a => a.Id).ToList(), ct);
                 lock (_lock)
                 {
-                    (_team, _loads) = (team, new Dictionary<long, KindLoads>(counted));
+                    (_team, _loads, _countedAt) = (team, new Dictionary<long, KindLoads>(counted), clock.GetTimestamp());
                 }
             }
 
@@ -69,9 +77,9 @@ public sealed class RoutingSnapshotCache
                 loads = new Dictionary<long, KindLoads>(_loads);
                 if (pastReserved)
                 {
-                    foreach (var held in _reserved.Values)
+                    foreach (var reserved in _reserved.Values)
                     {
-                        loads[held.AdvisorId] = loads.GetValueOrDefault(held.AdvisorId).Plus(held.Kind, held.Units);
+                        loads[reserved.AdvisorId] = loads.GetValueOrDefault(reserved.AdvisorId).Plus(reserved.Kind, reserved.Units);
                     }
 
                     skip = [.. _reserved.Keys];
@@ -83,22 +91,93 @@ public sealed class RoutingSnapshotCache
             var plan = snapshot.Waiting.Count == 0
                 ? []
                 : AllocationPlanner.Plan(clock.GetUtcNow().UtcDateTime, snapshot.Waiting, snapshot.Advisors, snapshot.Rules);
-            if (fresh || plan.Count == snapshot.Waiting.Count)
+            if (fresh || held || plan.Count == snapshot.Waiting.Count)
             {
+                var full = snapshot.Waiting.Count >= batchSize;
+                headHeld = (fresh || held) && full && plan.Count < snapshot.Waiting.Count;
+                if (headHeld)
+                {
+                    (plan, full) = await DeeperAsync(
+                        db, clock, team, loads, plan, snapshot, RoutingSnapshot.QueuesOf(advisors), priorityStep, batchSize, skip, ct);
+                }
+
+                // Held, a plan on cached loads that places nothing may be missing room they hide (a conversation resolved
+                // since): it is made afresh at once.
+                if (held && plan.Count == 0)
+                {
+                    (fresh, held) = (true, false);
+                    continue;
+                }
+
                 lock (_lock)
                 {
+                    _headHeld = headHeld;
                     foreach (var allocation in plan)
                     {
                         _reserved[allocation.ConversationId] = allocation;
                     }
                 }
 
-                return (plan, snapshot.Waiting.Count >= batchSize, team);
+                return (plan, full, team);
             }
 
-            fresh = true;
+            (fresh, held) = (true, false);
         }
     }
+
+    /// <summary>How long loads counted afresh serve plans that read past a held head of the line.</summary>
+    internal static readonly TimeSpan LoadsLifetimeWhileHeld = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Past a full read that left conversations unplanned (they need a skill, a queue or room nobody with
+    /// room has), the line behind it is read in windows that double in size, while advisors have room and the pass is not
+    /// full, down to <see cref="MaxDepth"/> pass sizes. Without it, a head of the line that nobody online can take would hold back
+    /// every conversation behind it that somebody could. Each window is planned on the room the windows before it left,
+    /// so the order of the line is kept among those that can be placed.
+    /// </summary>
+    /// <returns>The plan, and whether the last window read was full (more may wait behind it).</returns>
+    private static async Task<(IReadOnlyList<Allocation> Plan, bool Full)> DeeperAsync(
+        ParleyDb db, TimeProvider clock, RoutingTeam team, Dictionary<long, KindLoads> loads, IReadOnlyList<Allocation> plan,
+        RoutingSnapshot first, List<long> queueIds, TimeSpan priorityStep, int batchSize, HashSet<long> skip, CancellationToken ct)
+    {
+        var planned = new List<Allocation>(plan);
+        var seen = first.Waiting.Select(w => w.Id).ToHashSet();
+        var full = true;
+        var window = plan;
+        var read = batchSize + skip.Count;
+        for (var size = batchSize; full && planned.Count < batchSize && read < MaxDepth * batchSize; size *= 2)
+        {
+            foreach (var allocation in window)
+            {
+                loads[allocation.AdvisorId] = loads.GetValueOrDefault(allocation.AdvisorId).Plus(allocation.Kind, allocation.Units);
+            }
+
+            var withRoom = RoutingSnapshot.Available(team, loads, withRoomOnly: true);
+            if (withRoom.Count == 0)
+            {
+                break;
+            }
+
+            // The same line as the first read (its queues), so the offset counts in its order.
+            // Windows that double in size: the line is read in a few statements, each from its offset.
+            size = Math.Min(size, (MaxDepth * batchSize) - read);
+            var next = await RoutingSnapshot.ReadAsync(db, team, withRoom, priorityStep, size, ct, skip, read, queueIds);
+            read += size + skip.Count;
+            full = next.Waiting.Count >= size;
+
+            // A commit beside this read may have moved the line: what was read already is not planned twice.
+            var waiting = next.Waiting.Where(w => seen.Add(w.Id)).ToList();
+            window = waiting.Count == 0
+                ? []
+                : [.. AllocationPlanner.Plan(clock.GetUtcNow().UtcDateTime, waiting, withRoom, next.Rules).Take(batchSize - planned.Count)];
+            planned.AddRange(window);
+        }
+
+        return (planned, full);
+    }
+
+    /// <summary>How deep a pass reads the waiting line, in pass sizes, when its head cannot be placed.</summary>
+    internal const int MaxDepth = 16;
 
     /// <summary>
     /// Loads counted by a batch under its advisors' locks and grown by what it committed: exact at that commit. The batch's

@@ -25,16 +25,17 @@ public sealed class WaitingReadTests
         var newest = await seed.AddAsync(new Seeded { QueueId = mine, Ago = TimeSpan.FromMinutes(10) });
         await app.DbAsync(db => db.Conversations.Where(c => c.Id == urgent).ExecuteUpdateAsync(u => u.SetProperty(c => c.Priority, 2)));
 
-        async Task<List<long>> Read(IReadOnlyCollection<long> of, int limit) =>
+        async Task<List<long>> Read(IReadOnlyCollection<long> of, int limit, int offset = 0) =>
             await app.DbAsync(async db =>
             {
                 await db.Database.OpenConnectionAsync();
-                return (await EngineStore.ReadWaitingAsync(db, of, limit, CancellationToken.None)).Select(r => r.Id).ToList();
+                return (await EngineStore.ReadWaitingAsync(db, of, limit, CancellationToken.None, offset)).Select(r => r.Id).ToList();
             });
 
         Assert.Equal([urgent, oldest, newest], await Read([mine], 10));
         Assert.Equal([urgent, oldest, elsewhere, newest], await Read([mine, other], 10));
         Assert.Equal([urgent, oldest], await Read([mine, other], 2));
+        Assert.Equal([elsewhere, newest], await Read([mine, other], 2, offset: 2)); // the next window, for a pass that reads deeper
         Assert.DoesNotContain(taken, await Read(queues, 10));
     }
 
@@ -50,7 +51,8 @@ public sealed class WaitingReadTests
         {
             await db.Database.OpenConnectionAsync();
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = "EXPLAIN QUERY PLAN " + EngineStore.WaitingSql(db, "1, 2, 3").Replace("@limit", "100", StringComparison.Ordinal);
+            command.CommandText = "EXPLAIN QUERY PLAN " + EngineStore.WaitingSql(db, "1, 2, 3").Replace("@limit", "100", StringComparison.Ordinal)
+                .Replace("@offset", "100", StringComparison.Ordinal);
             await using var reader = await command.ExecuteReaderAsync();
             var steps = new List<string>();
             while (await reader.ReadAsync())
