@@ -127,7 +127,7 @@ internal sealed class InProcessParley : WebApplicationFactory<ParleyDb>
         await base.DisposeAsync();
         if (_postgres is { } database)
         {
-            await ParleyHost.PostgresAsync(database.Server, $"DROP DATABASE IF EXISTS {database.Name} WITH (FORCE)");
+            await ParleyHost.DropDatabaseAsync(database.Server, database.Name);
         }
 
         try

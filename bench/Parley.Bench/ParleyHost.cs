@@ -133,19 +133,7 @@ internal sealed class ParleyHost : IAsyncDisposable
     {
         if (_postgres is { } database)
         {
-            // An autovacuum worker busy on the database after a run is the server's own: FORCE may not end it, so wait.
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await PostgresAsync(database.Server, $"DROP DATABASE IF EXISTS {database.Name} WITH (FORCE)");
-                    break;
-                }
-                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 30)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(2));
-                }
-            }
+            await DropDatabaseAsync(database.Server, database.Name);
         }
 
         try
@@ -154,6 +142,23 @@ internal sealed class ParleyHost : IAsyncDisposable
         }
         catch (IOException)
         {
+        }
+    }
+
+    /// <summary>Drops a bench database, waiting for an autovacuum worker still on it (the server's own: FORCE may not end it).</summary>
+    public static async Task DropDatabaseAsync(string server, string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await PostgresAsync(server, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 30)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
         }
     }
 
