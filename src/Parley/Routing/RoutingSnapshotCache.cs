@@ -28,7 +28,7 @@ public sealed class RoutingSnapshotCache
     private RoutingTeam? _team;
     private Dictionary<long, KindLoads> _loads = [];
     private bool _headHeld;
-    private long _countedAt;
+    private DateTimeOffset _countedAt;
 
     /// <summary>Reads the pass's snapshot and plans on it; returns the plan, reserved until committed or released.</summary>
     /// <returns>
@@ -42,7 +42,7 @@ public sealed class RoutingSnapshotCache
         var version = await RoutingVersion.ReadAsync(db, ct);
         RoutingTeam? team;
         bool headHeld;
-        long countedAt;
+        DateTimeOffset countedAt;
         lock (_lock)
         {
             (team, headHeld, countedAt) = (_team, _headHeld, _countedAt);
@@ -51,7 +51,7 @@ public sealed class RoutingSnapshotCache
         // While the line's head is held (the last plan had to read past it), a plan that stops at the head would leave it
         // unplanned again, and counting every advisor's load afresh for each pass would cost more than the plan: the plan
         // reads past the head on the cached loads, counted afresh once they are LoadsLifetimeWhileHeld old.
-        var fresh = headHeld && clock.GetElapsedTime(countedAt) >= LoadsLifetimeWhileHeld;
+        var fresh = headHeld && clock.GetUtcNow() - countedAt >= LoadsLifetimeWhileHeld;
         var held = headHeld && !fresh;
         if (team is null || team.Version != version)
         {
@@ -67,7 +67,7 @@ public sealed class RoutingSnapshotCache
                 var counted = await AdvisorLoad.OfAsync(db, team.Advisors.Select(a => a.Id).ToList(), ct);
                 lock (_lock)
                 {
-                    (_team, _loads, _countedAt) = (team, new Dictionary<long, KindLoads>(counted), clock.GetTimestamp());
+                    (_team, _loads, _countedAt) = (team, new Dictionary<long, KindLoads>(counted), clock.GetUtcNow());
                 }
             }
 

@@ -43,6 +43,30 @@ public sealed class DeepReadTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task While_the_head_is_held_the_kept_loads_are_counted_again_once_a_second(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false, Settings = { ["Routing:PassSize"] = "2" } };
+        var router = app.Service<Router>();
+        var ids = await LineAsync(app, count: 9, needGerman: 3);
+        var marie = await OnlineWithCapacityAsync(app, "marie@parley.local", capacity: 1);
+        Assert.Equal(1, await router.AssignAsync(CancellationToken.None));
+        Assert.Equal(marie.Id, (await ConversationAsync(app, ids[3])).AssigneeId);
+        var luca = await OnlineWithCapacityAsync(app, "luca@parley.local", capacity: 10);
+        Assert.Equal(2, await router.AssignAsync(CancellationToken.None)); // counted afresh (the team changed): Luca's
+
+        // Marie's conversation is resolved elsewhere. Luca still has room, so plans on the kept loads keep placing.
+        await app.DbAsync(db => db.Conversations.Where(c => c.Id == ids[3])
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, ConversationStatus.Resolved).SetProperty(c => c.AssigneeId, (long?)null)));
+        var kept = (await router.PlanAsync(CancellationToken.None)).Allocations;
+        Assert.NotEmpty(kept);
+        Assert.All(kept, a => Assert.Equal(luca.Id, a.AdvisorId));
+
+        // A second on, the loads are counted again: Marie's room is seen.
+        app.Clock.Advance(RoutingSnapshotCache.LoadsLifetimeWhileHeld);
+        Assert.Contains(marie.Id, (await router.PlanAsync(CancellationToken.None)).Allocations.Select(a => a.AdvisorId));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task Each_window_reads_on_from_where_the_last_ended_down_to_sixteen_pass_sizes(DatabaseProvider provider)
     {
         await using var app = new ParleyApplication(provider) { RouteInBackground = false, Settings = { ["Routing:PassSize"] = "2" } };
