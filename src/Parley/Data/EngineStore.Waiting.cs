@@ -11,9 +11,10 @@ internal static partial class EngineStore
 {
     /// <summary>
     /// The first <paramref name="limit"/> queued conversations of these queues in planning order (priority, then the
-    /// earliest queued, then the id), past the first <paramref name="offset"/>, walked along the partial index <c>ix_conversations_waiting</c> (0025): no sort of
-    /// every queued row, and only the planner's columns. The status is a literal so both databases match the index's
-    /// predicate. Runs without a transaction: routing reads its snapshot unlocked.
+    /// earliest queued, then the id), past the first <paramref name="offset"/>, walked along the partial index
+    /// <c>ix_conversations_waiting</c> (0025): no sort of every queued row, and only the planner's columns. The status is a
+    /// literal so both databases match the index's predicate. Runs without a transaction: routing reads its snapshot
+    /// unlocked.
     /// </summary>
     /// <remarks>
     /// SQLite is told the index (<c>INDEXED BY</c>): without statistics its planner took the queues' index for the

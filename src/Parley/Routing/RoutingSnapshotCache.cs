@@ -52,12 +52,13 @@ public sealed class RoutingSnapshotCache
         // unplanned again, and counting every advisor's load afresh for each pass would cost more than the plan: the plan
         // reads past the head on the cached loads, counted afresh once they are LoadsLifetimeWhileHeld old.
         var fresh = headHeld && clock.GetUtcNow() - countedAt >= LoadsLifetimeWhileHeld;
-        var held = headHeld && !fresh;
         if (team is null || team.Version != version)
         {
             team = await RoutingTeam.ReadAsync(db, version, ct);
             fresh = true;
         }
+
+        var held = headHeld && !fresh;
 
         while (true)
         {
@@ -87,7 +88,8 @@ public sealed class RoutingSnapshotCache
             }
 
             var advisors = RoutingSnapshot.Available(team, loads, withRoomOnly: fresh);
-            var snapshot = await RoutingSnapshot.ReadAsync(db, team, advisors, priorityStep, batchSize, ct, skip);
+            var queues = RoutingSnapshot.QueuesOf(advisors);
+            var snapshot = await RoutingSnapshot.ReadAsync(db, team, advisors, priorityStep, batchSize, ct, skip, queueIds: queues);
             var plan = snapshot.Waiting.Count == 0
                 ? []
                 : AllocationPlanner.Plan(clock.GetUtcNow().UtcDateTime, snapshot.Waiting, snapshot.Advisors, snapshot.Rules);
@@ -98,7 +100,7 @@ public sealed class RoutingSnapshotCache
                 if (headHeld)
                 {
                     (plan, full) = await DeeperAsync(
-                        db, clock, team, loads, plan, snapshot, RoutingSnapshot.QueuesOf(advisors), priorityStep, batchSize, skip, ct);
+                        db, clock, team, loads, plan, snapshot, queues, priorityStep, batchSize, skip, ct);
                 }
 
                 // Held, a plan on cached loads that places nothing may be missing room they hide (a conversation resolved
@@ -129,11 +131,11 @@ public sealed class RoutingSnapshotCache
     internal static readonly TimeSpan LoadsLifetimeWhileHeld = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Past a full read that left conversations unplanned (they need a skill, a queue or room nobody with
-    /// room has), the line behind it is read in windows that double in size, while advisors have room and the pass is not
-    /// full, down to <see cref="MaxDepth"/> pass sizes. Without it, a head of the line that nobody online can take would hold back
-    /// every conversation behind it that somebody could. Each window is planned on the room the windows before it left,
-    /// so the order of the line is kept among those that can be placed.
+    /// Past a full read that left conversations unplanned (they need a skill, a queue or room nobody with room has), the
+    /// line behind it is read in windows that double in size, while advisors have room and the pass is not full, down to
+    /// <see cref="MaxDepth"/> pass sizes. Without it, a head of the line that nobody online can take would hold back every
+    /// conversation behind it that somebody could. Each window is planned on the room the windows before it left, so the
+    /// order of the line is kept among those that can be placed.
     /// </summary>
     /// <returns>The plan, and whether the last window read was full (more may wait behind it).</returns>
     private static async Task<(IReadOnlyList<Allocation> Plan, bool Full)> DeeperAsync(
