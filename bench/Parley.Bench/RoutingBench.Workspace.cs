@@ -27,7 +27,7 @@ internal sealed class BenchWorkspace
     public List<BenchAdvisor> Advisors { get; } = [];
     private readonly Dictionary<long, (List<Inbox> Inboxes, List<long> Queues, List<long> Skills)> _byAccount = [];
 
-    public static async Task<BenchWorkspace> CreateAsync(InProcessParley parley, int accounts, int advisorsPerAccount)
+    public static async Task<BenchWorkspace> CreateAsync(InProcessParley parley, int accounts, int advisorsPerAccount, string prefix = "bench")
     {
         var workspace = new BenchWorkspace();
         await using var db = await parley.Service<IDbContextFactory<ParleyDb>>().CreateDbContextAsync();
@@ -55,7 +55,7 @@ internal sealed class BenchWorkspace
 
             var advisors = Enumerable.Range(0, advisorsPerAccount).Select(i => new Advisor
             {
-                Email = $"bench-{a + 1}-{i + 1}@parley.local",
+                Email = $"{prefix}-{a + 1}-{i + 1}@parley.local",
                 DisplayName = $"Advisor {a + 1}.{i + 1}",
                 PasswordHash = "-",
                 Role = AdvisorRole.Advisor,
@@ -147,8 +147,8 @@ internal sealed class BenchWorkspace
         return ids;
     }
 
-    /// <summary>Sets every bench advisor's presence in one statement.</summary>
-    public static Task SetPresenceAsync(InProcessParley parley, Presence presence) => parley.DbAsync(db => db.Advisors
-        .Where(a => a.Email.StartsWith("bench-"))
+    /// <summary>Sets the presence of every advisor of the workspaces made with this prefix, in one statement.</summary>
+    public static Task SetPresenceAsync(InProcessParley parley, Presence presence, string prefix = "bench") => parley.DbAsync(db => db.Advisors
+        .Where(a => a.Email.StartsWith(prefix + "-"))
         .ExecuteUpdateAsync(u => u.SetProperty(a => a.Presence, presence).SetProperty(a => a.PresenceChangedAt, DateTime.UtcNow)));
 }

@@ -9,7 +9,7 @@ using Parley.Routing;
 namespace Parley.Bench;
 
 /// <summary>
-/// <c>--routing [--postgres "…"] [--conversations 50000] [--nodes 2]</c>: 10 accounts, 1,000 advisors going online at once
+/// <c>--routing [--postgres "…"] [--conversations 50000] [--nodes 2] [--rounds 2] [--trace]</c>: 10 accounts, 1,000 advisors going online at once
 /// in front of a queue of conversations, routed by the real <see cref="Router"/> (its passes: snapshot, plan, commit),
 /// <c>--nodes</c> pass loops at once as several nodes would run them. Reports committed assignments per second, the passes,
 /// and the planner's own decisions per second on one snapshot; checks in SQL, during the run and after, that no advisor is
@@ -17,7 +17,7 @@ namespace Parley.Bench;
 /// </summary>
 internal static class RoutingBench
 {
-    public const string Usage = "       Parley.Bench --routing [--conversations 50000] [--nodes 2] [--postgres …]";
+    public const string Usage = "       Parley.Bench --routing [--conversations 50000] [--nodes 2] [--postgres …] [--rounds 2] [--trace]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -30,31 +30,58 @@ internal static class RoutingBench
         await using var parley = await InProcessParley.StartAsync(postgres, [], router: false);
         var routers = Enumerable.Range(0, nodes).Select(_ => ActivatorUtilities.CreateInstance<Router>(parley.Services)).ToList();
 
-        var setup = Stopwatch.StartNew();
-        var workspace = await BenchWorkspace.CreateAsync(parley, accounts: 10, advisorsPerAccount: 100);
-        await workspace.QueueAsync(parley, count);
-        BenchLog.Write($"Seeded {workspace.Advisors.Count} advisors and {count} queued conversations in {setup.Elapsed.TotalSeconds:F1} s");
-        await BenchWorkspace.SetPresenceAsync(parley, Presence.Online);
+        var rounds = int.Parse(Option(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
+        var trace = args.Contains("--trace");
+        var rate = 0.0;
+        for (var round = 1; round <= rounds; round++)
+        {
+            // Each round is a workspace of its own (same shape, same seed); the previous round's advisors go offline, their
+            // conversations stay in the database. The first round runs in a cold process, the next ones in a warm one.
+            var prefix = round == 1 ? "bench" : $"bench{round}";
+            var setup = Stopwatch.StartNew();
+            var workspace = await BenchWorkspace.CreateAsync(parley, accounts: 10, advisorsPerAccount: 100, prefix);
+            await workspace.QueueAsync(parley, count);
+            BenchLog.Write($"Round {round}: seeded {workspace.Advisors.Count} advisors and {count} queued conversations in {setup.Elapsed.TotalSeconds:F1} s");
+            if (round > 1)
+            {
+                await BenchWorkspace.SetPresenceAsync(parley, Presence.Offline, round == 2 ? "bench" : $"bench{round - 1}");
+            }
 
+            await BenchWorkspace.SetPresenceAsync(parley, Presence.Online, prefix);
+            (rate, var failed) = await RoundAsync(parley, routers, database, count, round == 1 ? "cold process" : "warm process", trace);
+            if (failed)
+            {
+                return 1;
+            }
+        }
+
+        return rate >= 10_000 ? 0 : 1;
+    }
+
+    /// <summary>Routes the round's queued conversations with the online advisors; reports; fails when one is over capacity.</summary>
+    private static async Task<(double Rate, bool OverCapacity)> RoundAsync(
+        InProcessParley parley, List<Router> routers, string database, int count, string process, bool trace)
+    {
         var planner = await PlannerAsync(parley);
         BenchLog.Write($"Planner alone: {planner.Decisions} decisions on one snapshot ({planner.Waiting} waiting, {planner.Advisors} advisors) "
             + $"in {planner.PlanMs:F2} ms: {planner.Decisions / (planner.PlanMs / 1000):F0} decisions/s; snapshot read {planner.ReadMs:F1} ms");
 
+        var before = await CountAsync(parley, AssignedSql);
         using var sampling = new CancellationTokenSource();
         var sampler = SampleAsync(parley, sampling.Token);
         var clock = Stopwatch.StartNew();
-        var results = await Task.WhenAll(routers.Select(router => Task.Run(() => NodeAsync(router, clock))));
+        var results = await Task.WhenAll(routers.Select((router, node) => Task.Run(() => NodeAsync(router, clock, trace ? node + 1 : 0))));
         var elapsed = TimeSpan.FromTicks(results.Max(r => r.LastAssignment.Ticks));
         await sampling.CancelAsync();
         var samples = await sampler;
 
-        var assigned = await CountAsync(parley, "SELECT COUNT(*) AS \"Value\" FROM conversations WHERE status = 'Assigned'");
+        var assigned = await CountAsync(parley, AssignedSql) - before;
         var over = await OverCapacityAsync(parley);
         var full = await CountAsync(parley, FullSql);
         var rate = assigned / elapsed.TotalSeconds;
         var passes = results.Sum(r => r.Passes);
         System.Console.WriteLine();
-        System.Console.WriteLine($"Routing at scale, {database}: {workspace.Advisors.Count} advisors online across {workspace.AccountIds.Count} accounts, {count} queued, {nodes} nodes");
+        System.Console.WriteLine($"Routing at scale, {database}, {process}: {planner.Advisors} advisors online across 10 accounts, {count} queued, {routers.Count} nodes");
         System.Console.WriteLine($"| committed assignments | time to the last | assignments/s | passes (with work) | planner decisions/s | over capacity (samples, after) | advisor capacities full |");
         System.Console.WriteLine($"|---|---|---|---|---|---|---|");
         System.Console.WriteLine($"| {assigned} | {elapsed.TotalSeconds:F2} s | {rate:F0} | {passes} ({results.Sum(r => r.Working)}) | {planner.Decisions / (planner.PlanMs / 1000):F0} | "
@@ -62,22 +89,32 @@ internal static class RoutingBench
         if (over > 0 || samples.Over > 0)
         {
             System.Console.Error.WriteLine($"FAILED: an advisor was over capacity ({samples.Over} during the run, {over} after).");
-            return 1;
+            return (rate, true);
         }
 
-        return rate >= 10_000 ? 0 : 1;
+        return (rate, false);
     }
+
+    private const string AssignedSql = "SELECT COUNT(*) AS \"Value\" FROM conversations WHERE status = 'Assigned'";
 
     private sealed record NodeResult(int Passes, int Working, TimeSpan LastAssignment);
 
     /// <summary>One node's router: passes until three in a row find nothing to assign.</summary>
-    private static async Task<NodeResult> NodeAsync(Router router, Stopwatch clock)
+    /// <param name="trace">When not 0, this node's number, printed with each pass's end time, assignments and duration.</param>
+    private static async Task<NodeResult> NodeAsync(Router router, Stopwatch clock, int trace)
     {
         var (passes, working, idle, last) = (0, 0, 0, TimeSpan.Zero);
         while (idle < 3)
         {
             passes++;
-            if (await router.AssignAsync(CancellationToken.None) > 0)
+            var started = clock.Elapsed;
+            var assigned = await router.AssignAsync(CancellationToken.None);
+            if (trace != 0)
+            {
+                BenchLog.Write($"node {trace} pass {passes}: {assigned} assigned in {(clock.Elapsed - started).TotalMilliseconds:F1} ms, at {clock.Elapsed.TotalMilliseconds:F0} ms");
+            }
+
+            if (assigned > 0)
             {
                 (working, idle, last) = (working + 1, 0, clock.Elapsed);
             }
@@ -119,7 +156,8 @@ internal static class RoutingBench
         + "WHERE c.assignee_id IS NOT NULL AND c.status IN ('Assigned', 'WaitingForCustomer') GROUP BY c.assignee_id, c.is_public) l "
         + "JOIN advisors a ON a.id = l.assignee_id";
 
-    private const string FullSql = $"SELECT COUNT(*) AS \"Value\" FROM ({LoadsSql}) x WHERE x.load = x.capacity";
+    /// <summary>The online advisors (this round's) with a kind at capacity.</summary>
+    private const string FullSql = $"SELECT COUNT(*) AS \"Value\" FROM ({LoadsSql} WHERE a.presence = 'Online') x WHERE x.load = x.capacity";
 
     private static Task<long> OverCapacityAsync(InProcessParley parley) =>
         CountAsync(parley, $"SELECT COUNT(*) AS \"Value\" FROM ({LoadsSql}) x WHERE x.load > x.capacity");

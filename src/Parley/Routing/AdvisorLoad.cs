@@ -42,7 +42,7 @@ public static class AdvisorLoad
     public static async Task<Dictionary<long, KindLoads>> OfAsync(ParleyDb db, IReadOnlyCollection<long> advisorIds, CancellationToken cancellationToken)
     {
         var rows = await db.Conversations.Where(Counts)
-            .Where(c => advisorIds.Contains(c.AssigneeId!.Value))
+            .Where(c => EF.Parameter(advisorIds).Contains(c.AssigneeId!.Value))
             // Grouped in the assignee index's order (0033: assignee, status, account, channel, public), so the groups come
             // from the index as it is read, with no sort; the two counting statuses are added up below.
             .GroupBy(c => new { AdvisorId = c.AssigneeId!.Value, c.Status, c.AccountId, c.Channel, c.IsPublic })

@@ -54,7 +54,7 @@ public static class ConversationRequirements
         ParleyDb db, ILookup<long, SkillNeed> byQueue, IReadOnlyCollection<(long ConversationId, long QueueId)> conversations, CancellationToken cancellationToken)
     {
         var conversationIds = conversations.Select(c => c.ConversationId).ToList();
-        var own = (await db.ConversationSkills.AsNoTracking().Where(s => conversationIds.Contains(s.ConversationId)).ToListAsync(cancellationToken))
+        var own = (await db.ConversationSkills.AsNoTracking().Where(s => EF.Parameter(conversationIds).Contains(s.ConversationId)).ToListAsync(cancellationToken))
             .ToLookup(s => s.ConversationId);
         return conversations.ToDictionary(
             c => c.ConversationId,

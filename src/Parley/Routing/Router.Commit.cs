@@ -133,7 +133,7 @@ public sealed partial class Router
                 .ToDictionary(a => a.Id, a => new CommitAdvisor(a.Id, a.DisplayName, Presence.Online, a.Capacity, a.PublicCapacity));
         }
 
-        return await db.Advisors.AsNoTracking().Where(a => advisorIds.Contains(a.Id))
+        return await db.Advisors.AsNoTracking().Where(a => EF.Parameter(advisorIds).Contains(a.Id))
             .Select(a => new CommitAdvisor(a.Id, a.DisplayName, a.Presence, a.Capacity, a.PublicCapacity))
             .ToDictionaryAsync(a => a.Id, cancellationToken);
     }
@@ -163,7 +163,7 @@ public sealed partial class Router
 
         if (stale.Count > 0)
         {
-            foreach (var conversation in await db.Conversations.AsNoTracking().Where(c => stale.Contains(c.Id)).ToListAsync(cancellationToken))
+            foreach (var conversation in await db.Conversations.AsNoTracking().Where(c => EF.Parameter(stale).Contains(c.Id)).ToListAsync(cancellationToken))
             {
                 current[conversation.Id] = conversation;
             }

@@ -180,7 +180,7 @@ public sealed partial class Router(
         var ids = plan.Select(a => a.ConversationId).ToList();
         var read = ids.Count == 0
             ? new Dictionary<long, Conversation>()
-            : await db.Conversations.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+            : await db.Conversations.AsNoTracking().Where(c => EF.Parameter(ids).Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
         return new PassPlan(plan, full, team, db.Database.IsNpgsql(), read);
     }
 

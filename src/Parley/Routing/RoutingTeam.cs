@@ -47,9 +47,9 @@ public sealed record RoutingTeam(
             .Select(a => new { a.Id, a.DisplayName, a.Capacity, a.PublicCapacity })
             .ToListAsync(ct);
         var ids = online.Select(a => a.Id).ToList();
-        var queues = (await db.AdvisorQueues.AsNoTracking().Where(q => ids.Contains(q.AdvisorId)).Select(q => new { q.AdvisorId, q.QueueId }).ToListAsync(ct))
+        var queues = (await db.AdvisorQueues.AsNoTracking().Where(q => EF.Parameter(ids).Contains(q.AdvisorId)).Select(q => new { q.AdvisorId, q.QueueId }).ToListAsync(ct))
             .ToLookup(q => q.AdvisorId, q => q.QueueId);
-        var skills = (await db.AdvisorSkills.AsNoTracking().Where(s => ids.Contains(s.AdvisorId)).ToListAsync(ct)).ToLookup(s => s.AdvisorId);
+        var skills = (await db.AdvisorSkills.AsNoTracking().Where(s => EF.Parameter(ids).Contains(s.AdvisorId)).ToListAsync(ct)).ToLookup(s => s.AdvisorId);
         var advisors = online
             .Select(a => new TeamAdvisor(a.Id, a.DisplayName, a.Capacity, a.PublicCapacity, queues[a.Id].ToHashSet(), skills[a.Id].ToDictionary(s => s.SkillId, s => s.Level)))
             .Where(a => a.QueueIds.Count > 0)

@@ -21,7 +21,7 @@ public static class StickyRouting
         }
 
         var replies = await db.Conversations.AsNoTracking()
-            .Where(c => contactIds.Contains(c.ContactId))
+            .Where(c => EF.Parameter(contactIds).Contains(c.ContactId))
             .Join(db.Messages.Where(m => m.AuthorKind == AuthorKind.Advisor && m.AuthorId != null && m.CreatedAt >= since),
                 c => c.Id, m => m.ConversationId, (c, m) => new { c.ContactId, AdvisorId = m.AuthorId!.Value, m.CreatedAt, m.Id })
             .ToListAsync(ct);
