@@ -11,14 +11,15 @@ using Parley.Identity;
 namespace Parley.Bench;
 
 /// <summary>
-/// <c>--consoles [--postgres "…"] [--count 500] [--seconds 30] [--burst 200]</c>: live consoles in process, each as the
+/// <c>--consoles [--postgres "…"] [--count 500] [--seconds 30] [--burst 200] [--warmup 5]</c>: live consoles in process, each as the
 /// console page keeps it: a <see cref="ConsoleFeed"/> on its advisor's accounts, created before the first read, whose
 /// handler hands the events to the page's own list (<see cref="LiveList.ApplyAsync"/>: the named rows patched through the
 /// node's shared <see cref="ConsoleRows"/>, default filter, first page loaded). Every second one advisor per account replies
 /// in a conversation (a committed change in each account, so every console refreshes), then a burst of changes at once.
 /// The latency of a change at a console runs from just before the reply is sent (so it includes the commit) to the end of
 /// the list's update for the batch holding the change's event. Server-side time only: Blazor's render diff and the network
-/// to the browser are not included.
+/// to the browser are not included. The first <c>--warmup</c> seconds of changes are not counted (a warm process, as a node
+/// that has been serving consoles for a while).
 /// </summary>
 internal static class ConsolesBench
 {
@@ -28,6 +29,7 @@ internal static class ConsolesBench
         var count = int.Parse(Option(args, "--count") ?? "500", CultureInfo.InvariantCulture);
         var seconds = int.Parse(Option(args, "--seconds") ?? "30", CultureInfo.InvariantCulture);
         var burst = int.Parse(Option(args, "--burst") ?? "200", CultureInfo.InvariantCulture);
+        var warmup = int.Parse(Option(args, "--warmup") ?? "5", CultureInfo.InvariantCulture);
         var database = postgres is null ? "SQLite" : "PostgreSQL";
         BenchLog.Write($"Parley.Bench --consoles: {Environment.ProcessorCount} cores, {database}, {count} consoles");
         await using var parley = await InProcessParley.StartAsync(postgres, []);
@@ -116,12 +118,28 @@ internal static class ConsolesBench
             }
         }
 
-        for (var s = 0; s < seconds; s++)
+        async Task EverySecondAsync(int count)
         {
-            var tick = Task.Delay(1000);
-            await Task.WhenAll(targets.Keys.Select(ChangeAsync));
-            await tick;
+            for (var s = 0; s < count; s++)
+            {
+                var tick = Task.Delay(1000);
+                await Task.WhenAll(targets.Keys.Select(ChangeAsync));
+                await tick;
+            }
         }
+
+        if (warmup > 0)
+        {
+            // The same changes, not counted: the process compiles the reply and update paths while they run.
+            await EverySecondAsync(warmup);
+            await Task.Delay(2000);
+            BenchLog.Write($"Warm-up: {warmup} s of changes ({latencies.Count} console updates) not counted; measuring");
+            latencies.Clear();
+            commits.Clear();
+            fanOut.Clear();
+        }
+
+        await EverySecondAsync(seconds);
 
         await Task.Delay(2000);
         var steady = Summary(latencies.ToList());
