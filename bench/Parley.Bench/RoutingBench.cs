@@ -37,18 +37,17 @@ internal static class RoutingBench
         {
             // Each round is a workspace of its own (same shape, same seed); the previous round's advisors go offline, their
             // conversations stay in the database. The first round runs in a cold process, the next ones in a warm one.
-            var prefix = round == 1 ? "bench" : $"bench{round}";
             var setup = Stopwatch.StartNew();
-            var workspace = await BenchWorkspace.CreateAsync(parley, accounts: 10, advisorsPerAccount: 100, prefix);
+            var workspace = await BenchWorkspace.CreateAsync(parley, accounts: 10, advisorsPerAccount: 100, Prefix(round));
             await workspace.QueueAsync(parley, count);
             BenchLog.Write($"Round {round}: seeded {workspace.Advisors.Count} advisors and {count} queued conversations in {setup.Elapsed.TotalSeconds:F1} s");
             if (round > 1)
             {
-                await BenchWorkspace.SetPresenceAsync(parley, Presence.Offline, round == 2 ? "bench" : $"bench{round - 1}");
+                await BenchWorkspace.SetPresenceAsync(parley, Presence.Offline, Prefix(round - 1));
             }
 
-            await BenchWorkspace.SetPresenceAsync(parley, Presence.Online, prefix);
-            (rate, var failed) = await RoundAsync(parley, routers, database, count, round == 1 ? "cold process" : "warm process", trace);
+            await BenchWorkspace.SetPresenceAsync(parley, Presence.Online, Prefix(round));
+            (rate, var failed) = await RoundAsync(parley, workspace, routers, database, count, round == 1 ? "cold process" : "warm process", trace);
             if (failed)
             {
                 return 1;
@@ -56,11 +55,14 @@ internal static class RoutingBench
         }
 
         return rate >= 10_000 ? 0 : 1;
+
+        // The advisors' e-mail prefix of a round's workspace: the first round's is the other benches' own.
+        static string Prefix(int round) => round == 1 ? "bench" : $"bench{round}";
     }
 
     /// <summary>Routes the round's queued conversations with the online advisors; reports; fails when one is over capacity.</summary>
     private static async Task<(double Rate, bool OverCapacity)> RoundAsync(
-        InProcessParley parley, List<Router> routers, string database, int count, string process, bool trace)
+        InProcessParley parley, BenchWorkspace workspace, List<Router> routers, string database, int count, string process, bool trace)
     {
         var planner = await PlannerAsync(parley);
         BenchLog.Write($"Planner alone: {planner.Decisions} decisions on one snapshot ({planner.Waiting} waiting, {planner.Advisors} advisors) "
@@ -81,7 +83,7 @@ internal static class RoutingBench
         var rate = assigned / elapsed.TotalSeconds;
         var passes = results.Sum(r => r.Passes);
         System.Console.WriteLine();
-        System.Console.WriteLine($"Routing at scale, {database}, {process}: {planner.Advisors} advisors online across 10 accounts, {count} queued, {routers.Count} nodes");
+        System.Console.WriteLine($"Routing at scale, {database}, {process}: {workspace.Advisors.Count} advisors online across {workspace.AccountIds.Count} accounts, {count} queued, {routers.Count} nodes");
         System.Console.WriteLine($"| committed assignments | time to the last | assignments/s | passes (with work) | planner decisions/s | over capacity (samples, after) | advisor capacities full |");
         System.Console.WriteLine($"|---|---|---|---|---|---|---|");
         System.Console.WriteLine($"| {assigned} | {elapsed.TotalSeconds:F2} s | {rate:F0} | {passes} ({results.Sum(r => r.Working)}) | {planner.Decisions / (planner.PlanMs / 1000):F0} | "
