@@ -14,8 +14,10 @@ namespace Parley.Data;
 /// over only when a writer begins after a checkpoint caught up with the last commit. Under a steady stream of writes
 /// one has always begun meanwhile, even when the passive checkpoint copied everything. So once the log holds
 /// <see cref="DatabaseOptions.SqliteWalPages"/> pages, the checkpointer finishes inside the gate, where no writer
-/// appends, and the next writer starts the log over. Every connection keeps SQLite's automatic checkpoint, at
-/// <see cref="FallbackPages"/>, in case this service is not running.
+/// appends, and the next writer starts the log over. Until a writer has written again, the log keeps its size: a round
+/// that finds it as the gate left it does not enter the gate again (it would wait for the writer in it, then copy,
+/// inside the gate, what that writer wrote after starting the log over). Every connection keeps SQLite's automatic
+/// checkpoint, at <see cref="FallbackPages"/>, in case this service is not running.
 /// </remarks>
 public sealed class WalCheckpointer(
     IOptions<DatabaseOptions> options,
@@ -24,6 +26,9 @@ public sealed class WalCheckpointer(
     ILogger<WalCheckpointer> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The log's size when a round inside the gate last copied all of it; -1 when the last one did not.</summary>
+    private long _copiedInGate = -1;
 
     /// <summary>The automatic checkpoint of every connection: a safety net well above the checkpointer's mark.</summary>
     public static int FallbackPages(DatabaseOptions options) => 8 * options.SqliteWalPages;
@@ -35,11 +40,12 @@ public sealed class WalCheckpointer(
     /// <returns>The pages the log held at the start of the round (0 when the database is not in WAL mode).</returns>
     public async Task<long> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        var pages = await PassiveAsync(connection, cancellationToken);
-        if (pages >= options.Value.SqliteWalPages)
+        var (pages, _) = await PassiveAsync(connection, cancellationToken);
+        if (pages >= options.Value.SqliteWalPages && pages != _copiedInGate)
         {
             using var pass = await gate.EnterAsync(cancellationToken);
-            await PassiveAsync(connection, cancellationToken);
+            var (inGate, copied) = await PassiveAsync(connection, cancellationToken);
+            _copiedInGate = inGate == copied ? inGate : -1;
         }
 
         return pages;
@@ -74,12 +80,12 @@ public sealed class WalCheckpointer(
         }
     }
 
-    /// <returns>The pages in the log (0 when the database is not in WAL mode).</returns>
-    private static async Task<long> PassiveAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    /// <returns>The pages in the log and those of them now in the database file (0, 0 when the database is not in WAL mode).</returns>
+    private static async Task<(long Pages, long Copied)> PassiveAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Math.Max(0, reader.GetInt64(1)) : 0;
+        return await reader.ReadAsync(cancellationToken) ? (Math.Max(0, reader.GetInt64(1)), Math.Max(0, reader.GetInt64(2))) : (0, 0);
     }
 }

@@ -83,6 +83,32 @@ public sealed class WalCheckpointerTests : IDisposable
         Assert.True(after < 10, $"the log held {after} pages after the round: it did not start over");
     }
 
+    [Fact]
+    public async Task A_log_copied_inside_the_gate_is_not_copied_there_again_before_a_writer_starts_it_over()
+    {
+        using var gate = new WriteGate(_options, _environment);
+        var checkpointer = new WalCheckpointer(_options, _environment, gate, NullLogger<WalCheckpointer>.Instance);
+        await using var own = new SqliteConnection(_connectionString);
+        await own.OpenAsync();
+        await WriteAsync(gate, 40);
+        Assert.True(await checkpointer.CheckpointAsync(own, CancellationToken.None) >= WalPages);
+
+        // No writer has written since: the log is as long as it was, all of it copied. The next round must not wait for
+        // the gate, which a writer now holds (before the fix it waited for it, then copied inside it what that writer wrote).
+        long again;
+        using (var pass = await gate.EnterAsync(CancellationToken.None))
+        {
+            again = await checkpointer.CheckpointAsync(own, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        Assert.True(again >= WalPages, $"the log held {again} pages: it started over without a writer");
+
+        // The writer after it still starts the log over.
+        await WriteAsync(gate, 1);
+        var after = await checkpointer.CheckpointAsync(own, CancellationToken.None);
+        Assert.True(after < 10, $"the log held {after} pages after the round: it did not start over");
+    }
+
     private static async Task WriteAsync(WriteGate gate, int transactions)
     {
         for (var i = 0; i < transactions; i++)
