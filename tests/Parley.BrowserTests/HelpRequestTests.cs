@@ -39,9 +39,15 @@ public sealed class HelpRequestTests
         await Assertions.Expect(marie.Locator("#help-own")).ToContainTextAsync("waiting", new() { Timeout = Timeout });
         await Assertions.Expect(count).ToHaveTextAsync("1", new() { Timeout = Timeout });
 
-        // The supervisor opens it from the list and answers privately.
+        // The supervisor, on a list of her own (every status), opens it from the badge's list and answers privately. The
+        // conversation opens in the same page: the list keeps its query, and nothing reloads (a mark left on the page stays).
+        await sam.GotoAsync("/console?status=all");
+        await Assertions.Expect(count).ToHaveTextAsync("1", new() { Timeout = Timeout });
+        await sam.EvaluateAsync("() => { window.parleyNotReloaded = true; }");
         await sam.Locator("#help-toggle").ClickAsync();
         await sam.Locator("#help-list .help-open", new() { HasText = "refund over my limit" }).ClickAsync();
+        await Assertions.Expect(sam).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/console/\d+\?status=all$"), new() { Timeout = Timeout });
+        Assert.True(await sam.EvaluateAsync<bool>("() => window.parleyNotReloaded === true"), "opening the help request reloaded the page");
         var request = sam.Locator("#conversation-view .help-request");
         await Assertions.Expect(request).ToContainTextAsync("Marie asks for help", new() { Timeout = 2 * Timeout });
         await request.Locator(".help-text").FillAsync("Approved up to 50 EUR.");

@@ -120,6 +120,21 @@ public static class ConsoleUrl
     /// <summary>True when the query names filters (not only a view).</summary>
     public static bool HasFilters(string? query) => QueryHelpers.ParseQuery(query).Keys.Any(k => k != "view");
 
+    /// <summary>
+    /// Where a conversation opened from the top bar (a help request, a mention) goes, from the page at
+    /// <paramref name="relativeUri"/> (relative to the base, as <c>NavigationManager.ToBaseRelativePath</c> gives it): on
+    /// the console page the list keeps its query (filter and view), anywhere else the conversation opens in the default list.
+    /// </summary>
+    public static string ConversationFrom(string relativeUri, long conversationId)
+    {
+        var split = relativeUri.IndexOf('?', StringComparison.Ordinal);
+        var path = (split < 0 ? relativeUri : relativeUri[..split]).TrimEnd('/');
+        var onConsole = path.Equals("console", StringComparison.OrdinalIgnoreCase)
+            || (path.StartsWith("console/", StringComparison.OrdinalIgnoreCase) && path.Length > 8 && path[8..].All(char.IsAsciiDigit));
+        var query = onConsole && split >= 0 ? relativeUri[split..] : "";
+        return $"/console/{conversationId.ToString(CultureInfo.InvariantCulture)}{(query.Length > 1 ? query : "")}";
+    }
+
     private static string Name<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 

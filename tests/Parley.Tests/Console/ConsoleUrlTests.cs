@@ -74,4 +74,17 @@ public sealed class ConsoleUrlTests
         Assert.Single(errors);
         Assert.Equal("kept", parsed.Filter.Search);
     }
+
+    [Theory]
+    [InlineData("console?status=all&channel=whatsapp", "/console/42?status=all&channel=whatsapp")]
+    [InlineData("console/7?q=parcel&view=3", "/console/42?q=parcel&view=3")]
+    [InlineData("console", "/console/42")]
+    [InlineData("console/7", "/console/42")]
+    [InlineData("console?", "/console/42")]
+    [InlineData("console/supervision?account=1", "/console/42")]
+    [InlineData("console/admin?tab=teams", "/console/42")]
+    [InlineData("consoles?status=all", "/console/42")]
+    [InlineData("", "/console/42")]
+    public void A_conversation_opened_from_the_top_bar_keeps_the_console_list_query_only_on_the_console_page(string from, string expected) =>
+        Assert.Equal(expected, ConsoleUrl.ConversationFrom(from, 42));
 }
