@@ -9,7 +9,7 @@ using Parley.Routing;
 namespace Parley.Bench;
 
 /// <summary>
-/// <c>--routing [--postgres "…"] [--conversations 50000] [--nodes 2] [--rounds 2] [--trace]</c>: 10 accounts, 1,000 advisors going online at once
+/// <c>--routing [--postgres "…"] [--conversations 50000] [--nodes 1 on SQLite, 2 on PostgreSQL] [--rounds 2] [--trace]</c>: 10 accounts, 1,000 advisors going online at once
 /// in front of a queue of conversations, routed by the real <see cref="Router"/> (its passes: snapshot, plan, commit),
 /// <c>--nodes</c> pass loops at once as several nodes would run them. Reports committed assignments per second, the passes,
 /// and the planner's own decisions per second on one snapshot; checks in SQL, during the run and after, that no advisor is
@@ -17,13 +17,14 @@ namespace Parley.Bench;
 /// </summary>
 internal static class RoutingBench
 {
-    public const string Usage = "       Parley.Bench --routing [--conversations 50000] [--nodes 2] [--postgres …] [--rounds 2] [--trace]";
+    public const string Usage = "       Parley.Bench --routing [--conversations 50000] [--nodes 1|2] [--postgres …] [--rounds 2] [--trace]";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var postgres = Option(args, "--postgres");
         var count = int.Parse(Option(args, "--conversations") ?? "50000", CultureInfo.InvariantCulture);
-        var nodes = int.Parse(Option(args, "--nodes") ?? "2", CultureInfo.InvariantCulture);
+        // SQLite is one node's database (its writers queue at one gate): two routers there only race for it.
+        var nodes = int.Parse(Option(args, "--nodes") ?? (postgres is null ? "1" : "2"), CultureInfo.InvariantCulture);
         var database = postgres is null ? "SQLite" : "PostgreSQL";
         BenchLog.Write($"Parley.Bench --routing: {Environment.ProcessorCount} cores, {database}, {count} conversations, {nodes} nodes");
         // Each node is a Router of its own, run by the bench; the host's own router loop is left out, so --nodes counts them all.
