@@ -66,9 +66,11 @@ public sealed class WebhookJournal : IAsyncDisposable
         {
             var leased = Write(appends, outcomes);
             _burst.Arrived(appends.Count);
-            appends.ForEach(p => p.Stored.TrySetResult());
-            outcomes.ForEach(o => _work.Recorded(o.Id));
+            // This node's work takes its leased webhooks in before their callers are answered: an answered webhook is
+            // already in flight here (WebhookWork.IdleAsync waits for it), never in between.
             _work.Enqueue(leased);
+            outcomes.ForEach(o => _work.Recorded(o.Id));
+            appends.ForEach(p => p.Stored.TrySetResult());
         }
         catch (Exception e)
         {

@@ -65,6 +65,31 @@ public sealed class WebhookJournalTests
         Assert.Equal(1, stalled.Started);
     }
 
+    [Fact]
+    public async Task An_answered_webhook_is_already_in_this_nodes_work()
+    {
+        // Processing stalls, so every webhook this node took in stays in flight. Each answer must come after the journal
+        // handed its webhook over: a test (or a shutdown) waiting for the work to be idle right after an answer would
+        // otherwise find nothing in flight yet, and read before the events are stored.
+        await using var graph = await PlatformStandIn.StartAsync("/v23.0");
+        var stalled = new StalledConsumer();
+        await using var app = new ParleyApplication(DatabaseProvider.Sqlite)
+        {
+            Settings = { ["Channels:Meta:GraphApiUrl"] = graph.BaseUrl.ToString() },
+            SettleWebhooks = false,
+            TestServices = s => s.AddSingleton<IWebhookConsumer>(stalled),
+        };
+        await TestConnections.AddAsync(app, ChannelKind.Messenger, PageId);
+        var client = app.CreateClient();
+        var work = app.Service<WebhookWork>();
+        for (var i = 1; i <= 20; i++)
+        {
+            await Expect.StatusAsync(await TestConnections.PostSignedAsync(client, "/webhooks/messenger", Body(($"71{i:00}", $"a-{i}", "hello"))), HttpStatusCode.OK);
+            Assert.Equal(i, work.InFlight);
+            Assert.False(work.IdleAsync().IsCompleted);
+        }
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task A_batch_of_events_is_journaled_compressed_and_another_node_stores_every_event_of_it(DatabaseProvider provider)
     {
