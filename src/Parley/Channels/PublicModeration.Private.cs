@@ -138,8 +138,7 @@ public sealed partial class PublicModeration
         Conversation continued;
         if (openId is { } id)
         {
-            await EngineStore.LockConversationsAsync(db, [id], ct);
-            continued = await db.Conversations.FirstAsync(c => c.Id == id, ct);
+            continued = await EngineStore.LockedExistingConversationAsync(db, id, ct);
         }
         else
         {

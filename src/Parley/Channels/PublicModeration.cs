@@ -162,8 +162,7 @@ public sealed partial class PublicModeration(
                 {
                     await using var db = await pass.CreateDbContextAsync(dbs, ct);
                     await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                    await EngineStore.LockConversationsAsync(db, [conversationId], ct);
-                    var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, ct);
+                    var conversation = await EngineStore.LockedExistingConversationAsync(db, conversationId, ct);
                     var message = await db.Messages.FirstAsync(m => m.Id == messageId, ct);
                     var now = clock.GetUtcNow().UtcDateTime;
                     await change(db, conversation, message, now, events);

@@ -250,8 +250,7 @@ public sealed class ConversationActions(
                 using var pass = await gate.EnterAsync(ct);
                 await using var db = await pass.CreateDbContextAsync(dbs, ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                await EngineStore.LockConversationsAsync(db, [conversationId], ct);
-                var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);
+                var conversation = await EngineStore.LockedConversationAsync(db, conversationId, ct);
                 if (conversation is null || !advisor.CanAccess(conversation.AccountId))
                 {
                     return ActionOutcome.Fail("Conversation not found.");

@@ -106,8 +106,7 @@ public sealed class ConversationEngine(
                 return false;
             }
 
-            await EngineStore.LockConversationsAsync(db, [current.Id], cancellationToken);
-            var conversation = await db.Conversations.FirstAsync(c => c.Id == current.Id, cancellationToken);
+            var conversation = await EngineStore.LockedExistingConversationAsync(db, current.Id, cancellationToken);
             var message = writer.AddOutbound(db, conversation, AuthorKind.Advisor, "Sent outside Parley",
                 payload?.Media is { Count: > 0 } ? ContentType.Media : ContentType.Text, text ?? string.Empty, payload, events, sentAlready: true);
             message.ChannelMessageId = channelMessageId;
@@ -135,8 +134,7 @@ public sealed class ConversationEngine(
         {
             await using var db = await pass.CreateDbContextAsync(dbs, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await EngineStore.LockConversationsAsync(db, [conversationId], cancellationToken);
-            var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
+            var conversation = await EngineStore.LockedConversationAsync(db, conversationId, cancellationToken);
             if (conversation is null)
             {
                 missing?.Invoke();

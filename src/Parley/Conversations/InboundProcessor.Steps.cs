@@ -188,8 +188,7 @@ public sealed partial class InboundProcessor
                 return false;
             }
 
-            await EngineStore.LockConversationsAsync(db, [conversationId], cancellationToken);
-            var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, cancellationToken);
+            var conversation = await EngineStore.LockedExistingConversationAsync(db, conversationId, cancellationToken);
             if (taken.TryGetValue(conversationId, out var continuation))
             {
                 await ContinueAsync(db, conversation, continuation, events, after, cancellationToken);

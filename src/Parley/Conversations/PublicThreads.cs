@@ -229,8 +229,7 @@ public sealed class PublicThreads(
                 return false;
             }
 
-            await EngineStore.LockConversationsAsync(db, [id], ct);
-            var conversation = await db.Conversations.FirstAsync(c => c.Id == id, ct);
+            var conversation = await EngineStore.LockedExistingConversationAsync(db, id, ct);
             var message = await db.Messages.FirstAsync(m => m.InboxId == inbox.Id && m.ChannelMessageId == channelMessageId, ct);
             if (!conversation.IsPublic)
             {

@@ -63,8 +63,7 @@ public sealed class PublicBot(
         {
             await using var db = await pass.CreateDbContextAsync(dbs, ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await EngineStore.LockConversationsAsync(db, [thread.Id], ct);
-            var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == thread.Id, ct);
+            var conversation = await EngineStore.LockedConversationAsync(db, thread.Id, ct);
             if (conversation is null)
             {
                 return;
