@@ -32,9 +32,9 @@ internal static partial class EngineStore
     }
 
     /// <summary>
-    /// A conversation read to be changed, tracked, its row lock taken first as <see cref="LockConversationsAsync"/> does:
-    /// on PostgreSQL the lock and the read are one statement (<c>SELECT … FOR UPDATE</c>), one round trip instead of two.
-    /// Null when it does not exist.
+    /// A conversation read to be changed, tracked, with its row lock: on PostgreSQL the lock and the read are one statement
+    /// (<c>SELECT … FOR UPDATE</c>, one round trip where <see cref="LockConversationsAsync"/> and a read were two); on SQLite
+    /// a plain read, the write gate keeping every other writer out. Null when it does not exist.
     /// </summary>
     public static async Task<Conversation?> LockedConversationAsync(ParleyDb db, long conversationId, CancellationToken cancellationToken) =>
         db.Database.IsNpgsql()
