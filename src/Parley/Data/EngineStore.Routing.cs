@@ -71,7 +71,8 @@ internal static partial class EngineStore
         }
 
         await using var command = db.Command();
-        command.CommandText = $"SELECT id, version FROM conversations WHERE id IN ({command.AddList("l", conversationIds)}) ORDER BY id FOR UPDATE";
+        command.CommandText = "SELECT id, version FROM conversations WHERE id = ANY(@l) ORDER BY id FOR UPDATE";
+        command.Add("@l", conversationIds.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -81,27 +82,35 @@ internal static partial class EngineStore
         return versions;
     }
 
-    /// <summary>A statement over rows in both forms: SQLite's for one row (values <c>?1…?n</c>), PostgreSQL's over a <c>VALUES</c> list.</summary>
-    private sealed record RowStatement(string Sqlite, Func<string, string> Postgres);
+    /// <summary>
+    /// A statement over rows in both forms: SQLite's for one row (values <c>?1…?n</c>), PostgreSQL's over a row source
+    /// <c>v(column1…columnN)</c> of the <see cref="Types"/> (<see cref="Sql.AddColumns"/>: one array per column).
+    /// </summary>
+    private sealed record RowStatement(string Sqlite, string[] Types, Func<string, string> Postgres);
 
     private static readonly RowStatement AssignSql = new(
         // bot_state and resolved_at: ConversationLifecycle.Assign clears both. The version read is the new one less one.
         "UPDATE conversations SET status = ?2, assignee_id = ?3, assigned_at = ?4, updated_at = ?5, last_seq = ?6, assignment_reason = ?7, "
             + "version = ?8, bot_state = NULL, resolved_at = NULL WHERE id = ?1 AND status = ?9 AND version = ?8 - 1",
+        ["bigint", "text", "bigint", "timestamptz", "timestamptz", "bigint", "text", "bigint", "text"],
         rows => "UPDATE conversations SET status = v.column2, assignee_id = v.column3, assigned_at = v.column4, updated_at = v.column5, "
             + "last_seq = v.column6, assignment_reason = v.column7, version = v.column8, bot_state = NULL, resolved_at = NULL "
-            + $"FROM (VALUES {rows}) AS v WHERE conversations.id = v.column1 AND conversations.status = v.column9 AND conversations.version = v.column8 - 1");
+            + $"FROM {rows} WHERE conversations.id = v.column1 AND conversations.status = v.column9 AND conversations.version = v.column8 - 1");
 
     private const string JoinedColumns = "INSERT INTO messages (conversation_id, inbox_id, seq, author_kind, author_id, author_name, content_type, text, "
-        + "payload_json, delivery_status, processed, delivery_attempts, created_at) VALUES ";
+        + "payload_json, delivery_status, processed, delivery_attempts, created_at) ";
 
     private static readonly RowStatement JoinedSql = new(
-        JoinedColumns + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        rows => $"{JoinedColumns}{rows} RETURNING id, conversation_id, seq");
+        JoinedColumns + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        ["bigint", "bigint", "bigint", "text", "bigint", "text", "text", "text", "text", "text", "boolean", "integer", "timestamptz"],
+        rows => $"{JoinedColumns}SELECT * FROM {rows} RETURNING id, conversation_id, seq");
 
-    private const string ReportedColumns = "INSERT INTO reporting_events (account_id, conversation_id, name, value, advisor_id, detail, occurred_at, is_public) VALUES ";
+    private const string ReportedColumns = "INSERT INTO reporting_events (account_id, conversation_id, name, value, advisor_id, detail, occurred_at, is_public) ";
 
-    private static readonly RowStatement ReportedSql = new(ReportedColumns + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", rows => ReportedColumns + rows);
+    private static readonly RowStatement ReportedSql = new(
+        ReportedColumns + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        ["bigint", "bigint", "text", "double precision", "bigint", "text", "timestamptz", "boolean"],
+        rows => $"{ReportedColumns}SELECT * FROM {rows}");
 
     /// <summary>Runs the statement over the rows; returns how many rows it wrote.</summary>
     private static async Task<int> ExecuteAsync(ParleyDb db, RowStatement statement, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
@@ -113,7 +122,7 @@ internal static partial class EngineStore
         }
 
         await using var command = db.Command();
-        command.CommandText = statement.Postgres(command.AddRows("v", rows));
+        command.CommandText = statement.Postgres(command.AddColumns("v", "v", statement.Types, rows.ToList()));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -136,32 +145,11 @@ internal static partial class EngineStore
 
         var bySeq = joined.ToDictionary(m => (m.ConversationId, m.Seq));
         await using var command = db.Command();
-        command.CommandText = JoinedSql.Postgres(command.AddRows("v", joined.Select(Row)));
+        command.CommandText = JoinedSql.Postgres(command.AddColumns("v", "v", JoinedSql.Types, joined.Select(Row).ToList()));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             bySeq[(reader.GetInt64(1), reader.GetInt64(2))].Id = reader.GetInt64(0);
         }
-    }
-
-    /// <summary>Adds one parameter per value and returns the rows' <c>(…), (…)</c> list for a VALUES clause.</summary>
-    private static string AddRows(this DbCommand command, string prefix, IEnumerable<object?[]> rows)
-    {
-        var text = new StringBuilder();
-        var r = 0;
-        foreach (var row in rows)
-        {
-            text.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < row.Length; c++)
-            {
-                var name = command.Add(string.Create(CultureInfo.InvariantCulture, $"@{prefix}{r}_{c}"), row[c]).ParameterName;
-                text.Append(c == 0 ? "" : ", ").Append(name);
-            }
-
-            text.Append(')');
-            r++;
-        }
-
-        return r == 0 ? throw new ArgumentException("VALUES needs at least one row.", nameof(rows)) : text.ToString();
     }
 }

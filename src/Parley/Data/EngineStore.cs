@@ -24,7 +24,8 @@ internal static partial class EngineStore
         }
 
         await using var command = db.Command();
-        command.CommandText = $"SELECT id FROM conversations WHERE id IN ({command.AddList("l", conversationIds)}) ORDER BY id FOR UPDATE";
+        command.CommandText = "SELECT id FROM conversations WHERE id = ANY(@l) ORDER BY id FOR UPDATE";
+        command.Add("@l", conversationIds.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -83,7 +84,8 @@ internal static partial class EngineStore
         }
 
         await using var command = db.Command();
-        command.CommandText = $"SELECT id FROM advisors WHERE id IN ({command.AddList("a", advisorIds)}) ORDER BY id FOR NO KEY UPDATE";
+        command.CommandText = "SELECT id FROM advisors WHERE id = ANY(@a) ORDER BY id FOR NO KEY UPDATE";
+        command.Add("@a", advisorIds.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
