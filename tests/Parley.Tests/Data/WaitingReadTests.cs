@@ -51,7 +51,7 @@ public sealed class WaitingReadTests
         {
             await db.Database.OpenConnectionAsync();
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = "EXPLAIN QUERY PLAN " + EngineStore.WaitingSql(db, "1, 2, 3").Replace("@limit", "100", StringComparison.Ordinal)
+            command.CommandText = "EXPLAIN QUERY PLAN " + EngineStore.WaitingSql("1, 2, 3").Replace("@limit", "100", StringComparison.Ordinal)
                 .Replace("@offset", "100", StringComparison.Ordinal);
             await using var reader = await command.ExecuteReaderAsync();
             var steps = new List<string>();
@@ -65,5 +65,50 @@ public sealed class WaitingReadTests
 
         Assert.Contains(plan, step => step.Contains("USING INDEX ix_conversations_waiting", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// PostgreSQL reads the first of a backlog that its statistics do not know of (3,000 queued, never analyzed) by walking
+    /// the waiting index, not by reading and sorting every queued row (<c>routing_waiting</c>, migration 0036): the read
+    /// touches a handful of pages, not every page the backlog is on.
+    /// </summary>
+    [Theory, OnPostgres]
+    public async Task PostgreSQL_reads_the_head_of_a_backlog_it_has_no_statistics_for_without_reading_all_of_it(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var inbox = await app.DemoInboxAsync();
+        var queue = await app.DbAsync(db => db.Queues.Where(q => q.AccountId == inbox.AccountId).OrderBy(q => q.Id).Select(q => q.Id).FirstAsync());
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        const int Backlog = 3_000;
+        await app.DbAsync(async db =>
+        {
+            var contacts = Enumerable.Range(0, Backlog).Select(i => new Parley.Contacts.Contact { AccountId = inbox.AccountId, Name = $"Backlog {i}", CreatedAt = now }).ToList();
+            db.Contacts.AddRange(contacts);
+            await db.SaveChangesAsync();
+            db.Conversations.AddRange(contacts.Select((contact, i) => new Conversation
+            {
+                AccountId = inbox.AccountId, InboxId = inbox.Id, ContactId = contact.Id, Channel = Parley.Channels.ChannelKind.WebMessaging,
+                Status = ConversationStatus.Queued, QueueId = queue, LastSeq = 1, CreatedAt = now, UpdatedAt = now,
+                QueuedAt = now.AddSeconds(-i), LastCustomerMessageAt = now, Version = 1,
+            }));
+            return await db.SaveChangesAsync();
+        });
+
+        var (blocks, first) = await app.DbAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            // Read once first: the session's first call also reads the catalogs to plan the function's statement.
+            var head = (await EngineStore.ReadWaitingAsync(db, [queue], 1, CancellationToken.None)).Single();
+            await using var command = db.Command("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT * FROM routing_waiting(@queues, 10, 0)");
+            command.Add("@queues", new[] { queue });
+            using var explained = System.Text.Json.JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!);
+            var plan = explained.RootElement[0].GetProperty("Plan");
+            var pages = plan.GetProperty("Shared Hit Blocks").GetInt64() + plan.GetProperty("Shared Read Blocks").GetInt64();
+            return (pages, head.QueuedAt);
+        });
+
+        // The backlog's rows fill dozens of pages; the walk reads the index's first pages and the ten rows' own.
+        Assert.True(blocks < 25, $"The read of ten of {Backlog} queued touched {blocks} pages.");
+        Assert.Equal(now.AddSeconds(-(Backlog - 1)), first, TimeSpan.FromMilliseconds(1));
     }
 }
