@@ -67,6 +67,23 @@ internal static class Sql
     }
 
     /// <summary>
+    /// Adds the ids as one parameter and returns the condition that <paramref name="column"/> is one of them: an array on
+    /// PostgreSQL (<c>= ANY</c>), a JSON array read with <c>json_each</c> on SQLite. A long list then binds one parameter,
+    /// where an <c>IN</c> list of one per id costs SQLite a search by name for each.
+    /// </summary>
+    public static string AddIdSet(this DbCommand command, string name, string column, IReadOnlyCollection<long> ids)
+    {
+        if (command is Microsoft.Data.Sqlite.SqliteCommand)
+        {
+            command.Add(name, System.Text.Json.JsonSerializer.Serialize(ids));
+            return $"{column} IN (SELECT value FROM json_each({name}))";
+        }
+
+        command.Add(name, ids.ToArray());
+        return $"{column} = ANY({name})";
+    }
+
+    /// <summary>
     /// PostgreSQL: binds rows as one array parameter per column and returns <c>unnest(@p0::type[], …) AS alias(column1, …)</c>,
     /// a row source of as many columns as <paramref name="types"/> names, for <c>INSERT … SELECT</c> or <c>UPDATE … FROM</c>.
     /// A statement of a thousand rows then binds a handful of parameters instead of one per value, and the server plans

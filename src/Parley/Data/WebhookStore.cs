@@ -100,10 +100,19 @@ internal static class WebhookStore
         return leased;
     }
 
-    /// <summary>Keeps this node's rows its own for longer (it is alive, and processing them).</summary>
-    public static async Task RenewAsync(ParleyDb db, string node, DateTime now, DateTime until, CancellationToken ct)
+    /// <summary>
+    /// Keeps these rows this node's for longer (it is alive, and processing them); a lease that ran out meanwhile is left
+    /// to whichever node takes it. By id: the journal may hold far more rows than this node is processing.
+    /// </summary>
+    public static async Task RenewAsync(ParleyDb db, string node, IReadOnlyCollection<long> ids, DateTime now, DateTime until, CancellationToken ct)
     {
-        await using var command = db.Command("UPDATE webhook_events SET lease_until = @until WHERE leased_by = @node AND lease_until >= @now");
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = db.Command();
+        command.CommandText = $"UPDATE webhook_events SET lease_until = @until WHERE {command.AddIdSet("@r", "id", ids)} AND leased_by = @node AND lease_until >= @now";
         command.Add("@until", until);
         command.Add("@node", node);
         command.Add("@now", now);

@@ -5,7 +5,8 @@ using Parley.Data;
 namespace Parley.Channels.Webhooks;
 
 /// <summary>
-/// Keeps the journal moving on every node: renews the leases of the webhooks this node is processing, and takes in the
+/// Keeps the journal moving on every node: renews the leases of the webhooks this node is processing once half of each is
+/// spent (by id, so a renewal costs the rows it renews, whatever the journal holds), and takes in the
 /// ones nobody is (a stopped node's, or those stored past a node's <see cref="WebhookOptions.MaxInFlight"/>), oldest
 /// first, as room frees up. At start it picks up what this node left when it stopped.
 /// </summary>
@@ -54,15 +55,22 @@ public sealed class WebhookSweeper(
         const int batch = 500;
         var room = Math.Min(batch, options.Value.MaxInFlight - work.InFlight);
         var now = clock.GetUtcNow().UtcDateTime;
+        var due = work.DueForRenewal(now);
         List<JournaledWebhook> leased;
         using (var pass = await gate.EnterAsync(ct))
         {
             await using var db = await pass.CreateDbContextAsync(dbs, ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await WebhookStore.RenewAsync(db, journal.Node, now, now + options.Value.Lease, ct);
+            foreach (var chunk in due.Chunk(1_000))
+            {
+                await WebhookStore.RenewAsync(db, journal.Node, chunk, now, now + options.Value.Lease, ct);
+            }
+
             leased = room > 0 ? await WebhookStore.LeaseDueAsync(db, journal.Node, now, now + options.Value.Lease, room, ct) : [];
             await transaction.CommitAsync(ct);
         }
+
+        work.Renewed(due, now);
 
         if (leased.Count > 0)
         {

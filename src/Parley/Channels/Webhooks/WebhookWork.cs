@@ -54,7 +54,7 @@ public sealed class WebhookWork(
                     continue;
                 }
 
-                var item = new Item(webhook);
+                var item = new Item(webhook) { RenewAt = clock.GetUtcNow().UtcDateTime + RenewalAge };
                 _inFlight[webhook.Id] = item;
                 foreach (var key in item.Keys)
                 {
@@ -77,6 +77,36 @@ public sealed class WebhookWork(
         }
 
         ready.ForEach(Start);
+    }
+
+    /// <summary>How long after it was leased (or last renewed) a webhook's lease is renewed: half the lease.</summary>
+    private TimeSpan RenewalAge => options.Value.Lease / 2;
+
+    /// <summary>
+    /// The webhooks in flight here whose lease is half spent: the sweeper renews these by id, so each lease is written
+    /// about twice a lease period however many webhooks this node holds, instead of every one at every sweep.
+    /// </summary>
+    internal List<long> DueForRenewal(DateTime now)
+    {
+        lock (_lock)
+        {
+            return [.. _inFlight.Values.Where(i => i.RenewAt <= now).Select(i => i.Webhook.Id)];
+        }
+    }
+
+    /// <summary>These webhooks' leases were renewed at <paramref name="now"/>.</summary>
+    internal void Renewed(IEnumerable<long> ids, DateTime now)
+    {
+        lock (_lock)
+        {
+            foreach (var id in ids)
+            {
+                if (_inFlight.TryGetValue(id, out var item))
+                {
+                    item.RenewAt = now + RenewalAge;
+                }
+            }
+        }
     }
 
     /// <summary>The journal recorded a webhook's outcome: it is no longer in flight.</summary>
@@ -215,5 +245,8 @@ public sealed class WebhookWork(
 
         /// <summary>The lines in which another webhook is still ahead of this one.</summary>
         public int Waiting { get; set; }
+
+        /// <summary>When the sweeper renews its lease (<see cref="DueForRenewal"/>).</summary>
+        public DateTime RenewAt { get; set; }
     }
 }

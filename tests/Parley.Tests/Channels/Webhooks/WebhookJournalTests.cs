@@ -65,6 +65,69 @@ public sealed class WebhookJournalTests
         Assert.Equal(1, stalled.Started);
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_live_node_keeps_what_it_processes_past_its_lease_renewing_each_lease_only_once_half_of_it_is_spent(DatabaseProvider provider)
+    {
+        await using var graph = await PlatformStandIn.StartAsync("/v23.0");
+        await using var database = TestDatabase.Create(provider);
+        var clock = new TestClock();
+        var lease = TimeSpan.FromSeconds(4);
+        Dictionary<string, string?> settings = new()
+        {
+            ["Channels:Meta:GraphApiUrl"] = graph.BaseUrl.ToString(),
+            ["Channels:Webhooks:Lease"] = "00:00:04",
+            ["Channels:Webhooks:SweepInterval"] = "00:00:00.100",
+        };
+
+        var stalled = new StalledConsumer();
+        await using var first = new ParleyApplication(database, clock) { Settings = settings, SettleWebhooks = false, TestServices = s => s.AddSingleton<IWebhookConsumer>(stalled) };
+        await TestConnections.AddAsync(first, ChannelKind.Messenger, PageId);
+        var client = first.CreateClient();
+        var node = first.Service<WebhookJournal>().Node;
+        Task<List<DateTime>> LeasesAsync() => first.DbAsync(async db =>
+            (await db.Database.SqlQueryRaw<DateTime>("SELECT lease_until AS \"Value\" FROM webhook_events ORDER BY id").ToListAsync())
+                .Select(t => DateTime.SpecifyKind(t, DateTimeKind.Utc)).ToList());
+
+        // A is taken at t0, B a second later; both stall on the first node.
+        var t0 = clock.GetUtcNow().UtcDateTime;
+        await Expect.StatusAsync(await TestConnections.PostSignedAsync(client, "/webhooks/messenger", Body(("7001", "l-1", "a"))), HttpStatusCode.OK);
+        await Expect.UntilAsync(() => Task.FromResult(stalled.Started == 1), "the first node took A");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await Expect.StatusAsync(await TestConnections.PostSignedAsync(client, "/webhooks/messenger", Body(("7002", "l-2", "b"))), HttpStatusCode.OK);
+        await Expect.UntilAsync(() => Task.FromResult(stalled.Started == 2), "the first node took B");
+        Assert.Equal([t0 + lease, t0 + TimeSpan.FromSeconds(1) + lease], await LeasesAsync(), new CloseTimes());
+
+        // At t0 + 2.5 s half of A's lease is spent, not yet half of B's: A alone is renewed.
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        var now = clock.GetUtcNow().UtcDateTime;
+        await Expect.UntilAsync(async () => (await LeasesAsync())[0] > t0 + lease, "A's lease renewed");
+        await Task.Delay(300); // three more sweeps
+        Assert.Equal([now + lease, t0 + TimeSpan.FromSeconds(1) + lease], await LeasesAsync(), new CloseTimes());
+
+        // A second node joins, and time goes on by a second at a time, well past both first leases: the first node keeps
+        // renewing what comes due, so nothing lapses and the second node takes nothing.
+        await using var second = new ParleyApplication(database, clock) { Settings = settings, SettleWebhooks = false };
+        for (var step = 0; step < 6; step++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            var at = clock.GetUtcNow().UtcDateTime;
+            await Expect.UntilAsync(async () => (await LeasesAsync()).All(until => until >= at + (lease / 2) - TimeSpan.FromMilliseconds(1)),
+                $"every lease at least half a lease ahead at step {step}");
+        }
+
+        await Task.Delay(300);
+        Assert.Empty(await CustomerMidsAsync(second));
+        Assert.Equal([node, node], await first.DbAsync(db => db.Database.SqlQueryRaw<string>("SELECT leased_by AS \"Value\" FROM webhook_events ORDER BY id").ToListAsync()));
+    }
+
+    /// <summary>Times equal to the millisecond (SQLite keeps them as text).</summary>
+    private sealed class CloseTimes : IEqualityComparer<DateTime>
+    {
+        public bool Equals(DateTime x, DateTime y) => Math.Abs((x - y).TotalMilliseconds) < 1;
+
+        public int GetHashCode(DateTime obj) => 0;
+    }
+
     [Fact]
     public async Task An_answered_webhook_is_already_in_this_nodes_work()
     {
