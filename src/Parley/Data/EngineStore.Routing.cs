@@ -69,8 +69,7 @@ internal static partial class EngineStore
         }
 
         await using var command = db.Command();
-        command.CommandText = "SELECT id, version FROM conversations WHERE id = ANY(@l) ORDER BY id FOR UPDATE";
-        command.Add("@l", conversationIds.ToArray());
+        command.CommandText = $"SELECT id, version FROM conversations WHERE {command.AddIdSet("@l", "id", conversationIds)} ORDER BY id FOR UPDATE";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -24,8 +24,7 @@ internal static partial class EngineStore
         }
 
         await using var command = db.Command();
-        command.CommandText = "SELECT id FROM conversations WHERE id = ANY(@l) ORDER BY id FOR UPDATE";
-        command.Add("@l", conversationIds.ToArray());
+        command.CommandText = $"SELECT id FROM conversations WHERE {command.AddIdSet("@l", "id", conversationIds)} ORDER BY id FOR UPDATE";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -84,8 +83,7 @@ internal static partial class EngineStore
         }
 
         await using var command = db.Command();
-        command.CommandText = "SELECT id FROM advisors WHERE id = ANY(@a) ORDER BY id FOR NO KEY UPDATE";
-        command.Add("@a", advisorIds.ToArray());
+        command.CommandText = $"SELECT id FROM advisors WHERE {command.AddIdSet("@a", "id", advisorIds)} ORDER BY id FOR NO KEY UPDATE";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
