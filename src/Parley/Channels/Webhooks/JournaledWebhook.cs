@@ -46,7 +46,7 @@ public sealed class WebhookOptions
     /// <summary>How long a lease keeps other nodes off a webhook; a crashed node's are taken over after it.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often a node renews its leases and looks for webhooks nobody is processing (others', retries).</summary>
+    /// <summary>How often a node looks for webhooks nobody is processing (others', retries) and renews its leases that are half spent.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
