@@ -28,6 +28,9 @@ public static class AdvisorLoad
     private static readonly Expression<Func<Conversation, bool>> Counts = c => c.AssigneeId != null
         && (c.Status == ConversationStatus.Assigned || c.Status == ConversationStatus.WaitingForCustomer);
 
+    /// <summary>The statuses of <see cref="Counts"/>, for PostgreSQL's count (<see cref="EngineStore.ReadLoadsAsync"/>).</summary>
+    private static readonly ConversationStatus[] CountingStatuses = [ConversationStatus.Assigned, ConversationStatus.WaitingForCustomer];
+
     public static ConversationKind KindOf(bool isPublic) => isPublic ? ConversationKind.Public : ConversationKind.Private;
 
     /// <summary>What a conversation on the channel counts for in the account.</summary>
@@ -38,16 +41,22 @@ public static class AdvisorLoad
     public static Task<Dictionary<(long AccountId, ChannelKind Channel), int>> WeightsAsync(ParleyDb db, CancellationToken cancellationToken) =>
         db.ChannelWeights.AsNoTracking().ToDictionaryAsync(w => (w.AccountId, w.Channel), w => w.Units, cancellationToken);
 
-    /// <summary>The load of each of the advisors, in the context's transaction if it has one; absent means none.</summary>
+    /// <summary>
+    /// The load of each of the advisors, in the context's transaction if it has one; absent means none. PostgreSQL counts
+    /// with <see cref="EngineStore.ReadLoadsAsync"/>, which groups by hashing, given the statuses of <see cref="Counts"/>.
+    /// </summary>
     public static async Task<Dictionary<long, KindLoads>> OfAsync(ParleyDb db, IReadOnlyCollection<long> advisorIds, CancellationToken cancellationToken)
     {
-        var rows = await db.Conversations.Where(Counts)
-            .Where(c => EF.Parameter(advisorIds).Contains(c.AssigneeId!.Value))
-            // Grouped in the assignee index's order (0033: assignee, status, account, channel, public), so the groups come
-            // from the index as it is read, with no sort; the two counting statuses are added up below.
-            .GroupBy(c => new { AdvisorId = c.AssigneeId!.Value, c.Status, c.AccountId, c.Channel, c.IsPublic })
-            .Select(g => new { g.Key.AdvisorId, g.Key.AccountId, g.Key.Channel, g.Key.IsPublic, Count = g.Count() })
-            .ToListAsync(cancellationToken);
+        var rows = db.Database.IsNpgsql()
+            ? await EngineStore.ReadLoadsAsync(db, advisorIds, CountingStatuses, cancellationToken)
+            : (await db.Conversations.Where(Counts)
+                .Where(c => EF.Parameter(advisorIds).Contains(c.AssigneeId!.Value))
+                // Grouped in the assignee index's order (0033: assignee, status, account, channel, public), so the groups
+                // come from the index as it is read, with no sort; the two counting statuses are added up below.
+                .GroupBy(c => new { AdvisorId = c.AssigneeId!.Value, c.Status, c.AccountId, c.Channel, c.IsPublic })
+                .Select(g => new { g.Key.AdvisorId, g.Key.AccountId, g.Key.Channel, g.Key.IsPublic, Count = g.Count() })
+                .ToListAsync(cancellationToken))
+                .ConvertAll(g => (g.AdvisorId, g.AccountId, g.Channel, g.IsPublic, g.Count));
         var weights = rows.Count == 0 ? [] : await WeightsAsync(db, cancellationToken);
         var loads = new Dictionary<long, KindLoads>();
         foreach (var row in rows)
