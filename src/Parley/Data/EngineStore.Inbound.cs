@@ -90,7 +90,7 @@ internal static partial class EngineStore
     /// <summary>
     /// Inserts numbered customer messages and sets their ids. SQLite: one prepared single-row statement run per message
     /// with its values bound by position (ADO.NET binds by name on every run, a linear search in SQLite). PostgreSQL:
-    /// every row in one statement, one round trip.
+    /// every row in one statement, one round trip, each column bound as one array (<see cref="Sql.AddColumns"/>).
     /// </summary>
     public static async Task InsertInboundAsync(ParleyDb db, List<Message> messages, DateTime now)
     {
@@ -117,28 +117,25 @@ internal static partial class EngineStore
             return;
         }
 
-        // PostgreSQL: every row in one statement, one round trip.
+        // PostgreSQL: every row in one statement, one round trip, one array per column.
         await using var insert = db.Command();
         insert.Add("@kind", AuthorKind.Customer);
         insert.Add("@status", DeliveryStatus.Delivered);
         insert.Add("@now", now);
-        var rows = new System.Text.StringBuilder();
-        var bySeq = new Dictionary<(long, long), Message>(messages.Count);
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var m = messages[i];
-            bySeq[(m.ConversationId, m.Seq)] = m;
-            var names = Row(m).Select((v, c) => insert.Add($"@{"visatxprmdegq"[c]}{i}", v).ParameterName).ToList();
-            rows.Append(i == 0 ? "" : ", ").Append($"({names[0]}, {names[1]}, {names[2]}, @kind, {names[3]}, {names[4]}, {names[5]}, {names[6]}, {names[7]}, {names[8]}, @status, {names[9]}, 0, @now, {names[10]}, {names[11]}, {names[12]})");
-        }
-
-        insert.CommandText = $"{Columns}{rows} RETURNING id, conversation_id, seq";
+        var bySeq = messages.ToDictionary(m => (m.ConversationId, m.Seq));
+        var rows = insert.AddColumns("v", "v", InboundTypes, messages.Select(Row).ToList());
+        insert.CommandText = $"{Columns[..^"VALUES ".Length]}SELECT v.column1, v.column2, v.column3, @kind, v.column4, v.column5, v.column6, v.column7, "
+            + $"v.column8, v.column9, @status, v.column10, 0, @now, v.column11, v.column12, v.column13 FROM {rows} RETURNING id, conversation_id, seq";
         await using var inserted = await insert.ExecuteReaderAsync();
         while (await inserted.ReadAsync())
         {
             bySeq[(inserted.GetInt64(1), inserted.GetInt64(2))].Id = inserted.GetInt64(0);
         }
     }
+
+    /// <summary>PostgreSQL's types of <see cref="Row"/>'s values, for the insert's arrays.</summary>
+    private static readonly string[] InboundTypes =
+        ["bigint", "bigint", "bigint", "text", "text", "text", "text", "text", "text", "boolean", "double precision", "text", "text"];
 
     /// <summary>A message's own values, in the order of the insert's columns (the common ones left out).</summary>
     private static object?[] Row(Message m) =>
