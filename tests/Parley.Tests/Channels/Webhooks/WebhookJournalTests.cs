@@ -200,7 +200,8 @@ public sealed class WebhookJournalTests
         var ids = await app.DbAsync(async db =>
         {
             await db.Database.OpenConnectionAsync();
-            return WebhookStore.Append(db, [.. received.Select(WebhookStore.JournalRow.Of)], "node-a", DateTime.UtcNow, null);
+            // Leased to a node that is not this host for an hour: this host's sweeper leaves them where they are to be read.
+            return WebhookStore.Append(db, [.. received.Select(WebhookStore.JournalRow.Of)], "node-a", DateTime.UtcNow, DateTime.UtcNow.AddHours(1));
         });
 
         // The ids go up in the order given, and each one is the row of its own webhook.
