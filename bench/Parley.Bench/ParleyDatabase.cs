@@ -33,7 +33,8 @@ internal sealed class ParleyDatabase(string connectionString, bool postgres)
     public async Task<TimeSpan> JournalDrainAsync(TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
-        while (await CountAsync("SELECT COUNT(*) FROM webhook_events WHERE failed_at IS NULL") > 0)
+        // Whether one is left, not how many: counting a large journal ten times a second took the server's time from the catch-up it waits for.
+        while (await CountAsync("SELECT COUNT(*) FROM (SELECT 1 FROM webhook_events WHERE failed_at IS NULL LIMIT 1) AS left_over") > 0)
         {
             if (clock.Elapsed > limit)
             {

@@ -29,7 +29,7 @@ public abstract class MetaMessagingHandler(
             ? [.. read.Events.Select(e => $"{read.Connection.ExternalId}/{e.CustomerId}"), .. read.Changes.Select(c => c.OrderKey)]
             : [];
 
-    public async Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CancellationToken ct)
+    public async Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CustomerLines lines, CancellationToken ct)
     {
         if (Events(entry, connections) is not var (connection, events, changes))
         {
@@ -39,12 +39,12 @@ public abstract class MetaMessagingHandler(
         var inbox = await inboxes.FindAsync(connection.InboxId, ct) ?? throw new InvalidOperationException($"Inbox {connection.InboxId} is missing.");
         foreach (var e in events)
         {
-            await HandleAsync(connection, inbox, e, ct);
+            lines.Add($"{connection.ExternalId}/{e.CustomerId}", () => HandleAsync(connection, inbox, e, ct));
         }
 
         foreach (var change in changes)
         {
-            await HandleChangeAsync(connection, inbox, change, ct);
+            lines.Add(change.OrderKey, () => HandleChangeAsync(connection, inbox, change, ct));
         }
     }
 

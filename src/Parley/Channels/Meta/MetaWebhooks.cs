@@ -21,9 +21,13 @@ public interface IMetaWebhookHandler
     /// <exception cref="MetaPayloadException">The entry is not in the platform's format: the webhook is refused.</exception>
     IEnumerable<string> Read(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections);
 
-    /// <summary>Stores the entry's events durably (returns once they are), for its connections that passed the signature check.</summary>
+    /// <summary>
+    /// Stores the entry's events, for its connections that passed the signature check: each customer's in
+    /// <paramref name="lines"/> under its order key (one of <see cref="Read"/>'s), so that the webhook's customers are
+    /// stored together. They are stored durably once the lines are drained.
+    /// </summary>
     /// <exception cref="MetaPayloadException">The entry is not in the platform's format.</exception>
-    Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CancellationToken ct);
+    Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CustomerLines lines, CancellationToken ct);
 }
 
 /// <summary>An event that is not in the platform's documented format: the webhook answers 400.</summary>
@@ -176,12 +180,23 @@ public sealed class MetaWebhookConsumer(IEnumerable<IMetaWebhookHandler> handler
             }
         }
 
+        var lines = new CustomerLines();
         try
         {
             using var document = JsonDocument.Parse(webhook.Body, new JsonDocumentOptions { MaxDepth = 32 });
-            foreach (var entry in document.RootElement.GetProperty("entry").EnumerateArray())
+            try
             {
-                await handler.HandleAsync(entry, signed, ct);
+                foreach (var entry in document.RootElement.GetProperty("entry").EnumerateArray())
+                {
+                    await handler.HandleAsync(entry, signed, lines, ct);
+                }
+
+                await lines.DrainAsync();
+            }
+            finally
+            {
+                // When an entry failed: the lines started before it stop before the document goes.
+                await lines.SettleAsync();
             }
         }
         catch (Exception e) when (e is MetaPayloadException or JsonException or KeyNotFoundException)

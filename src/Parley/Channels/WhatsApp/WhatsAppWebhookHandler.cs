@@ -55,7 +55,7 @@ public sealed class WhatsAppWebhookHandler(
         return keys;
     }
 
-    public async Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CancellationToken ct)
+    public async Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CustomerLines lines, CancellationToken ct)
     {
         foreach (var (phoneNumberId, value) in MessageChanges(entry, log: true))
         {
@@ -71,7 +71,7 @@ public sealed class WhatsAppWebhookHandler(
                 continue;
             }
 
-            await MessagesAsync(inbox, value, ct);
+            Messages(phoneNumberId, inbox, value, lines, ct);
             await StatusesAsync(inbox, value, ct);
             LogErrors(phoneNumberId, value);
         }
@@ -125,7 +125,8 @@ public sealed class WhatsAppWebhookHandler(
             ? PlatformText.Of(metadata, "phone_number_id") is { Length: > 0 } id ? id : null
             : null;
 
-    private async Task MessagesAsync(Inbox inbox, JsonElement value, CancellationToken ct)
+    /// <summary>Each message goes in its customer's line (the webhook's customers are stored together).</summary>
+    private void Messages(string phoneNumberId, Inbox inbox, JsonElement value, CustomerLines lines, CancellationToken ct)
     {
         if (!value.TryGetProperty("messages", out var messages))
         {
@@ -140,9 +141,12 @@ public sealed class WhatsAppWebhookHandler(
 
             // Only what WhatsApp gave: a contact's name is not erased when a webhook lacks the profile.
             var profile = name is null ? null : new ContactProfile(name, null, Phone: IsPhoneDigits(message.From) ? "+" + message.From : null);
-            var contactId = await contacts.FindOrCreateAsync(inbox, message.From, verified: true, profile, ct);
-            await engine.AcceptAsync(new InboundMessage(inbox, contactId, message.Wamid, message.ContentType, message.Text, message.ReplyTo,
-                name, Payload: message.Payload, EntryPoint: message.EntryPoint), ct);
+            lines.Add($"{phoneNumberId}/{message.From}", async () =>
+            {
+                var contactId = await contacts.FindOrCreateAsync(inbox, message.From, verified: true, profile, ct);
+                await engine.AcceptAsync(new InboundMessage(inbox, contactId, message.Wamid, message.ContentType, message.Text, message.ReplyTo,
+                    name, Payload: message.Payload, EntryPoint: message.EntryPoint), ct);
+            });
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Parley.Channels.Webhooks;
 using Parley.Contacts;
 using Parley.Conversations;
 
@@ -19,16 +20,22 @@ public sealed class XDirectMessageEvents(ContactDirectory contacts, Conversation
 
     public async Task HandleAsync(JsonElement events, XWebhookContext context, CancellationToken ct)
     {
-        foreach (var dm in Messages(events, context.Connection))
+        // Each customer's in order, the webhook's customers together (one group commit).
+        var lines = new CustomerLines();
+        try
         {
-            if (dm.SenderId == context.Connection.ExternalId)
+            foreach (var dm in Messages(events, context.Connection))
             {
-                await EchoAsync(dm, context, ct);
+                var echo = dm.SenderId == context.Connection.ExternalId;
+                lines.Add($"{context.Connection.ExternalId}/{(echo ? dm.RecipientId : dm.SenderId)}",
+                    () => echo ? EchoAsync(dm, context, ct) : AcceptAsync(dm, context, ct));
             }
-            else
-            {
-                await AcceptAsync(dm, context, ct);
-            }
+
+            await lines.DrainAsync();
+        }
+        finally
+        {
+            await lines.SettleAsync();
         }
     }
 

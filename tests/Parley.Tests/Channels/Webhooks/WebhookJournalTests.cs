@@ -260,6 +260,25 @@ public sealed class WebhookJournalTests
         }
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task One_webhook_of_several_customers_stores_each_customers_messages_in_the_order_they_came(DatabaseProvider provider)
+    {
+        // Meta batches entries: here twelve, three customers interleaved, stored together, each customer's in order.
+        await using var world = await MetaWorld.StartAsync(provider: provider);
+        var sent = Enumerable.Range(0, 12).Select(i => (Psid: $"81{i % 3}", Mid: $"b-{i:D2}", Text: $"message {i}")).ToArray();
+
+        var body = world.Body([.. sent.Select(s => world.Text(s.Psid, s.Mid, s.Text))]);
+        await Expect.StatusAsync(await TestConnections.PostSignedAsync(world.App.CreateClient(), world.Path, body), HttpStatusCode.OK);
+
+        await world.App.Service<WebhookWork>().IdleAsync();
+        foreach (var psid in sent.Select(s => s.Psid).Distinct())
+        {
+            var conversation = await world.ConversationOfAsync(psid);
+            var stored = (await world.MessagesAsync(conversation.Id)).Where(m => m.AuthorKind == AuthorKind.Customer).Select(m => m.ChannelMessageId);
+            Assert.Equal(sent.Where(s => s.Psid == psid).Select(s => s.Mid), stored);
+        }
+    }
+
     [Fact]
     public async Task A_webhook_that_fails_for_now_is_retried_and_stored_once_and_one_that_never_can_is_kept_with_its_error()
     {
