@@ -203,8 +203,8 @@ public sealed class InboundWriter(
     private readonly record struct ThreadKey(long InboxId, long ContactId, long? PostId);
 
     /// <summary>
-    /// Numbers the messages on their conversations and touches them (one statement moves every conversation's last_seq
-    /// and times, after the conversations' row locks on PostgreSQL), then inserts them.
+    /// Numbers the messages on their conversations and touches them (one statement moves every conversation's last_seq,
+    /// times and customer's tone, after the conversations' row locks on PostgreSQL), then inserts them.
     /// </summary>
     /// <remarks>
     /// A message to a conversation that is queued or with an advisor, with nothing older left to process, changes only the
@@ -222,7 +222,17 @@ public sealed class InboundWriter(
         var conversationIds = counts.Select(c => c.Id).ToList();
         await EngineStore.LockConversationsAsync(db, conversationIds, CancellationToken.None);
         var settled = await EngineStore.SettledAsync(db, conversationIds);
-        var last = await EngineStore.NumberAsync(db, counts, now);
+        // The customer's tone on each conversation: its latest message's that has one (messages are in arrival order).
+        var tones = new Dictionary<long, double>();
+        foreach (var m in messages)
+        {
+            if (m.Sentiment is { } sentiment)
+            {
+                tones[m.ConversationId] = sentiment;
+            }
+        }
+
+        var last = await EngineStore.NumberAsync(db, counts, [.. tones.Select(t => (t.Key, t.Value))], now);
 
         var next = counts.ToDictionary(c => c.Id, c => last[c.Id] - c.Count);
         foreach (var m in messages)

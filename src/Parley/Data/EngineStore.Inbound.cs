@@ -68,16 +68,20 @@ internal static partial class EngineStore
     /// <summary>
     /// Moves each conversation's last_seq by its count of new messages and touches it, in one statement; returns the new
     /// last_seq of each. Every conversation here had a customer message now (the processor sets the same time again for
-    /// those it handles).
+    /// those it handles). <paramref name="tones"/>: the sentiment of each conversation's latest new message that has
+    /// one, the customer's tone on the conversation (<c>customer_sentiment</c>, which the console filters by); the
+    /// others keep theirs.
     /// </summary>
-    public static async Task<Dictionary<long, long>> NumberAsync(ParleyDb db, IReadOnlyList<(long Id, long Count)> counts, DateTime now)
+    public static async Task<Dictionary<long, long>> NumberAsync(
+        ParleyDb db, IReadOnlyList<(long Id, long Count)> counts, IReadOnlyList<(long Id, double Sentiment)> tones, DateTime now)
     {
         var last = new Dictionary<long, long>(counts.Count);
         await using var number = db.Command();
         var (added, ids) = number.AddCaseById("n", counts);
+        var tone = tones.Count == 0 ? "" : $", customer_sentiment = COALESCE({number.AddCaseById("s", tones).Case}, customer_sentiment)";
         number.Add("@now", now);
         number.CommandText = $"UPDATE conversations SET last_seq = last_seq + {added}, updated_at = @now, last_customer_message_at = @now, "
-            + $"version = version + 1 WHERE id IN ({ids}) RETURNING id, last_seq";
+            + $"version = version + 1{tone} WHERE id IN ({ids}) RETURNING id, last_seq";
         await using var reader = await number.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {

@@ -91,5 +91,15 @@ public sealed class ConversationFilterTests
 
         Assert.Contains(conversationId, found.Select(r => r.Id));
         Assert.Equal(Tone.Negative, tone);
+
+        // The customer's next message, read the other way, is the conversation's tone now.
+        await customer.SendAsync("Thank you so much, this is wonderful, excellent and perfect help, I am delighted");
+        await Infrastructure.Expect.UntilAsync(
+            async () => (await app.DbAsync(db => db.Messages.Where(m => m.ConversationId == conversationId && m.AuthorKind == AuthorKind.Customer && m.Sentiment != null).CountAsync())) > 1,
+            "the second message's tone to be read");
+        var positive = await app.Service<ConsoleQueries>().ListAsync(marie, new ConversationFilter { Status = StatusFilter.All, Sentiment = Tone.Positive }, CancellationToken.None);
+        var negative = await app.Service<ConsoleQueries>().ListAsync(marie, new ConversationFilter { Status = StatusFilter.All, Sentiment = Tone.Negative }, CancellationToken.None);
+        Assert.Contains(conversationId, positive.Select(r => r.Id));
+        Assert.DoesNotContain(conversationId, negative.Select(r => r.Id));
     }
 }

@@ -46,6 +46,9 @@ public sealed class ListSeed(ParleyApplication app)
                 AdvisorReadSeq = s.Read ? s.Messages.Count : 0, CreatedAt = at, UpdatedAt = at, QueuedAt = at, LastCustomerMessageAt = at, Version = 1,
             };
             db.Conversations.Add(conversation);
+
+            // The customer's tone, as the inbound writer sets it: their latest message's that has one.
+            db.Entry(conversation).Property(Parley.Console.ConsoleList.CustomerSentiment).CurrentValue = s.Messages.LastOrDefault(m => m.Sentiment is not null).Sentiment;
             await db.SaveChangesAsync();
             var seq = 0;
             foreach (var (text, sentiment) in s.Messages)
