@@ -26,29 +26,44 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, ContactMer
     {
         for (var attempt = 0; ; attempt++)
         {
-            await using var db = await dbs.CreateDbContextAsync(ct);
-            var identity = await db.ContactIdentities.AsNoTracking()
-                .FirstOrDefaultAsync(i => i.InboxId == inbox.Id && i.ExternalId == externalId, ct);
+            // Every read context is let go before the write gate is waited for: the gate's holders need the pool's
+            // connections, and a burst of new customers could otherwise hold them all while waiting at the gate.
+            ContactIdentity? identity;
+            bool changed;
+            await using (var db = await dbs.CreateDbContextAsync(ct))
+            {
+                identity = await db.ContactIdentities.AsNoTracking()
+                    .FirstOrDefaultAsync(i => i.InboxId == inbox.Id && i.ExternalId == externalId, ct);
+
+                // Platforms send the profile with every message: it is written only when it changes something.
+                changed = identity is not null && profile is not null && await db.Contacts.AnyAsync(c => c.Id == identity.ContactId
+                    && ((profile.Name != null && profile.Name != c.Name) || (profile.Email != null && profile.Email != c.Email)
+                        || (profile.Phone != null && profile.Phone != c.Phone) || (profile.AvatarUrl != null && profile.AvatarUrl != c.AvatarUrl)), ct);
+            }
+
             if (identity is not null)
             {
-                // Platforms send the profile with every message: it is written only when it changes something.
-                if (profile is not null && await db.Contacts.AnyAsync(c => c.Id == identity.ContactId
-                        && ((profile.Name != null && profile.Name != c.Name) || (profile.Email != null && profile.Email != c.Email)
-                            || (profile.Phone != null && profile.Phone != c.Phone) || (profile.AvatarUrl != null && profile.AvatarUrl != c.AvatarUrl)), ct))
+                if (changed)
                 {
                     using (var pass = await gate.EnterAsync(ct))
                     {
                         await using var write = await pass.CreateDbContextAsync(dbs, ct);
                         await write.Contacts.Where(c => c.Id == identity.ContactId)
-                            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Name, c => profile.Name ?? c.Name).SetProperty(c => c.Email, c => profile.Email ?? c.Email)
-                                .SetProperty(c => c.Phone, c => profile.Phone ?? c.Phone).SetProperty(c => c.AvatarUrl, c => profile.AvatarUrl ?? c.AvatarUrl), ct);
+                            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Name, c => profile!.Name ?? c.Name).SetProperty(c => c.Email, c => profile!.Email ?? c.Email)
+                                .SetProperty(c => c.Phone, c => profile!.Phone ?? c.Phone).SetProperty(c => c.AvatarUrl, c => profile!.AvatarUrl ?? c.AvatarUrl), ct);
                     }
 
-                    if (await SamePersonAsync(db, inbox.AccountId, identity.ContactId, externalId, verified, profile, ct) is { } other)
+                    long? other;
+                    await using (var db = await dbs.CreateDbContextAsync(ct))
+                    {
+                        other = await SamePersonAsync(db, inbox.AccountId, identity.ContactId, externalId, verified, profile, ct);
+                    }
+
+                    if (other is { } same)
                     {
                         // A vouched-for email or phone number that another contact has: one person, one contact (the older kept).
-                        await merge.MergeAsync(inbox.AccountId, Math.Min(other, identity.ContactId), Math.Max(other, identity.ContactId), ct);
-                        return Math.Min(other, identity.ContactId);
+                        await merge.MergeAsync(inbox.AccountId, Math.Min(same, identity.ContactId), Math.Max(same, identity.ContactId), ct);
+                        return Math.Min(same, identity.ContactId);
                     }
                 }
 
