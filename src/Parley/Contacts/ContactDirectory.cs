@@ -15,7 +15,7 @@ public sealed record ContactProfile(string? Name, string? Email, string? Phone =
 /// Reads go straight to the database; writes (a new contact, a changed profile) pass the write gate, like every hot writer:
 /// on SQLite a writer outside it would wait in SQLite's busy handler, in sleeps of up to 100 ms, behind the engine's.
 /// </remarks>
-public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, ContactMerge merge, WriteGate gate, TimeProvider clock)
+public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, IdentityLookups identities, ContactMerge merge, WriteGate gate, TimeProvider clock)
 {
     /// <summary>
     /// The contact known on <paramref name="inbox"/> as <paramref name="externalId"/>, created the first time. A
@@ -28,15 +28,13 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, ContactMer
         {
             // Every read context is let go before the write gate is waited for: the gate's holders need the pool's
             // connections, and a burst of new customers could otherwise hold them all while waiting at the gate.
-            ContactIdentity? identity;
-            bool changed;
-            await using (var db = await dbs.CreateDbContextAsync(ct))
+            var identity = await identities.FindAsync(inbox.Id, externalId, ct);
+            var changed = false;
+            if (identity is not null && profile is not null)
             {
-                identity = await db.ContactIdentities.AsNoTracking()
-                    .FirstOrDefaultAsync(i => i.InboxId == inbox.Id && i.ExternalId == externalId, ct);
-
                 // Platforms send the profile with every message: it is written only when it changes something.
-                changed = identity is not null && profile is not null && await db.Contacts.AnyAsync(c => c.Id == identity.ContactId
+                await using var db = await dbs.CreateDbContextAsync(ct);
+                changed = await db.Contacts.AnyAsync(c => c.Id == identity.ContactId
                     && ((profile.Name != null && profile.Name != c.Name) || (profile.Email != null && profile.Email != c.Email)
                         || (profile.Phone != null && profile.Phone != c.Phone) || (profile.AvatarUrl != null && profile.AvatarUrl != c.AvatarUrl)), ct);
             }

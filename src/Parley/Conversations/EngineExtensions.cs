@@ -26,6 +26,7 @@ public static class EngineExtensions
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<ConversationActions>();
         services.AddSingleton<ContactMerge>();
+        services.AddSingleton<IdentityLookups>();
         services.AddSingleton<ContactDirectory>();
         services.AddSingleton<ContactActions>();
         services.AddSingleton<ContactQueries>();
