@@ -28,27 +28,17 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, IdentityLo
         {
             // Every read context is let go before the write gate is waited for: the gate's holders need the pool's
             // connections, and a burst of new customers could otherwise hold them all while waiting at the gate.
-            var identity = await identities.FindAsync(inbox.Id, externalId, ct);
-            var changed = false;
-            if (identity is not null && profile is not null)
+            if (await identities.FindAsync(inbox.Id, externalId, ct) is { } identity)
             {
                 // Platforms send the profile with every message: it is written only when it changes something.
-                await using var db = await dbs.CreateDbContextAsync(ct);
-                changed = await db.Contacts.AnyAsync(c => c.Id == identity.ContactId
-                    && ((profile.Name != null && profile.Name != c.Name) || (profile.Email != null && profile.Email != c.Email)
-                        || (profile.Phone != null && profile.Phone != c.Phone) || (profile.AvatarUrl != null && profile.AvatarUrl != c.AvatarUrl)), ct);
-            }
-
-            if (identity is not null)
-            {
-                if (changed)
+                if (profile is not null && await ChangesAsync(identity.ContactId, profile, ct))
                 {
                     using (var pass = await gate.EnterAsync(ct))
                     {
                         await using var write = await pass.CreateDbContextAsync(dbs, ct);
                         await write.Contacts.Where(c => c.Id == identity.ContactId)
-                            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Name, c => profile!.Name ?? c.Name).SetProperty(c => c.Email, c => profile!.Email ?? c.Email)
-                                .SetProperty(c => c.Phone, c => profile!.Phone ?? c.Phone).SetProperty(c => c.AvatarUrl, c => profile!.AvatarUrl ?? c.AvatarUrl), ct);
+                            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Name, c => profile.Name ?? c.Name).SetProperty(c => c.Email, c => profile.Email ?? c.Email)
+                                .SetProperty(c => c.Phone, c => profile.Phone ?? c.Phone).SetProperty(c => c.AvatarUrl, c => profile.AvatarUrl ?? c.AvatarUrl), ct);
                     }
 
                     long? other;
@@ -110,6 +100,15 @@ public sealed class ContactDirectory(IDbContextFactory<ParleyDb> dbs, IdentityLo
                 // The same person arrived twice at once (two tabs, a retried webhook): the other one created it.
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="profile"/> gives the contact something it does not have yet.</summary>
+    private async Task<bool> ChangesAsync(long contactId, ContactProfile profile, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Contacts.AnyAsync(c => c.Id == contactId
+            && ((profile.Name != null && profile.Name != c.Name) || (profile.Email != null && profile.Email != c.Email)
+                || (profile.Phone != null && profile.Phone != c.Phone) || (profile.AvatarUrl != null && profile.AvatarUrl != c.AvatarUrl)), ct);
     }
 
     /// <summary>
