@@ -62,6 +62,15 @@ internal static class SocialInbound
         var stopped = false;
         try
         {
+            if (options.ProcessWarmupSeconds > 0)
+            {
+                // Customers of a phase of their own (their ids and mids are the phase's), not counted in any result.
+                var first = new WebhookLoad(PageId, AppSecret, loads.Count, options.Batches[0], SocialOptions.ProcessWarmupSenders, options.Customers);
+                var warmed = await first.RunAsync(http, target, TimeSpan.Zero, TimeSpan.FromSeconds(options.ProcessWarmupSeconds), new CpuProbe(() => parley.CpuTime));
+                var caughtUp = await database.JournalDrainAsync(TimeSpan.FromMinutes(10)) + await database.DrainAsync(TimeSpan.FromMinutes(5));
+                Log($"Processing warmed up: {warmed.AcceptedMessages} messages from {SocialOptions.ProcessWarmupSenders} senders in {options.ProcessWarmupSeconds} s, stored {caughtUp.TotalSeconds:F1} s after");
+            }
+
             for (var i = 0; i < loads.Count; i++)
             {
                 var load = loads[i];
@@ -130,7 +139,9 @@ internal static class SocialInbound
 
     public static IEnumerable<string> Report(IReadOnlyList<InboundResult> results, SocialOptions options)
     {
-        yield return $"Inbound: signed Messenger webhooks, closed loop of {options.Senders} senders, {options.Customers} customers per phase, {options.DurationSeconds} s measured after {options.WarmupSeconds} s warm-up; Parley on {options.Database}.";
+        yield return $"Inbound: signed Messenger webhooks, closed loop of {options.Senders} senders, {options.Customers} customers per phase, {options.DurationSeconds} s measured after {options.WarmupSeconds} s warm-up"
+            + (options.ProcessWarmupSeconds > 0 ? $", Parley's processing warmed up first ({options.ProcessWarmupSeconds} s from {SocialOptions.ProcessWarmupSenders} senders, stored before the phases)" : string.Empty)
+            + $"; Parley on {options.Database}.";
         yield return "";
         yield return "| messages per POST | baseline msg/s, before / after Parley (POST/s) | Parley msg/s (POST/s) | share of their mean | Parley p50 / p99 ms | server CPU | generator CPU | other CPU | accepted (200) in all | stored | durable | journal emptied after | stored msg/s, load + catch-up |";
         yield return "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |";
