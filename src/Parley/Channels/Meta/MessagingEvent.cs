@@ -39,25 +39,39 @@ public sealed record MessagingEvent(
     DateTime? Watermark = null,
     string? OtherName = null)
 {
+    /// <summary>
+    /// The customer an event is about (what <see cref="Parse"/> gives as <see cref="CustomerId"/>), checked as Parse
+    /// checks it: it throws where Parse throws, and reads nothing else. What a webhook's answer needs: the events are read
+    /// in full when they are stored.
+    /// </summary>
+    /// <exception cref="MetaPayloadException">Not an event in Meta's format.</exception>
+    public static string CustomerOf(JsonElement e)
+    {
+        var (sender, recipient, _) = Head(e);
+        if (Object(e, "message") is not { } message)
+        {
+            return sender;
+        }
+
+        // A mid that PlatformText would read (a string or a number), without reading it.
+        if (!message.TryGetProperty("mid", out var mid) || mid.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+        {
+            throw NoMid();
+        }
+
+        return IsEcho(message) ? recipient : sender;
+    }
+
     /// <exception cref="MetaPayloadException">Not an event in Meta's format.</exception>
     public static MessagingEvent Parse(JsonElement e)
     {
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            throw new MetaPayloadException("A messaging event is an object.");
-        }
-
-        var sender = Id(e, "sender") ?? throw new MetaPayloadException("A messaging event has sender.id.");
-        var recipient = Id(e, "recipient") ?? throw new MetaPayloadException("A messaging event has recipient.id.");
-        var at = e.TryGetProperty("timestamp", out var ts) && ts.ValueKind == JsonValueKind.Number && ts.TryGetInt64(out var ms) && ms is > 0 and < 253402300799999
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime
-            : throw new MetaPayloadException("A messaging event has a timestamp in milliseconds.");
+        var (sender, recipient, at) = Head(e);
         var referral = e.TryGetProperty("referral", out var r) && r.ValueKind == JsonValueKind.Object ? r.GetRawText() : null;
 
         if (Object(e, "message") is { } message)
         {
-            var mid = PlatformText.Of(message, "mid") ?? throw new MetaPayloadException("A message has a mid.");
-            var echo = message.TryGetProperty("is_echo", out var isEcho) && isEcho.ValueKind == JsonValueKind.True;
+            var mid = PlatformText.Of(message, "mid") ?? throw NoMid();
+            var echo = IsEcho(message);
             var quickReply = Object(message, "quick_reply") is { } q ? PlatformText.Of(q, "payload") : null;
             return new MessagingEvent(echo ? MessagingEventKind.Echo : MessagingEventKind.Message, echo ? recipient : sender, at, mid,
                 PlatformText.Of(message, "text"), quickReply, Attachments(message), PlatformText.Of(message, "metadata"),
@@ -93,6 +107,26 @@ public sealed record MessagingEvent(
         var other = e.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n is not ("sender" or "recipient" or "timestamp"));
         return new MessagingEvent(MessagingEventKind.Other, sender, at, OtherName: other);
     }
+
+    /// <summary>What every event has: its sender, its recipient and its time.</summary>
+    private static (string Sender, string Recipient, DateTime At) Head(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new MetaPayloadException("A messaging event is an object.");
+        }
+
+        var sender = Id(e, "sender") ?? throw new MetaPayloadException("A messaging event has sender.id.");
+        var recipient = Id(e, "recipient") ?? throw new MetaPayloadException("A messaging event has recipient.id.");
+        var at = e.TryGetProperty("timestamp", out var ts) && ts.ValueKind == JsonValueKind.Number && ts.TryGetInt64(out var ms) && ms is > 0 and < 253402300799999
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime
+            : throw new MetaPayloadException("A messaging event has a timestamp in milliseconds.");
+        return (sender, recipient, at);
+    }
+
+    private static bool IsEcho(JsonElement message) => message.TryGetProperty("is_echo", out var isEcho) && isEcho.ValueKind == JsonValueKind.True;
+
+    private static MetaPayloadException NoMid() => new("A message has a mid.");
 
     private static List<ChannelMedia>? Attachments(JsonElement message)
     {

@@ -24,10 +24,23 @@ public abstract class MetaMessagingHandler(
 
     public IEnumerable<string> ConnectionIds(JsonElement entry) => PlatformText.Of(entry, "id") is { Length: > 0 } id ? [id] : [];
 
-    public IEnumerable<string> Read(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections) =>
-        Events(entry, connections) is { } read
-            ? [.. read.Events.Select(e => $"{read.Connection.ExternalId}/{e.CustomerId}"), .. read.Changes.Select(c => c.OrderKey)]
+    /// <summary>
+    /// The entry's order keys, its events checked as <see cref="HandleAsync(JsonElement, IReadOnlyDictionary{string, ConnectionCredentials}, CustomerLines, CancellationToken)"/>
+    /// reads them (<see cref="MessagingEvent.CustomerOf"/>: only what the key needs, the rest when they are stored).
+    /// </summary>
+    public IEnumerable<string> Read(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections)
+    {
+        if (Connection(entry, connections) is not var (id, connection))
+        {
+            return [];
+        }
+
+        List<string> keys = Messaging(entry) is { } messaging
+            ? [.. messaging.EnumerateArray().Select(e => $"{connection.ExternalId}/{MessagingEvent.CustomerOf(e)}")]
             : [];
+        keys.AddRange(Changes(entry, id).Select(c => c.OrderKey));
+        return keys;
+    }
 
     public async Task HandleAsync(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections, CustomerLines lines, CancellationToken ct)
     {
@@ -60,14 +73,12 @@ public abstract class MetaMessagingHandler(
     private (ConnectionCredentials Connection, List<MessagingEvent> Events, List<PublicItem> Changes)? Events(
         JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections)
     {
-        if (PlatformText.Of(entry, "id") is not { } id || !connections.TryGetValue(id, out var connection))
+        if (Connection(entry, connections) is not var (id, connection))
         {
             return null;
         }
 
-        var events = entry.TryGetProperty("messaging", out var messaging) && messaging.ValueKind == JsonValueKind.Array
-            ? messaging.EnumerateArray().Select(MessagingEvent.Parse).ToList()
-            : [];
+        var events = Messaging(entry) is { } messaging ? messaging.EnumerateArray().Select(MessagingEvent.Parse).ToList() : [];
         var changes = Changes(entry, id);
         if (events.Count == 0 && changes.Count == 0)
         {
@@ -76,6 +87,13 @@ public abstract class MetaMessagingHandler(
 
         return (connection, events, changes);
     }
+
+    /// <summary>The signed connection an entry is for, and its id as the entry gives it.</summary>
+    private static (string Id, ConnectionCredentials Connection)? Connection(JsonElement entry, IReadOnlyDictionary<string, ConnectionCredentials> connections) =>
+        PlatformText.Of(entry, "id") is { } id && connections.TryGetValue(id, out var connection) ? (id, connection) : null;
+
+    private static JsonElement? Messaging(JsonElement entry) =>
+        entry.TryGetProperty("messaging", out var messaging) && messaging.ValueKind == JsonValueKind.Array ? messaging : null;
 
     private List<PublicItem> Changes(JsonElement entry, string accountId)
     {

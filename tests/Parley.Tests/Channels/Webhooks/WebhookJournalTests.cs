@@ -178,7 +178,7 @@ public sealed class WebhookJournalTests
         await Expect.StatusAsync(await TestConnections.PostSignedAsync(client, "/webhooks/messenger", body), HttpStatusCode.OK);
         var stored = await first.DbAsync(db => db.Database.SqlQueryRaw<byte[]>("SELECT body AS \"Value\" FROM webhook_events ORDER BY id").ToListAsync());
         Assert.Equal((byte)'{', stored[0][0]);
-        Assert.Equal(0, stored[1][0]);
+        Assert.Equal(1, stored[1][0]);
         Assert.True(stored[1].Length * 3 < body.Length, $"{stored[1].Length} bytes kept for {body.Length}");
 
         await using var second = new ParleyApplication(database) { Settings = settings, SettleWebhooks = false };
@@ -229,9 +229,38 @@ public sealed class WebhookJournalTests
         Assert.Same(small, JournalBody.Unpack(small));
         var large = System.Text.Encoding.UTF8.GetBytes(Body([.. Enumerable.Range(1, 10).Select(n => ($"70{n:00}", $"m-{n}", $"text {n}"))]));
         var packed = JournalBody.Pack(large);
+        Assert.True(packed.Length * 3 < large.Length, $"{packed.Length} bytes kept for {large.Length}");
         Assert.Equal(large, JournalBody.Unpack(packed));
-        packed[^1] ^= 0xFF;
-        Assert.Throws<InvalidDataException>(() => JournalBody.Unpack(packed));
+        Assert.Throws<InvalidDataException>(() => JournalBody.Unpack(packed[..^1]));
+        // Snappy's length header (a varint after the marker byte) saying one byte more, then one less, than the body.
+        Assert.InRange(packed[1] & 0x7F, 1, 126);
+        foreach (var by in new[] { 1, -1 })
+        {
+            var wrong = (byte[])packed.Clone();
+            wrong[1] = (byte)(wrong[1] + by);
+            Assert.Throws<InvalidDataException>(() => JournalBody.Unpack(wrong));
+        }
+
+        // A header that claims a gigabyte is refused before a gigabyte is set aside for it.
+        byte[] huge = [1, 0x80, 0x80, 0x80, 0x80, 0x04, .. packed.AsSpan(3)];
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Throws<InvalidDataException>(() => JournalBody.Unpack(huge));
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1024 * 1024);
+    }
+
+    [Fact]
+    public void A_body_packed_with_Brotli_by_a_build_before_still_reads_back()
+    {
+        // As builds before 2026-12-06 wrote a large body: a zero byte, its length (4 bytes, little-endian), Brotli.
+        var large = System.Text.Encoding.UTF8.GetBytes(Body([.. Enumerable.Range(1, 10).Select(n => ($"70{n:00}", $"m-{n}", $"text {n}"))]));
+        var compressed = new byte[System.IO.Compression.BrotliEncoder.GetMaxCompressedLength(large.Length)];
+        Assert.True(System.IO.Compression.BrotliEncoder.TryCompress(large, compressed, out var written, 1, 22));
+        byte[] stored = [0, .. BitConverter.GetBytes(large.Length), .. compressed.AsSpan(0, written)];
+        Assert.True(BitConverter.IsLittleEndian);
+
+        Assert.Equal(large, JournalBody.Unpack(stored));
+        stored[^1] ^= 0xFF;
+        Assert.Throws<InvalidDataException>(() => JournalBody.Unpack(stored));
     }
 
     [Fact]
