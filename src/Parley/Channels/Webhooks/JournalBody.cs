@@ -12,7 +12,7 @@ namespace Parley.Channels.Webhooks;
 /// every way a row was written reads back the same:
 /// <list type="bullet">
 /// <item><c>1</c>: Snappy's raw block, which carries the body's length (written now: ~1 µs for ten events, where Brotli
-/// at its fastest took ~11 µs, a tenth of the answer's CPU; docs/PERFORMANCE.md, 2026-12-06 evening).</item>
+/// at quality 1 took 11 – 14 µs, a tenth of the answer's CPU; docs/PERFORMANCE.md, 2026-12-06 evening).</item>
 /// <item><c>0</c>: the body's length (4 bytes, little-endian) and Brotli, as builds before wrote it; still read, for the
 /// rows a node of such a build journaled before an upgrade.</item>
 /// </list>
