@@ -41,7 +41,8 @@ public sealed class WaitingReadTests
 
     /// <summary>
     /// SQLite, which has no statistics here, walks the waiting index in planning order and stops at the limit; left to
-    /// itself it took the queues' index for the IN list and sorted every queued row of those queues.
+    /// itself it took the queues' index for the IN list and sorted every queued row of those queues. The index covers the
+    /// read (0037): a conversation walked past is not looked up in the table.
     /// </summary>
     [Theory, OnSqlite]
     public async Task SQLite_walks_the_waiting_index_without_sorting(DatabaseProvider provider)
@@ -63,7 +64,7 @@ public sealed class WaitingReadTests
             return steps;
         });
 
-        Assert.Contains(plan, step => step.Contains("USING INDEX ix_conversations_waiting", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("USING COVERING INDEX ix_conversations_waiting", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
