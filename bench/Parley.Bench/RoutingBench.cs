@@ -89,6 +89,9 @@ internal static class RoutingBench
         System.Console.WriteLine($"|---|---|---|---|---|---|---|");
         System.Console.WriteLine($"| {assigned} | {elapsed.TotalSeconds:F2} s | {rate:F0} | {passes} ({results.Sum(r => r.Working)}) | {planner.Decisions / (planner.PlanMs / 1000):F0} | "
             + $"{samples.Over} in {samples.Count} samples, {over} after | {full} |");
+        // Nodes plan the same line: the first commit takes the head, the others' commits find it taken, and a node whose
+        // passes keep assigning nothing stops. This line says how many did the work.
+        System.Console.WriteLine($"Passes with work per node: {string.Join(", ", results.Select(r => r.Working))}");
         if (over > 0 || samples.Over > 0)
         {
             System.Console.Error.WriteLine($"FAILED: an advisor was over capacity ({samples.Over} during the run, {over} after).");
