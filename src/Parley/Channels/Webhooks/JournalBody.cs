@@ -51,27 +51,25 @@ public static class JournalBody
 
     private static byte[] UnpackSnappy(ReadOnlySpan<byte> packed)
     {
-        // Snappy's own length header: a damaged one is refused before anything is allocated for it.
-        var length = Snappier.Snappy.GetUncompressedLength(packed);
-        if (length is < 0 or > WebhookBody.MaxBytes)
-        {
-            throw new InvalidDataException("A journaled webhook's body does not unpack to its length.");
-        }
-
         // Snappier refuses a block that does not fill its stated length exactly (InvalidDataException).
-        var body = new byte[length];
+        var body = new byte[Length(Snappier.Snappy.GetUncompressedLength(packed))];
         Snappier.Snappy.Decompress(packed, body);
         return body;
     }
 
     private static byte[] UnpackBrotli(byte[] stored)
     {
-        var body = new byte[BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(1))];
+        var body = new byte[Length(BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(1)))];
         if (!BrotliDecoder.TryDecompress(stored.AsSpan(5), body, out var written) || written != body.Length)
         {
-            throw new InvalidDataException("A journaled webhook's body does not unpack to its length.");
+            throw Damaged();
         }
 
         return body;
     }
+
+    /// <summary>A length header, checked before anything is allocated for it: no accepted body was larger.</summary>
+    private static int Length(int stated) => stated is < 0 or > WebhookBody.MaxBytes ? throw Damaged() : stated;
+
+    private static InvalidDataException Damaged() => new("A journaled webhook's body does not unpack to its length.");
 }

@@ -259,6 +259,16 @@ public sealed class WebhookJournalTests
         Assert.True(BitConverter.IsLittleEndian);
 
         Assert.Equal(large, JournalBody.Unpack(stored));
+
+        // A length header out of range (negative, or two gigabytes) is refused before anything is set aside for it.
+        foreach (var length in new[] { -1, int.MaxValue })
+        {
+            byte[] wrong = [0, .. BitConverter.GetBytes(length), .. compressed.AsSpan(0, written)];
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            Assert.Throws<InvalidDataException>(() => JournalBody.Unpack(wrong));
+            Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1024 * 1024);
+        }
+
         stored[^1] ^= 0xFF;
         Assert.Throws<InvalidDataException>(() => JournalBody.Unpack(stored));
     }
