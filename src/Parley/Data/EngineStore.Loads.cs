@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Parley.Channels;
 using Parley.Conversations;
@@ -26,5 +27,22 @@ internal static partial class EngineStore
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// SQLite: the advisors' load versions (0038: moved by triggers whenever a conversation changes what its advisor's load
+    /// is counted from), 0 for an advisor with none yet. One prepared lookup per advisor, in the connection's transaction.
+    /// </summary>
+    public static Dictionary<long, long> LoadVersions(SqliteConnection sqlite, IReadOnlyCollection<long> advisorIds)
+    {
+        var versions = new Dictionary<long, long>(advisorIds.Count);
+        using var read = new SqliteStatement(sqlite, "SELECT version FROM advisor_load_versions WHERE advisor_id = ?1");
+        foreach (var id in advisorIds)
+        {
+            read.Bind(1, id);
+            versions[id] = read.ReadInt64() ?? 0;
+        }
+
+        return versions;
     }
 }

@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Parley.Channels;
 using Parley.Analytics;
 using Parley.Conversations;
 using Parley.Data;
@@ -58,8 +60,8 @@ public sealed partial class Router
         var advisorIds = allocations.Select(a => a.AdvisorId).Distinct().ToList();
         await EngineStore.LockAdvisorsAsync(db, advisorIds, cancellationToken);
         var advisors = await AdvisorsAsync(db, pass, team, advisorIds, cancellationToken);
-        var loads = await AdvisorLoad.OfAsync(db, advisorIds, cancellationToken);
         var weights = await AdvisorLoad.WeightsAsync(db, cancellationToken);
+        var (loads, versions) = await LoadsAsync(db, pass, advisorIds, weights, cancellationToken);
         var conversationIds = allocations.Select(a => a.ConversationId).ToList();
         var conversations = await CurrentAsync(db, await EngineStore.LockVersionsAsync(db, conversationIds, cancellationToken), read, cancellationToken);
 
@@ -105,14 +107,48 @@ public sealed partial class Router
         if (assigned.Count > 0)
         {
             await EngineStore.StoreAssignmentsAsync(db, assigned, joined, reports, cancellationToken);
+            // The versions this batch's own assignments moved, read back, so that its loads are known at them.
+            versions = versions is null ? null : EngineStore.LoadVersions((SqliteConnection)db.Database.GetDbConnection(), advisorIds);
             await transaction.CommitAsync(cancellationToken);
             writer.Publish(events);
+        }
+
+        if (versions is not null)
+        {
+            _known.Remember(versions, loads);
         }
 
         // Counted under the locks and grown by each assignment, now committed: the next pass plans on these.
         _snapshots.Correct(advisorIds, loads, allocations);
 
         return outcomes;
+    }
+
+    /// <summary>
+    /// The loads of the batch's advisors, counted under the locks (PostgreSQL) or the write gate (SQLite). On SQLite only the
+    /// advisors whose load version moved since this router's last commit for them are counted (<see cref="KnownLoads"/>);
+    /// their versions are returned with the loads, null on PostgreSQL.
+    /// </summary>
+    private async Task<(Dictionary<long, KindLoads> Loads, Dictionary<long, long>? Versions)> LoadsAsync(
+        ParleyDb db, WriteGate.Pass pass, List<long> advisorIds, Dictionary<(long AccountId, ChannelKind Channel), int> weights, CancellationToken cancellationToken)
+    {
+        if (!pass.IsExclusive || db.Database.GetDbConnection() is not SqliteConnection sqlite)
+        {
+            return (await AdvisorLoad.OfAsync(db, advisorIds, cancellationToken), null);
+        }
+
+        var versions = EngineStore.LoadVersions(sqlite, advisorIds);
+        var unknown = new List<long>();
+        var loads = _known.Take(versions, weights, unknown);
+        if (unknown.Count > 0)
+        {
+            foreach (var (id, counted) in await AdvisorLoad.OfAsync(db, unknown, cancellationToken))
+            {
+                loads[id] = counted;
+            }
+        }
+
+        return (loads, versions);
     }
 
     /// <summary>

@@ -30,6 +30,10 @@ public sealed partial class Router(
     internal static readonly TimeSpan NextPlanLifetime = TimeSpan.FromSeconds(1);
 
     private readonly RoutingSnapshotCache _snapshots = new();
+    private readonly KnownLoads _known = new();
+
+    /// <summary>How many advisors' loads this router's commits took as known instead of counting them (SQLite; for tests).</summary>
+    internal int LoadsTaken => _known.Taken;
     private NextPlan? _next;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

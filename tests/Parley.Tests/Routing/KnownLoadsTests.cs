@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Channels;
+using Parley.Conversations;
+using Parley.Data;
+using Parley.Identity;
+using Parley.Routing;
+using Parley.Tests.Infrastructure;
+
+namespace Parley.Tests.Routing;
+
+/// <summary>
+/// A routing commit keeps the loads it counted and, on SQLite, counts again only advisors whose load moved since
+/// (Routing/KnownLoads.cs): whoever moved it, the next commit sees the load as it is.
+/// </summary>
+public sealed class KnownLoadsTests
+{
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_place_taken_outside_routing_since_the_last_commit_is_counted(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var router = app.Service<Router>();
+        var marie = await RoutingSetup.OnlineWithCapacityAsync(app, "marie@parley.local", 2);
+        await RoutingSetup.QueueOneAsync(app);
+        Assert.Equal(1, await router.AssignAsync(CancellationToken.None));
+
+        // One statement of its own, not through routing nor any action: Marie gets a second conversation, her last place.
+        var second = await RoutingSetup.QueueOneAsync(app);
+        await app.DbAsync(db => db.Conversations.Where(c => c.Id == second).ExecuteUpdateAsync(u => u
+            .SetProperty(c => c.Status, ConversationStatus.Assigned).SetProperty(c => c.AssigneeId, marie.Id)));
+
+        var third = await RoutingSetup.QueueOneAsync(app);
+        Assert.Equal(Router.Outcome.AdvisorFull, await router.AssignOneAsync(new Allocation(third, marie.Id), CancellationToken.None));
+        Assert.Equal(ConversationStatus.Queued, (await RoutingSetup.ConversationAsync(app, third)).Status);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_place_freed_since_the_last_commit_is_given_again(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var router = app.Service<Router>();
+        var marie = await RoutingSetup.OnlineWithCapacityAsync(app, "marie@parley.local", 1);
+        var first = await RoutingSetup.QueueOneAsync(app);
+        Assert.Equal(1, await router.AssignAsync(CancellationToken.None));
+
+        Assert.True((await app.Service<ConversationActions>().ResolveAsync(marie, first, CancellationToken.None)).Ok);
+        var second = await RoutingSetup.QueueOneAsync(app);
+        Assert.Equal(Router.Outcome.Assigned, await router.AssignOneAsync(new Allocation(second, marie.Id), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_commit_takes_the_loads_nobody_moved_and_counts_the_others()
+    {
+        await using var app = new ParleyApplication { RouteInBackground = false };
+        var router = app.Service<Router>();
+        var marie = await RoutingSetup.OnlineWithCapacityAsync(app, "marie@parley.local", 3);
+        await RoutingSetup.QueueOneAsync(app);
+        Assert.Equal(1, await router.AssignAsync(CancellationToken.None));
+        Assert.Equal(0, router.LoadsTaken);
+
+        // Nobody else wrote: the second commit takes Marie's load as its own first commit left it.
+        await RoutingSetup.QueueOneAsync(app);
+        Assert.Equal(1, await router.AssignAsync(CancellationToken.None));
+        Assert.Equal(1, router.LoadsTaken);
+
+        // A web conversation now counts two units in her account: the loads known in units of one are not taken. Two
+        // web conversations at two units each fill her three; taken at one unit each, a third would fit.
+        var accountId = await app.DbAsync(db => db.Queues.Where(q => q.Name == "Parcels").Select(q => q.AccountId).FirstAsync());
+        await app.DbAsync(db =>
+        {
+            db.ChannelWeights.Add(new ChannelWeight { AccountId = accountId, Channel = ChannelKind.WebMessaging, Units = 2 });
+            return db.SaveChangesAsync();
+        });
+        var third = await RoutingSetup.QueueOneAsync(app);
+        Assert.Equal(Router.Outcome.AdvisorFull, await router.AssignOneAsync(new Allocation(third, marie.Id), CancellationToken.None));
+        Assert.Equal(1, router.LoadsTaken);
+        Assert.Equal(2, await app.DbAsync(db => db.Conversations.CountAsync(c => c.AssigneeId == marie.Id)));
+    }
+}
