@@ -18,9 +18,17 @@ public static class ConversationSearch
     private const string ContactVector = "to_tsvector('simple', coalesce(k.name, '') || ' ' || coalesce(k.email, '') || ' ' || coalesce(k.phone, ''))";
     private const string IdentityVector = "to_tsvector('simple', i.external_id)";
 
-    // Parley's own notices ("… joined the conversation.") are not searched: PostgreSQL leaves them out here, SQLite leaves
-    // them out of its index (0035_system_messages_unsearched.sql).
+    // Parley's own notices ("… joined the conversation.") are not searched: both databases leave them out of their index
+    // (SQLite's 0035, PostgreSQL's 0040_system_messages_unsearched.sql). PostgreSQL's index of messages is partial, so
+    // every query of it states this condition, which is the index's own.
     private const string Searched = "m.author_kind <> 'System'";
+
+    // PostgreSQL: a message m holds every word of the search (parameter @words, or placeholder {0} or {1}), as the index
+    // of messages (0040) answers it: the notices left out of the index are left out here, so that it can be used.
+    private const string MessageHolds = Searched + " AND " + MessageVector + " @@ plainto_tsquery('simple', ";
+    internal const string MessageMatchesWords = MessageHolds + "@words)";
+    private const string MessageMatches0 = MessageHolds + "{0})";
+    private const string MessageMatches1 = MessageHolds + "{1})";
 
     // SQLite (0028_message_words.sql): a message's words are indexed under conversation_id * 16777216 + seq, so a
     // conversation's messages are one range of keys (written as literals below: interpolated values become parameters).
@@ -62,7 +70,7 @@ public static class ConversationSearch
         var sql = new StringBuilder($"""
             SELECT x.id AS "Value" FROM (
                 SELECT c.id, c.updated_at, c.account_id FROM conversations c
-                WHERE c.id = ANY(ARRAY(SELECT m.conversation_id FROM messages m WHERE {Searched} AND {MessageVector} @@ plainto_tsquery('simple', {"{0}"})))
+                WHERE c.id = ANY(ARRAY(SELECT m.conversation_id FROM messages m WHERE {MessageMatches0}))
                 UNION
                 SELECT c.id, c.updated_at, c.account_id FROM conversations c
                 WHERE c.contact_id = ANY(ARRAY(
@@ -87,7 +95,7 @@ public static class ConversationSearch
     /// <summary>Conversations with a message holding every word.</summary>
     private static IQueryable<long> ByMessage(ParleyDb db, IReadOnlyList<string> words) => db.Database.IsNpgsql()
         ? db.Database.SqlQueryRaw<long>(
-            $"SELECT m.conversation_id AS \"Value\" FROM messages m WHERE {Searched} AND {MessageVector} @@ plainto_tsquery('simple', {{0}})", string.Join(' ', words))
+            $"SELECT m.conversation_id AS \"Value\" FROM messages m WHERE {MessageMatches0}", string.Join(' ', words))
         : db.Database.SqlQuery<long>(
             $"SELECT rowid / 16777216 AS \"Value\" FROM message_words WHERE message_words MATCH {Fts5(words)}");
 
@@ -121,7 +129,8 @@ public static class ConversationSearch
     /// Whether at least <paramref name="commonFrom"/> messages hold every word. SQLite counts them, up to that many.
     /// PostgreSQL is asked for its planner's estimate instead (<see cref="EstimatedMatchesAsync"/>): any count through its
     /// GIN index first collects every match of the words (270,000 rows for a common word at a million messages: 55 ms
-    /// before the first row), while the estimate comes from the statistics ANALYZE keeps on the index.
+    /// before the first row), while the estimate comes from the statistics ANALYZE keeps on the words (0040: on the
+    /// expression, since the index is partial).
     /// </summary>
     public static async Task<bool> IsCommonAsync(ParleyDb db, string search, int commonFrom, CancellationToken ct)
     {
@@ -153,7 +162,7 @@ public static class ConversationSearch
         try
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = $"EXPLAIN (FORMAT JSON) SELECT 1 FROM messages m WHERE {Searched} AND {MessageVector} @@ plainto_tsquery('simple', @words)";
+            command.CommandText = $"EXPLAIN (FORMAT JSON) SELECT 1 FROM messages m WHERE {MessageMatchesWords}";
             var parameter = command.CreateParameter();
             parameter.ParameterName = "words";
             parameter.Value = string.Join(' ', words);
@@ -185,7 +194,7 @@ public static class ConversationSearch
         var found = db.Database.IsNpgsql()
             ? await db.Database.SqlQueryRaw<long>(
                 "SELECT j.id AS \"Value\" FROM unnest({0}::bigint[]) AS j(id) WHERE EXISTS (SELECT 1 FROM messages m "
-                + $"WHERE m.conversation_id = j.id AND {Searched} AND {MessageVector} @@ plainto_tsquery('simple', {{1}}))",
+                + $"WHERE m.conversation_id = j.id AND {MessageMatches1})",
                 ids, string.Join(' ', words)).ToListAsync(ct)
             : await db.Database.SqlQuery<long>($"""
                 SELECT DISTINCT j.value AS "Value" FROM json_each({JsonSerializer.Serialize(ids)}) j CROSS JOIN message_words f
@@ -208,7 +217,7 @@ public static class ConversationSearch
         var found = await (db.Database.IsNpgsql()
             ? db.Database.SqlQueryRaw<FoundMessage>(
                 "SELECT j.id AS \"ConversationId\", s.seq AS \"Seq\", s.text AS \"Text\" FROM unnest({0}::bigint[]) AS j(id) CROSS JOIN LATERAL ("
-                + $"SELECT m.seq, m.text FROM messages m WHERE m.conversation_id = j.id AND m.text IS NOT NULL AND {Searched} AND {MessageVector} @@ plainto_tsquery('simple', {{1}}) "
+                + $"SELECT m.seq, m.text FROM messages m WHERE m.conversation_id = j.id AND m.text IS NOT NULL AND {MessageMatches1} "
                 + "ORDER BY m.seq DESC LIMIT 1) s",
                 ids, string.Join(' ', words))
             : db.Database.SqlQuery<FoundMessage>($"""

@@ -290,4 +290,33 @@ public sealed class ConversationSearchTests
             await app.DbAsync(db => db.Database.ExecuteSqlRawAsync("INSERT INTO message_words (message_words) VALUES ('integrity-check')"));
         }
     }
+
+    /// <summary>
+    /// PostgreSQL's index of messages leaves Parley's notices out (0040), so a search uses it only if it leaves them out
+    /// too: with sequential scans priced out, the messages' condition is answered from that index.
+    /// </summary>
+    [Theory, OnPostgres]
+    public async Task PostgreSQL_answers_a_message_search_from_the_index_without_notices(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var plan = await app.DbAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SET enable_seqscan = off; EXPLAIN SELECT m.conversation_id FROM messages m WHERE "
+                + ConversationSearch.MessageMatchesWords.Replace("@words", "'parcel'", StringComparison.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync();
+            var steps = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                steps.Add(reader.GetString(0));
+            }
+
+            return string.Join('\n', steps);
+        });
+
+        Assert.Contains("ix_messages_search_written", plan, StringComparison.Ordinal);
+        Assert.Equal(["ix_messages_search_written"], await app.DbAsync(db => db.Database.SqlQueryRaw<string>(
+            "SELECT indexname AS \"Value\" FROM pg_indexes WHERE tablename = 'messages' AND indexdef LIKE '%to_tsvector%'").ToListAsync()));
+    }
 }
