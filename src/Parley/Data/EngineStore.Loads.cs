@@ -45,4 +45,28 @@ internal static partial class EngineStore
 
         return versions;
     }
+
+    /// <summary>
+    /// PostgreSQL: a routing batch's claim of its advisors' load versions (0041), once it holds the advisors and their
+    /// conversations: moves each version, in id order, and returns the versions as the batch leaves them. The batch's own
+    /// assignments then move nothing more (parley.routing_commit, for this transaction only); a writer that changes an
+    /// advisor's load meanwhile moves the version again when it commits, after this transaction ends.
+    /// </summary>
+    public static async Task<Dictionary<long, long>> ClaimLoadVersionsAsync(ParleyDb db, IReadOnlyCollection<long> advisorIds, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command();
+        command.Add("@a", advisorIds.ToArray());
+        command.CommandText = "SELECT set_config('parley.routing_commit', 'on', true); "
+            + "INSERT INTO advisor_load_versions AS v (advisor_id, version) "
+            + "SELECT a, 1 FROM unnest(@a) AS a ORDER BY a ON CONFLICT (advisor_id) DO UPDATE SET version = v.version + 1 RETURNING advisor_id, version";
+        var versions = new Dictionary<long, long>(advisorIds.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions[reader.GetInt64(0)] = reader.GetInt64(1);
+        }
+
+        return versions;
+    }
 }

@@ -3,16 +3,17 @@ using Parley.Channels;
 namespace Parley.Routing;
 
 /// <summary>
-/// The loads one router's commits counted on SQLite, each with the advisor's load version it was exact at (0038: moved by
-/// triggers whenever a conversation changes what its advisor's load is counted from, by any writer) and the channel
-/// weights it was counted in. A commit under the write gate takes an advisor's load from here when neither moved since,
-/// and counts only the other advisors. Counting every advisor of every pass cost a tenth of SQLite's commit once
-/// advisors held tens of conversations each.
+/// The loads one router's commits left, each with the advisor's load version it is exact at (0038, 0041: moved whenever a
+/// conversation changes anything its advisor's load is counted from, by any writer) and the channel weights it is in
+/// units of. A commit takes an advisor's load from here when neither moved since, and counts only the other advisors:
+/// counting every advisor of every batch cost a tenth of SQLite's commit, and a seventh of PostgreSQL's work per
+/// assignment, once advisors held tens of conversations each.
 /// </summary>
 /// <remarks>
-/// Not on PostgreSQL: there a version would have to be moved by every writer under a lock, and writers that hold a
-/// conversation while waiting for that lock could deadlock with a routing batch that holds the version and waits for the
-/// conversation. Its batches count under the advisors' locks, as before.
+/// SQLite's triggers move the version as each write happens (one writer at a time, under the write gate), routing's own
+/// assignments too, so a commit reads the versions back after its writes. On PostgreSQL a routing batch claims its
+/// advisors' versions itself, and other writers move them when they commit (0041: the order of the locks); the loads
+/// are exact at one version before the claim.
 /// </remarks>
 internal sealed class KnownLoads
 {

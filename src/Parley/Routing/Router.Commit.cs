@@ -18,8 +18,9 @@ public sealed partial class Router
     /// <remarks>
     /// The plan used loads read without a lock: another pass, here or on another node, may have filled an advisor since.
     /// Holding the advisors' rows (PostgreSQL, in id order, before the conversations' rows, as every writer that takes
-    /// both; on SQLite the write gate excludes every other writer) makes the loads counted here, in one grouped query,
-    /// and the assignments one step, so two passes cannot both take an advisor's last place. The loads then grow with each
+    /// both; on SQLite the write gate excludes every other writer) makes the loads taken here (counted in one grouped
+    /// query, or known from this router's last commit when nobody moved them since: <see cref="LoadsAsync"/>) and the
+    /// assignments one step, so two passes cannot both take an advisor's last place. The loads then grow with each
     /// assignment of the batch. On a concurrency failure (a writer that changed a conversation without its lock) the
     /// batch is rolled back and its allocations are committed one by one, so one conflict costs only its conversation.
     /// </remarks>
@@ -61,9 +62,9 @@ public sealed partial class Router
         await EngineStore.LockAdvisorsAsync(db, advisorIds, cancellationToken);
         var advisors = await AdvisorsAsync(db, pass, team, advisorIds, cancellationToken);
         var weights = await AdvisorLoad.WeightsAsync(db, cancellationToken);
-        var (loads, versions) = await LoadsAsync(db, pass, advisorIds, weights, cancellationToken);
         var conversationIds = allocations.Select(a => a.ConversationId).ToList();
         var conversations = await CurrentAsync(db, await EngineStore.LockVersionsAsync(db, conversationIds, cancellationToken), read, cancellationToken);
+        var (loads, versions) = await LoadsAsync(db, advisorIds, weights, cancellationToken);
 
         var outcomes = new Outcome[allocations.Count];
         var events = new List<ConversationEvent>();
@@ -107,15 +108,11 @@ public sealed partial class Router
         if (assigned.Count > 0)
         {
             await EngineStore.StoreAssignmentsAsync(db, assigned, joined, reports, cancellationToken);
-            // The versions this batch's own assignments moved, read back, so that its loads are known at them.
-            versions = versions is null ? null : EngineStore.LoadVersions((SqliteConnection)db.Database.GetDbConnection(), advisorIds);
+            // SQLite: the versions this batch's own assignments moved, read back. PostgreSQL: those it claimed.
+            var left = db.Database.GetDbConnection() is SqliteConnection sqlite ? EngineStore.LoadVersions(sqlite, advisorIds) : versions;
             await transaction.CommitAsync(cancellationToken);
             writer.Publish(events);
-        }
-
-        if (versions is not null)
-        {
-            _known.Remember(versions, loads);
+            _known.Remember(left, loads);
         }
 
         // Counted under the locks and grown by each assignment, now committed: the next pass plans on these.
@@ -125,21 +122,18 @@ public sealed partial class Router
     }
 
     /// <summary>
-    /// The loads of the batch's advisors, counted under the locks (PostgreSQL) or the write gate (SQLite). On SQLite only the
-    /// advisors whose load version moved since this router's last commit for them are counted (<see cref="KnownLoads"/>);
-    /// their versions are returned with the loads, null on PostgreSQL.
+    /// The loads of the batch's advisors, exact under the advisors' and conversations' locks (PostgreSQL) or the write gate
+    /// (SQLite): taken from <see cref="KnownLoads"/> for the advisors whose load version has not moved since this router's
+    /// last commit for them, counted for the others. Returned with the versions: on SQLite as they are now (this batch's
+    /// own writes then move them), on PostgreSQL as this batch claimed them, one past those the loads are exact at.
     /// </summary>
-    private async Task<(Dictionary<long, KindLoads> Loads, Dictionary<long, long>? Versions)> LoadsAsync(
-        ParleyDb db, WriteGate.Pass pass, List<long> advisorIds, Dictionary<(long AccountId, ChannelKind Channel), int> weights, CancellationToken cancellationToken)
+    private async Task<(Dictionary<long, KindLoads> Loads, Dictionary<long, long> Versions)> LoadsAsync(
+        ParleyDb db, List<long> advisorIds, Dictionary<(long AccountId, ChannelKind Channel), int> weights, CancellationToken cancellationToken)
     {
-        if (!pass.IsExclusive || db.Database.GetDbConnection() is not SqliteConnection sqlite)
-        {
-            return (await AdvisorLoad.OfAsync(db, advisorIds, cancellationToken), null);
-        }
-
-        var versions = EngineStore.LoadVersions(sqlite, advisorIds);
+        var sqlite = db.Database.GetDbConnection() as SqliteConnection;
+        var versions = sqlite is not null ? EngineStore.LoadVersions(sqlite, advisorIds) : await EngineStore.ClaimLoadVersionsAsync(db, advisorIds, cancellationToken);
         var unknown = new List<long>();
-        var loads = _known.Take(versions, weights, unknown);
+        var loads = _known.Take(sqlite is not null ? versions : versions.ToDictionary(v => v.Key, v => v.Value - 1), weights, unknown);
         if (unknown.Count > 0)
         {
             foreach (var (id, counted) in await AdvisorLoad.OfAsync(db, unknown, cancellationToken))

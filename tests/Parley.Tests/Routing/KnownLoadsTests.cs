@@ -47,10 +47,10 @@ public sealed class KnownLoadsTests
         Assert.Equal(Router.Outcome.Assigned, await router.AssignOneAsync(new Allocation(second, marie.Id), CancellationToken.None));
     }
 
-    [Fact]
-    public async Task A_commit_takes_the_loads_nobody_moved_and_counts_the_others()
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_commit_takes_the_loads_nobody_moved_and_counts_the_others(DatabaseProvider provider)
     {
-        await using var app = new ParleyApplication { RouteInBackground = false };
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
         var router = app.Service<Router>();
         var marie = await RoutingSetup.OnlineWithCapacityAsync(app, "marie@parley.local", 3);
         await RoutingSetup.QueueOneAsync(app);
@@ -74,5 +74,25 @@ public sealed class KnownLoadsTests
         Assert.Equal(Router.Outcome.AdvisorFull, await router.AssignOneAsync(new Allocation(third, marie.Id), CancellationToken.None));
         Assert.Equal(1, router.LoadsTaken);
         Assert.Equal(2, await app.DbAsync(db => db.Conversations.CountAsync(c => c.AssigneeId == marie.Id)));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_place_another_node_gave_since_the_last_commit_is_counted(DatabaseProvider provider)
+    {
+        await using var database = TestDatabase.Create(provider);
+        await using var one = new ParleyApplication(database) { RouteInBackground = false };
+        var router = one.Service<Router>();
+        var marie = await RoutingSetup.OnlineWithCapacityAsync(one, "marie@parley.local", 2);
+        await RoutingSetup.QueueOneAsync(one);
+        Assert.Equal(1, await router.AssignAsync(CancellationToken.None));
+
+        // A second node on the same database gives Marie her last place; this node's router has not seen it.
+        await using var two = new ParleyApplication(database) { RouteInBackground = false };
+        var second = await RoutingSetup.QueueOneAsync(one);
+        Assert.Equal(Router.Outcome.Assigned, await two.Service<Router>().AssignOneAsync(new Allocation(second, marie.Id), CancellationToken.None));
+
+        var third = await RoutingSetup.QueueOneAsync(one);
+        Assert.Equal(Router.Outcome.AdvisorFull, await router.AssignOneAsync(new Allocation(third, marie.Id), CancellationToken.None));
+        Assert.Equal(2, await one.DbAsync(db => db.Conversations.CountAsync(c => c.AssigneeId == marie.Id)));
     }
 }
