@@ -28,8 +28,11 @@ public static class AdvisorLoad
     private static readonly Expression<Func<Conversation, bool>> Counts = c => c.AssigneeId != null
         && (c.Status == ConversationStatus.Assigned || c.Status == ConversationStatus.WaitingForCustomer);
 
-    /// <summary>The statuses of <see cref="Counts"/>, for PostgreSQL's count (<see cref="EngineStore.ReadLoadsAsync"/>).</summary>
-    private static readonly ConversationStatus[] CountingStatuses = [ConversationStatus.Assigned, ConversationStatus.WaitingForCustomer];
+    /// <summary>
+    /// The statuses of <see cref="Counts"/>, for PostgreSQL's count (<see cref="EngineStore.ReadLoadsAsync"/>), and restated
+    /// by the load versions' triggers (SQLite 0038, PostgreSQL 0041), which a test checks against this list.
+    /// </summary>
+    internal static readonly ConversationStatus[] CountingStatuses = [ConversationStatus.Assigned, ConversationStatus.WaitingForCustomer];
 
     public static ConversationKind KindOf(bool isPublic) => isPublic ? ConversationKind.Public : ConversationKind.Private;
 

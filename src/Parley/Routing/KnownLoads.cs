@@ -57,14 +57,20 @@ internal sealed class KnownLoads
         return loads;
     }
 
-    /// <summary>Keeps the loads of a commit that ended, exact at the versions its own writes left.</summary>
+    /// <summary>
+    /// Keeps the loads of a commit that ended, exact at the versions its own writes left. Versions only grow: a commit that
+    /// comes to remember after a later one of the same advisor (passes racing on one router) leaves the later one's.
+    /// </summary>
     public void Remember(IReadOnlyDictionary<long, long> versions, IReadOnlyDictionary<long, KindLoads> loads)
     {
         lock (_lock)
         {
             foreach (var (id, version) in versions)
             {
-                _known[id] = (version, loads.GetValueOrDefault(id));
+                if (!_known.TryGetValue(id, out var known) || known.Version < version)
+                {
+                    _known[id] = (version, loads.GetValueOrDefault(id));
+                }
             }
         }
     }

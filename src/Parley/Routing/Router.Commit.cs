@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Parley.Channels;
 using Parley.Analytics;
+using Parley.Channels;
 using Parley.Conversations;
 using Parley.Data;
 using Parley.Identity;

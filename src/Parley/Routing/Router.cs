@@ -32,9 +32,10 @@ public sealed partial class Router(
     private readonly RoutingSnapshotCache _snapshots = new();
     private readonly KnownLoads _known = new();
 
-    /// <summary>How many advisors' loads this router's commits took as known instead of counting them (SQLite; for tests).</summary>
-    internal int LoadsTaken => _known.Taken;
     private NextPlan? _next;
+
+    /// <summary>How many advisors' loads this router's commits took as known instead of counting them (for tests).</summary>
+    internal int LoadsTaken => _known.Taken;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

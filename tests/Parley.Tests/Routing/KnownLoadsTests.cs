@@ -95,4 +95,40 @@ public sealed class KnownLoadsTests
         Assert.Equal(Router.Outcome.AdvisorFull, await router.AssignOneAsync(new Allocation(third, marie.Id), CancellationToken.None));
         Assert.Equal(2, await one.DbAsync(db => db.Conversations.CountAsync(c => c.AssigneeId == marie.Id)));
     }
+
+    /// <summary>
+    /// The triggers restate which statuses count in a load (SQLite 0038, PostgreSQL 0041): checked here against the C# rule
+    /// for every change of status of a conversation with an assignee, each in its own transaction.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task The_version_moves_exactly_when_a_status_change_moves_a_load(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var marie = await app.AdvisorAsync("marie@parley.local");
+        var id = await RoutingSetup.QueueOneAsync(app);
+        await app.DbAsync(db => db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(u => u.SetProperty(c => c.AssigneeId, marie.Id)));
+
+        Task<long> Version() => app.DbAsync(async db => await db.Database
+            .SqlQuery<long>($"SELECT version AS \"Value\" FROM advisor_load_versions WHERE advisor_id = {marie.Id}").ToListAsync() is [var v] ? v : 0);
+        Task Set(ConversationStatus status) =>
+            app.DbAsync(db => db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, status)));
+
+        var wrong = new List<string>();
+        foreach (var from in Enum.GetValues<ConversationStatus>())
+        {
+            foreach (var to in Enum.GetValues<ConversationStatus>())
+            {
+                await Set(from);
+                var before = await Version();
+                await Set(to);
+                var moved = await Version() != before;
+                if (moved != (AdvisorLoad.CountingStatuses.Contains(from) != AdvisorLoad.CountingStatuses.Contains(to)))
+                {
+                    wrong.Add($"{from} to {to}: {(moved ? "moved" : "did not move")}");
+                }
+            }
+        }
+
+        Assert.Empty(wrong);
+    }
 }

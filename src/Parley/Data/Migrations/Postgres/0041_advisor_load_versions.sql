@@ -9,8 +9,10 @@
 -- deferred trigger runs after every other lock the transaction takes, so the version rows are the last locks anyone
 -- waits for, always taken in the same order, and no two writers can wait for each other in a circle (0026 moved the
 -- routing counter to commit for the same reason).
--- As on SQLite, any status change moves the version (the triggers do not restate which statuses count): a version moved
--- for nothing costs one advisor's count, never a place over capacity. No row yet reads as version 0.
+-- As on SQLite, a status change moves the version when the conversation goes into or out of a counting status (Assigned
+-- or WaitingForCustomer: Routing/AdvisorLoad.cs, checked against it by KnownLoadsTests), so an advisor's reply and the
+-- customer's answer move nothing. A version moved for nothing costs one advisor's count, never a place over capacity.
+-- No row yet reads as version 0.
 CREATE TABLE advisor_load_versions (
     advisor_id BIGINT PRIMARY KEY,
     version BIGINT NOT NULL
@@ -54,8 +56,8 @@ CREATE TRIGGER tr_conversations_load_delete AFTER DELETE ON conversations
 FOR EACH ROW WHEN (OLD.assignee_id IS NOT NULL) EXECUTE FUNCTION advisor_load_noted();
 CREATE TRIGGER tr_conversations_load_update AFTER UPDATE OF assignee_id, status, account_id, channel, is_public ON conversations
 FOR EACH ROW WHEN ((OLD.assignee_id IS NOT NULL OR NEW.assignee_id IS NOT NULL)
-    AND (OLD.assignee_id, OLD.status, OLD.account_id, OLD.channel, OLD.is_public)
-        IS DISTINCT FROM (NEW.assignee_id, NEW.status, NEW.account_id, NEW.channel, NEW.is_public)
+    AND (OLD.assignee_id, OLD.status IN ('Assigned', 'WaitingForCustomer'), OLD.account_id, OLD.channel, OLD.is_public)
+        IS DISTINCT FROM (NEW.assignee_id, NEW.status IN ('Assigned', 'WaitingForCustomer'), NEW.account_id, NEW.channel, NEW.is_public)
     AND current_setting('parley.routing_commit', true) IS DISTINCT FROM 'on')
 EXECUTE FUNCTION advisor_load_noted();
 
@@ -65,7 +67,7 @@ CREATE CONSTRAINT TRIGGER tr_conversations_load_moved_delete AFTER DELETE ON con
 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.assignee_id IS NOT NULL) EXECUTE FUNCTION advisor_load_versions_moved();
 CREATE CONSTRAINT TRIGGER tr_conversations_load_moved_update AFTER UPDATE OF assignee_id, status, account_id, channel, is_public ON conversations
 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((OLD.assignee_id IS NOT NULL OR NEW.assignee_id IS NOT NULL)
-    AND (OLD.assignee_id, OLD.status, OLD.account_id, OLD.channel, OLD.is_public)
-        IS DISTINCT FROM (NEW.assignee_id, NEW.status, NEW.account_id, NEW.channel, NEW.is_public)
+    AND (OLD.assignee_id, OLD.status IN ('Assigned', 'WaitingForCustomer'), OLD.account_id, OLD.channel, OLD.is_public)
+        IS DISTINCT FROM (NEW.assignee_id, NEW.status IN ('Assigned', 'WaitingForCustomer'), NEW.account_id, NEW.channel, NEW.is_public)
     AND current_setting('parley.routing_commit', true) IS DISTINCT FROM 'on')
 EXECUTE FUNCTION advisor_load_versions_moved();
