@@ -98,7 +98,8 @@ public sealed class KnownLoadsTests
 
     /// <summary>
     /// The triggers restate which statuses count in a load (SQLite 0038, PostgreSQL 0041): checked here against the C# rule
-    /// for every change of status of a conversation with an assignee, each in its own transaction.
+    /// for every change of status of a conversation with an assignee, each in its own transaction, and the C# list
+    /// against the loads as they are counted.
     /// </summary>
     [Theory, OnSqlite, OnPostgres]
     public async Task The_version_moves_exactly_when_a_status_change_moves_a_load(DatabaseProvider provider)
@@ -125,6 +126,13 @@ public sealed class KnownLoadsTests
                 if (moved != (AdvisorLoad.CountingStatuses.Contains(from) != AdvisorLoad.CountingStatuses.Contains(to)))
                 {
                     wrong.Add($"{from} to {to}: {(moved ? "moved" : "did not move")}");
+                }
+
+                // The list the triggers are checked against is the one the loads are counted by.
+                var counted = (await app.DbAsync(db => AdvisorLoad.OfAsync(db, [marie.Id], CancellationToken.None))).GetValueOrDefault(marie.Id).Private > 0;
+                if (counted != AdvisorLoad.CountingStatuses.Contains(to))
+                {
+                    wrong.Add($"{to}: {(counted ? "counted" : "not counted")} in the load");
                 }
             }
         }
