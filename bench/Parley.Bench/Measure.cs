@@ -31,7 +31,7 @@ internal sealed class CpuProbe(Func<TimeSpan>? serverCpu)
     }
 
     /// <summary>Busy CPU seconds of the whole machine since boot (Linux); 0 elsewhere.</summary>
-    private static double MachineBusySeconds()
+    internal static double MachineBusySeconds()
     {
         const double TicksPerSecond = 100; // USER_HZ on Linux
         if (!File.Exists("/proc/stat"))
@@ -45,7 +45,7 @@ internal sealed class CpuProbe(Func<TimeSpan>? serverCpu)
         return (values.Sum() - idle) / TicksPerSecond;
     }
 
-    private static TimeSpan SelfCpu()
+    internal static TimeSpan SelfCpu()
     {
         using var me = Process.GetCurrentProcess();
         return me.TotalProcessorTime;

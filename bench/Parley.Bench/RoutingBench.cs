@@ -72,9 +72,11 @@ internal static class RoutingBench
         var before = await CountAsync(parley, AssignedSql);
         using var sampling = new CancellationTokenSource();
         var sampler = SampleAsync(parley, sampling.Token);
+        var (machineAtStart, selfAtStart) = (CpuProbe.MachineBusySeconds(), CpuProbe.SelfCpu());
         var clock = Stopwatch.StartNew();
         var results = await Task.WhenAll(routers.Select((router, node) => Task.Run(() => NodeAsync(router, clock, trace ? node + 1 : 0))));
-        var elapsed = TimeSpan.FromTicks(results.Max(r => r.LastAssignment.Ticks));
+        var last = results.MaxBy(r => r.LastAssignment.Ticks)!;
+        var elapsed = last.LastAssignment;
         await sampling.CancelAsync();
         var samples = await sampler;
 
@@ -92,6 +94,11 @@ internal static class RoutingBench
         // Nodes plan the same line: the first commit takes the head, the others' commits find it taken, and a node whose
         // passes keep assigning nothing stops. This line says how many did the work.
         System.Console.WriteLine($"Passes with work per node: {string.Join(", ", results.Select(r => r.Working))}");
+        // CPU to the last assignment, the whole machine's (Parley, its database, anything else) and this process's: on a
+        // machine whose speed varies from run to run, the cost of an assignment varies less than the rate.
+        var (machine, self) = (last.MachineCpu - machineAtStart, (last.SelfCpu - selfAtStart).TotalSeconds);
+        System.Console.WriteLine($"CPU to the last assignment: {machine:F2} s of the machine's ({machine / elapsed.TotalSeconds:F2} cores), "
+            + $"{machine * 1e6 / Math.Max(1, assigned):F0} µs per assignment, of which this process {self * 1e6 / Math.Max(1, assigned):F0} µs");
         if (over > 0 || samples.Over > 0)
         {
             System.Console.Error.WriteLine($"FAILED: an advisor was over capacity ({samples.Over} during the run, {over} after).");
@@ -103,13 +110,16 @@ internal static class RoutingBench
 
     private const string AssignedSql = "SELECT COUNT(*) AS \"Value\" FROM conversations WHERE status = 'Assigned'";
 
-    private sealed record NodeResult(int Passes, int Working, TimeSpan LastAssignment);
+    /// <param name="MachineCpu">The machine's busy CPU seconds since boot at this node's last assignment.</param>
+    /// <param name="SelfCpu">This process's CPU time then.</param>
+    private sealed record NodeResult(int Passes, int Working, TimeSpan LastAssignment, double MachineCpu, TimeSpan SelfCpu);
 
     /// <summary>One node's router: passes until three in a row find nothing to assign.</summary>
     /// <param name="trace">When not 0, this node's number, printed with each pass's end time, assignments and duration.</param>
     private static async Task<NodeResult> NodeAsync(Router router, Stopwatch clock, int trace)
     {
         var (passes, working, idle, last) = (0, 0, 0, TimeSpan.Zero);
+        var (machineCpu, selfCpu) = (0.0, TimeSpan.Zero);
         while (idle < 3)
         {
             passes++;
@@ -123,6 +133,7 @@ internal static class RoutingBench
             if (assigned > 0)
             {
                 (working, idle, last) = (working + 1, 0, clock.Elapsed);
+                (machineCpu, selfCpu) = (CpuProbe.MachineBusySeconds(), CpuProbe.SelfCpu());
             }
             else
             {
@@ -131,7 +142,7 @@ internal static class RoutingBench
             }
         }
 
-        return new NodeResult(passes, working, last);
+        return new NodeResult(passes, working, last, machineCpu, selfCpu);
     }
 
     private sealed record PlannerResult(int Waiting, int Advisors, int Decisions, double PlanMs, double ReadMs);

@@ -47,6 +47,30 @@ internal static partial class EngineStore
     }
 
     /// <summary>
+    /// The advisors' load versions as committed now, without a lock (a plan's read: <see cref="Routing.KnownLoads.PlanLoadsAsync"/>),
+    /// 0 for an advisor with none yet.
+    /// </summary>
+    public static async Task<Dictionary<long, long>> ReadLoadVersionsAsync(ParleyDb db, IReadOnlyCollection<long> advisorIds, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            return LoadVersions(sqlite, advisorIds);
+        }
+
+        var versions = advisorIds.ToDictionary(id => id, _ => 0L);
+        await using var command = db.Command("SELECT advisor_id, version FROM advisor_load_versions WHERE advisor_id = ANY (@a)");
+        command.Add("@a", advisorIds.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions[reader.GetInt64(0)] = reader.GetInt64(1);
+        }
+
+        return versions;
+    }
+
+    /// <summary>
     /// PostgreSQL: a routing batch's claim of its advisors' load versions (0041), once it holds the advisors and their
     /// conversations: moves each version, in id order, and returns the versions as the batch leaves them. The batch's own
     /// assignments then move nothing more (parley.routing_commit, for this transaction only); a writer that changes an

@@ -112,7 +112,7 @@ public sealed partial class Router
             var left = db.Database.GetDbConnection() is SqliteConnection sqlite ? EngineStore.LoadVersions(sqlite, advisorIds) : versions;
             await transaction.CommitAsync(cancellationToken);
             writer.Publish(events);
-            _known.Remember(left, loads);
+            Known.Remember(left, loads);
         }
 
         // Counted under the locks and grown by each assignment, now committed: the next pass plans on these.
@@ -133,7 +133,7 @@ public sealed partial class Router
         var sqlite = db.Database.GetDbConnection() as SqliteConnection;
         var versions = sqlite is not null ? EngineStore.LoadVersions(sqlite, advisorIds) : await EngineStore.ClaimLoadVersionsAsync(db, advisorIds, cancellationToken);
         var unknown = new List<long>();
-        var loads = _known.Take(sqlite is not null ? versions : versions.ToDictionary(v => v.Key, v => v.Value - 1), weights, unknown);
+        var loads = Known.Take(sqlite is not null ? versions : versions.ToDictionary(v => v.Key, v => v.Value - 1), weights, unknown);
         if (unknown.Count > 0)
         {
             foreach (var (id, counted) in await AdvisorLoad.OfAsync(db, unknown, cancellationToken))

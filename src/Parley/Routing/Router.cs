@@ -30,12 +30,17 @@ public sealed partial class Router(
     internal static readonly TimeSpan NextPlanLifetime = TimeSpan.FromSeconds(1);
 
     private readonly RoutingSnapshotCache _snapshots = new();
-    private readonly KnownLoads _known = new();
 
     private NextPlan? _next;
 
     /// <summary>How many advisors' loads this router's commits took as known instead of counting them (for tests).</summary>
-    internal int LoadsTaken => _known.Taken;
+    internal int LoadsTaken => Known.Taken;
+
+    /// <summary>How many advisors' loads this router's plans took as known instead of counting them (for tests).</summary>
+    internal int LoadsTakenByPlans => Known.TakenByPlans;
+
+    /// <summary>The loads this router's commits left (<see cref="RoutingSnapshotCache.Known"/>).</summary>
+    private KnownLoads Known => _snapshots.Known;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -23,6 +23,9 @@ namespace Parley.Routing;
 /// </remarks>
 public sealed class RoutingSnapshotCache
 {
+    /// <summary>The loads the router's commits left: a plan that counts afresh takes those nobody moved since.</summary>
+    internal KnownLoads Known { get; } = new();
+
     private readonly Lock _lock = new();
     private readonly Dictionary<long, Allocation> _reserved = [];
     private RoutingTeam? _team;
@@ -65,7 +68,7 @@ public sealed class RoutingSnapshotCache
             Dictionary<long, KindLoads> loads;
             if (fresh)
             {
-                var counted = await AdvisorLoad.OfAsync(db, team.Advisors.Select(a => a.Id).ToList(), ct);
+                var counted = await Known.PlanLoadsAsync(db, team.Advisors.Select(a => a.Id).ToList(), ct);
                 lock (_lock)
                 {
                     (_team, _loads, _countedAt) = (team, new Dictionary<long, KindLoads>(counted), clock.GetUtcNow());

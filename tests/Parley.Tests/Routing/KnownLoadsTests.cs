@@ -96,6 +96,41 @@ public sealed class KnownLoadsTests
         Assert.Equal(2, await one.DbAsync(db => db.Conversations.CountAsync(c => c.AssigneeId == marie.Id)));
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_plan_counting_afresh_takes_the_loads_nobody_moved(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var router = app.Service<Router>();
+        await RoutingSetup.OnlineWithCapacityAsync(app, "marie@parley.local", 3);
+        await RoutingSetup.QueueOneAsync(app);
+        Assert.Equal(1, await router.AssignAsync(CancellationToken.None));
+        Assert.Equal(0, router.LoadsTakenByPlans);
+
+        // Luca comes online: the team changed, so the next plan counts the loads afresh. Marie's is the one the commit
+        // left, Luca's is counted.
+        await RoutingSetup.OnlineWithCapacityAsync(app, "luca@parley.local", 3);
+        await RoutingSetup.QueueOneAsync(app);
+        Assert.Equal(1, await router.AssignAsync(CancellationToken.None));
+        Assert.Equal(1, router.LoadsTakenByPlans);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task A_plan_counting_afresh_sees_a_place_freed_outside_routing(DatabaseProvider provider)
+    {
+        await using var app = new ParleyApplication(provider) { RouteInBackground = false };
+        var router = app.Service<Router>();
+        var marie = await RoutingSetup.OnlineWithCapacityAsync(app, "marie@parley.local", 1);
+        var first = await RoutingSetup.QueueOneAsync(app);
+        Assert.Equal(1, await router.AssignAsync(CancellationToken.None));
+
+        // One statement of its own resolves Marie's conversation. The router's plans still hold her full; the plan that
+        // finds nobody with room counts afresh, and her moved version makes it count her.
+        await app.DbAsync(db => db.Conversations.Where(c => c.Id == first).ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, ConversationStatus.Resolved)));
+        var second = await RoutingSetup.QueueOneAsync(app);
+        Assert.Equal(1, await router.AssignAsync(CancellationToken.None));
+        Assert.Equal(marie.Id, (await RoutingSetup.ConversationAsync(app, second)).AssigneeId);
+    }
+
     /// <summary>
     /// The triggers restate which statuses count in a load (SQLite 0038, PostgreSQL 0041): checked here against the C# rule
     /// for every change of status of a conversation with an assignee, each in its own transaction, and the C# list
