@@ -48,7 +48,9 @@ public static class AdvisorLoad
     /// The load of each of the advisors, in the context's transaction if it has one; absent means none. PostgreSQL counts
     /// with <see cref="EngineStore.ReadLoadsAsync"/>, which groups by hashing, given the statuses of <see cref="Counts"/>.
     /// </summary>
-    public static async Task<Dictionary<long, KindLoads>> OfAsync(ParleyDb db, IReadOnlyCollection<long> advisorIds, CancellationToken cancellationToken)
+    /// <param name="weights">The channel weights the caller read already, if it did; read here otherwise.</param>
+    public static async Task<Dictionary<long, KindLoads>> OfAsync(
+        ParleyDb db, IReadOnlyCollection<long> advisorIds, CancellationToken cancellationToken, IReadOnlyDictionary<(long AccountId, ChannelKind Channel), int>? weights = null)
     {
         var rows = db.Database.IsNpgsql()
             ? await EngineStore.ReadLoadsAsync(db, advisorIds, CountingStatuses, cancellationToken)
@@ -60,7 +62,7 @@ public static class AdvisorLoad
                 .Select(g => new { g.Key.AdvisorId, g.Key.AccountId, g.Key.Channel, g.Key.IsPublic, Count = g.Count() })
                 .ToListAsync(cancellationToken))
                 .ConvertAll(g => (g.AdvisorId, g.AccountId, g.Channel, g.IsPublic, g.Count));
-        var weights = rows.Count == 0 ? [] : await WeightsAsync(db, cancellationToken);
+        weights ??= rows.Count == 0 ? [] : await WeightsAsync(db, cancellationToken);
         var loads = new Dictionary<long, KindLoads>();
         foreach (var row in rows)
         {

@@ -30,12 +30,30 @@ internal sealed class KnownLoads
     public int TakenByPlans { get; private set; }
 
     /// <summary>
-    /// The loads of the advisors whose version is the one known, in units of <paramref name="weights"/> (none when the
-    /// weights changed since); the other advisors are added to <paramref name="unknown"/>.
+    /// The loads of the advisors at these versions: taken from here for those whose version is the one known, in units of
+    /// <paramref name="weights"/> (none are taken when the weights changed since), counted in these units for the others.
+    /// In the context's transaction if it has one.
     /// </summary>
     /// <param name="byPlan">For a plan's count, made without locks (<see cref="PlanLoadsAsync"/>), not a commit's.</param>
-    public Dictionary<long, KindLoads> Take(
-        IReadOnlyDictionary<long, long> versions, Dictionary<(long AccountId, ChannelKind Channel), int> weights, List<long> unknown, bool byPlan = false)
+    public async Task<Dictionary<long, KindLoads>> LoadsAsync(
+        ParleyDb db, IReadOnlyDictionary<long, long> versions, Dictionary<(long AccountId, ChannelKind Channel), int> weights, bool byPlan,
+        CancellationToken cancellationToken)
+    {
+        var unknown = new List<long>();
+        var loads = Take(versions, weights, unknown, byPlan);
+        if (unknown.Count > 0)
+        {
+            foreach (var (id, counted) in await AdvisorLoad.OfAsync(db, unknown, cancellationToken, weights))
+            {
+                loads[id] = counted;
+            }
+        }
+
+        return loads;
+    }
+
+    private Dictionary<long, KindLoads> Take(
+        IReadOnlyDictionary<long, long> versions, Dictionary<(long AccountId, ChannelKind Channel), int> weights, List<long> unknown, bool byPlan)
     {
         var loads = new Dictionary<long, KindLoads>(versions.Count);
         lock (_lock)
@@ -96,21 +114,10 @@ internal sealed class KnownLoads
     /// same commit as the change: a version read unmoved is a load unmoved. Counting all of them took 40 – 110 ms of the
     /// passes at the end of a burst on PostgreSQL (1,000 advisors, 40 conversations each), when plans count afresh.
     /// </summary>
-    public async Task<Dictionary<long, KindLoads>> PlanLoadsAsync(ParleyDb db, IReadOnlyCollection<long> advisorIds, CancellationToken cancellationToken)
-    {
-        var versions = await EngineStore.ReadLoadVersionsAsync(db, advisorIds, cancellationToken);
-        var unknown = new List<long>();
-        var loads = Take(versions, await AdvisorLoad.WeightsAsync(db, cancellationToken), unknown, byPlan: true);
-        if (unknown.Count > 0)
-        {
-            foreach (var (id, counted) in await AdvisorLoad.OfAsync(db, unknown, cancellationToken))
-            {
-                loads[id] = counted;
-            }
-        }
-
-        return loads;
-    }
+    public async Task<Dictionary<long, KindLoads>> PlanLoadsAsync(ParleyDb db, IReadOnlyCollection<long> advisorIds, CancellationToken cancellationToken) =>
+        await LoadsAsync(
+            db, await EngineStore.ReadLoadVersionsAsync(db, advisorIds, cancellationToken), await AdvisorLoad.WeightsAsync(db, cancellationToken),
+            byPlan: true, cancellationToken);
 
     private bool SameWeights(Dictionary<(long AccountId, ChannelKind Channel), int> weights) =>
         weights.Count == _weights.Count && weights.All(w => _weights.TryGetValue(w.Key, out var units) && units == w.Value);

@@ -132,16 +132,8 @@ public sealed partial class Router
     {
         var sqlite = db.Database.GetDbConnection() as SqliteConnection;
         var versions = sqlite is not null ? EngineStore.LoadVersions(sqlite, advisorIds) : await EngineStore.ClaimLoadVersionsAsync(db, advisorIds, cancellationToken);
-        var unknown = new List<long>();
-        var loads = Known.Take(sqlite is not null ? versions : versions.ToDictionary(v => v.Key, v => v.Value - 1), weights, unknown);
-        if (unknown.Count > 0)
-        {
-            foreach (var (id, counted) in await AdvisorLoad.OfAsync(db, unknown, cancellationToken))
-            {
-                loads[id] = counted;
-            }
-        }
-
+        var loads = await Known.LoadsAsync(
+            db, sqlite is not null ? versions : versions.ToDictionary(v => v.Key, v => v.Value - 1), weights, byPlan: false, cancellationToken);
         return (loads, versions);
     }
 
