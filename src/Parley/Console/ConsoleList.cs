@@ -196,7 +196,7 @@ public static class ConsoleList
                 return Merged(accounts.SelectMany(a => ByResolution(Filter(db, advisor, filter with { Accounts = [a] }, now), filter, after, limit)), limit);
             }
 
-            if (filter is { Status: StatusFilter.All, Queues.Count: 0 })
+            if (filter.Status == StatusFilter.All && filter.Queues.Count != 1)
             {
                 return Merged(ByResolution(Filter(db, advisor, filter, now), filter, after, limit), limit);
             }
@@ -219,11 +219,12 @@ public static class ConsoleList
     /// <summary>
     /// PostgreSQL's page of one account: with every status, its open and its resolved conversations read apart, each from
     /// its own activity index (ix_conversations_open_activity, ix_conversations_resolved_activity), for
-    /// <see cref="Merged"/>. An index of every conversation in activity order would serve the page alone, but every write
-    /// of a conversation (an assignment, a reply, a customer's message) paid an entry in it; it was dropped (0044).
+    /// <see cref="Merged"/>. One queue is an equality, read in order from the queue's own activity index: no split. An
+    /// index of every conversation in activity order would serve the page alone, but every write of a conversation (an
+    /// assignment, a reply, a customer's message) paid an entry in it; it was dropped (0044).
     /// </summary>
     private static IEnumerable<IQueryable<Conversation>> ByResolution(IQueryable<Conversation> filtered, ConversationFilter filter, ListCursor? after, int limit) =>
-        filter.Status == StatusFilter.All && filter.Queues.Count == 0
+        filter.Status == StatusFilter.All && filter.Queues.Count != 1
             ? [Page(filtered.Where(c => c.Status != ConversationStatus.Resolved), after, limit), Page(filtered.Where(c => c.Status == ConversationStatus.Resolved), after, limit)]
             : [Page(filtered, after, limit)];
 
