@@ -78,7 +78,14 @@ public static class ConsoleList
             StatusFilter.All => query,
             StatusFilter.Open => query.Where(c => c.Status != ConversationStatus.Resolved).Where(Snooze.IsNotSnoozed(now)),
             StatusFilter.Snoozed => query.Where(c => c.Status != ConversationStatus.Resolved).Where(Snooze.IsSnoozed(now)),
-            var one => ConversationFilter.OneStatus(one) is { } status ? query.Where(c => c.Status == status) : query,
+            // Constants the partial activity indexes' predicates can be matched against (SQLite matches no parameter):
+            // resolved ones from ix_conversations_resolved_activity, one open status walking ix_conversations_open_activity
+            // on SQLite. PostgreSQL plans with the status's value and picks its index itself (told "not resolved" too, it
+            // chose the waiting line's index for "queued" and sorted: 5 → 28 ms at p50 for an admin of ten).
+            StatusFilter.Resolved => query.Where(c => c.Status == ConversationStatus.Resolved),
+            var one => ConversationFilter.OneStatus(one) is not { } status ? query
+                : db.Database.IsNpgsql() ? query.Where(c => c.Status == status)
+                : query.Where(c => c.Status == status && c.Status != ConversationStatus.Resolved),
         };
         if (filter.Channels.Count > 0)
         {
@@ -196,10 +203,12 @@ public static class ConsoleList
                 return Merged(accounts.SelectMany(a => ByResolution(Filter(db, advisor, filter with { Accounts = [a] }, now), filter, after, limit)), limit);
             }
 
-            if (filter.Status == StatusFilter.All && filter.Queues.Count != 1)
-            {
-                return Merged(ByResolution(Filter(db, advisor, filter, now), filter, after, limit), limit);
-            }
+        }
+
+        if (filter.Search is null && drivingTag is null && matched is null && filter.Status == StatusFilter.All && filter.Queues.Count != 1)
+        {
+            // SQLite: one query for all the accounts, each part walking its index per account (its IN early-out).
+            return Merged(ByResolution(Filter(db, advisor, filter, now), filter, after, limit), limit);
         }
 
         if (drivingTag is null || !ReadsTagInOrder(db, filter))
@@ -217,11 +226,11 @@ public static class ConsoleList
     }
 
     /// <summary>
-    /// PostgreSQL's page of one account: with every status, its open and its resolved conversations read apart, each from
-    /// its own activity index (ix_conversations_open_activity, ix_conversations_resolved_activity), for
-    /// <see cref="Merged"/>. One queue is an equality, read in order from the queue's own activity index: no split. An
-    /// index of every conversation in activity order would serve the page alone, but every write of a conversation (an
-    /// assignment, a reply, a customer's message) paid an entry in it; it was dropped (0044).
+    /// With every status, the open and the resolved conversations read apart, each from its own activity index
+    /// (ix_conversations_open_activity, ix_conversations_resolved_activity), for <see cref="Merged"/>. One queue is an
+    /// equality, read in order from the queue's own activity index: no split. An index of every conversation in activity
+    /// order would serve the page alone, but every write of a conversation (an assignment, a reply, a customer's message)
+    /// paid an entry in it; it was dropped (PostgreSQL 0044, SQLite 0039).
     /// </summary>
     private static IEnumerable<IQueryable<Conversation>> ByResolution(IQueryable<Conversation> filtered, ConversationFilter filter, ListCursor? after, int limit) =>
         filter.Status == StatusFilter.All && filter.Queues.Count != 1

@@ -5,6 +5,6 @@
 -- ix_conversations_resolved_activity (0030), snoozed ones from ix_conversations_snoozed_activity (0028). Measured with
 -- the console list bench at a million conversations (docs/PERFORMANCE.md). Every change of a conversation on PostgreSQL
 -- writes an entry in each index whose predicate the row meets (a routing assignment, an advisor's reply, a customer's
--- message: 11 indexes before, 10 now; 0044 drops another). SQLite keeps its copy: its lists were not measured without it.
+-- message: 11 indexes before, 10 now; 0044 drops another). SQLite drops its copy in its own 0039.
 -- Dropped concurrently, as 0042.
 DROP INDEX CONCURRENTLY IF EXISTS ix_conversations_status;

@@ -4,6 +4,6 @@
 -- activity index (ix_conversations_open_activity of 0013, ix_conversations_resolved_activity of 0030), and merges the
 -- two pages (Console/ConsoleList.cs, ByResolution). Measured with the console list bench at a million conversations
 -- (docs/PERFORMANCE.md). Every change of a conversation on PostgreSQL wrote an entry in it (10 indexes before, 9 now).
--- SQLite keeps its copy, from which its list of every status still reads each account's page.
+-- SQLite drops its copy in its own 0039, with the same way of reading the list.
 -- Dropped concurrently, as 0042.
 DROP INDEX CONCURRENTLY IF EXISTS ix_conversations_activity;
