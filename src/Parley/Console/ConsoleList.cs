@@ -202,12 +202,12 @@ public static class ConsoleList
             {
                 return Merged(accounts.SelectMany(a => ByResolution(Filter(db, advisor, filter with { Accounts = [a] }, now), filter, after, limit)), limit);
             }
-
         }
 
-        if (filter.Search is null && drivingTag is null && matched is null && filter.Status == StatusFilter.All && filter.Queues.Count != 1)
+        if (filter.Search is null && drivingTag is null && matched is null && SplitsByResolution(filter))
         {
-            // SQLite: one query for all the accounts, each part walking its index per account (its IN early-out).
+            // One account on PostgreSQL; on SQLite every account in one query per part, each walking its index account by
+            // account (its IN early-out).
             return Merged(ByResolution(Filter(db, advisor, filter, now), filter, after, limit), limit);
         }
 
@@ -233,9 +233,11 @@ public static class ConsoleList
     /// paid an entry in it; it was dropped (PostgreSQL 0044, SQLite 0039).
     /// </summary>
     private static IEnumerable<IQueryable<Conversation>> ByResolution(IQueryable<Conversation> filtered, ConversationFilter filter, ListCursor? after, int limit) =>
-        filter.Status == StatusFilter.All && filter.Queues.Count != 1
+        SplitsByResolution(filter)
             ? [Page(filtered.Where(c => c.Status != ConversationStatus.Resolved), after, limit), Page(filtered.Where(c => c.Status == ConversationStatus.Resolved), after, limit)]
             : [Page(filtered, after, limit)];
+
+    private static bool SplitsByResolution(ConversationFilter filter) => filter.Status == StatusFilter.All && filter.Queues.Count != 1;
 
     /// <summary>Pages read one per account, merged into one: UNION ALL, then the list's order and limit again.</summary>
     private static IQueryable<Conversation> Merged(IEnumerable<IQueryable<Conversation>> pages, int limit) =>
